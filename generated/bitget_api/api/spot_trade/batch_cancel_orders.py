@@ -1,0 +1,282 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_cancel_orders_locale import (
+    BatchCancelOrdersLocale,
+)
+from ...models.batch_cancel_orders_paptrading import (
+    BatchCancelOrdersPAPTRADING,
+)
+from ...models.batch_cancel_request import BatchCancelRequest
+from ...models.batch_cancel_response import BatchCancelResponse
+from ...models.error_response import ErrorResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: BatchCancelRequest,
+    locale: BatchCancelOrdersLocale | Unset = UNSET,
+    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(locale, Unset):
+        headers["locale"] = str(locale)
+
+    if not isinstance(paptrading, Unset):
+        headers["PAPTRADING"] = str(paptrading)
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v2/spot/trade/batch-cancel-order",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BatchCancelResponse | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = BatchCancelResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorResponse.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BatchCancelResponse | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BatchCancelRequest,
+    locale: BatchCancelOrdersLocale | Unset = UNSET,
+    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+) -> Response[BatchCancelResponse | ErrorResponse]:
+    """Cancel up to 50 spot orders in one request
+
+     Cancels up to 50 open spot orders in one request, identified by `orderId` or by
+    `clientOid`.
+
+    * **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+      Exceeding it gives HTTP 429 with code `429`.
+    * **Do not mix identifiers.** All orders in one batch must be identified the same way:
+      all by `orderId` or all by `clientOid`. If a batch mixes them, the orders that carry
+      only a `clientOid` are not cancelled and come back in `failureList`.
+    * **Batch mode.** In `single` mode (the default) every order belongs to the top-level
+      `symbol`, which is then required, and the `symbol` of each item is ignored. In
+      `multiple` mode each item must carry its own `symbol`, and the top-level `symbol` is
+      ignored (it may be empty or absent).
+    * **Partial failure** is HTTP 200 with code `00000`: cancelled orders are in
+      `data.successList`, the others in `data.failureList` with `errorCode` (when Bitget sends
+      one) and `errorMsg`.
+
+    Args:
+        locale (BatchCancelOrdersLocale | Unset):
+        paptrading (BatchCancelOrdersPAPTRADING | Unset):
+        body (BatchCancelRequest): A batch of at most 50 orders to cancel.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchCancelResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        locale=locale,
+        paptrading=paptrading,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: BatchCancelRequest,
+    locale: BatchCancelOrdersLocale | Unset = UNSET,
+    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+) -> BatchCancelResponse | ErrorResponse | None:
+    """Cancel up to 50 spot orders in one request
+
+     Cancels up to 50 open spot orders in one request, identified by `orderId` or by
+    `clientOid`.
+
+    * **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+      Exceeding it gives HTTP 429 with code `429`.
+    * **Do not mix identifiers.** All orders in one batch must be identified the same way:
+      all by `orderId` or all by `clientOid`. If a batch mixes them, the orders that carry
+      only a `clientOid` are not cancelled and come back in `failureList`.
+    * **Batch mode.** In `single` mode (the default) every order belongs to the top-level
+      `symbol`, which is then required, and the `symbol` of each item is ignored. In
+      `multiple` mode each item must carry its own `symbol`, and the top-level `symbol` is
+      ignored (it may be empty or absent).
+    * **Partial failure** is HTTP 200 with code `00000`: cancelled orders are in
+      `data.successList`, the others in `data.failureList` with `errorCode` (when Bitget sends
+      one) and `errorMsg`.
+
+    Args:
+        locale (BatchCancelOrdersLocale | Unset):
+        paptrading (BatchCancelOrdersPAPTRADING | Unset):
+        body (BatchCancelRequest): A batch of at most 50 orders to cancel.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchCancelResponse | ErrorResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        locale=locale,
+        paptrading=paptrading,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BatchCancelRequest,
+    locale: BatchCancelOrdersLocale | Unset = UNSET,
+    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+) -> Response[BatchCancelResponse | ErrorResponse]:
+    """Cancel up to 50 spot orders in one request
+
+     Cancels up to 50 open spot orders in one request, identified by `orderId` or by
+    `clientOid`.
+
+    * **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+      Exceeding it gives HTTP 429 with code `429`.
+    * **Do not mix identifiers.** All orders in one batch must be identified the same way:
+      all by `orderId` or all by `clientOid`. If a batch mixes them, the orders that carry
+      only a `clientOid` are not cancelled and come back in `failureList`.
+    * **Batch mode.** In `single` mode (the default) every order belongs to the top-level
+      `symbol`, which is then required, and the `symbol` of each item is ignored. In
+      `multiple` mode each item must carry its own `symbol`, and the top-level `symbol` is
+      ignored (it may be empty or absent).
+    * **Partial failure** is HTTP 200 with code `00000`: cancelled orders are in
+      `data.successList`, the others in `data.failureList` with `errorCode` (when Bitget sends
+      one) and `errorMsg`.
+
+    Args:
+        locale (BatchCancelOrdersLocale | Unset):
+        paptrading (BatchCancelOrdersPAPTRADING | Unset):
+        body (BatchCancelRequest): A batch of at most 50 orders to cancel.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchCancelResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        locale=locale,
+        paptrading=paptrading,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: BatchCancelRequest,
+    locale: BatchCancelOrdersLocale | Unset = UNSET,
+    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+) -> BatchCancelResponse | ErrorResponse | None:
+    """Cancel up to 50 spot orders in one request
+
+     Cancels up to 50 open spot orders in one request, identified by `orderId` or by
+    `clientOid`.
+
+    * **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+      Exceeding it gives HTTP 429 with code `429`.
+    * **Do not mix identifiers.** All orders in one batch must be identified the same way:
+      all by `orderId` or all by `clientOid`. If a batch mixes them, the orders that carry
+      only a `clientOid` are not cancelled and come back in `failureList`.
+    * **Batch mode.** In `single` mode (the default) every order belongs to the top-level
+      `symbol`, which is then required, and the `symbol` of each item is ignored. In
+      `multiple` mode each item must carry its own `symbol`, and the top-level `symbol` is
+      ignored (it may be empty or absent).
+    * **Partial failure** is HTTP 200 with code `00000`: cancelled orders are in
+      `data.successList`, the others in `data.failureList` with `errorCode` (when Bitget sends
+      one) and `errorMsg`.
+
+    Args:
+        locale (BatchCancelOrdersLocale | Unset):
+        paptrading (BatchCancelOrdersPAPTRADING | Unset):
+        body (BatchCancelRequest): A batch of at most 50 orders to cancel.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchCancelResponse | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            locale=locale,
+            paptrading=paptrading,
+        )
+    ).parsed

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="BatchCancelFailureItem")
+
+
+@_attrs_define
+class BatchCancelFailureItem:
+    """An order that could not be cancelled, with the reason."""
+
+    order_id: str | Unset = UNSET
+    """ Order ID, as given in the request (may be empty when the item used clientOid). """
+    client_oid: str | Unset = UNSET
+    """ Client order ID, as given in the request (may be empty when the item used orderId). """
+    error_msg: str | Unset = UNSET
+    """ Why the order was not cancelled. """
+    error_code: str | Unset = UNSET
+    """ Bitget error code for this order. Listed in the response table but not always sent, so optional. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        order_id = self.order_id
+
+        client_oid = self.client_oid
+
+        error_msg = self.error_msg
+
+        error_code = self.error_code
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if order_id is not UNSET:
+            field_dict["orderId"] = order_id
+        if client_oid is not UNSET:
+            field_dict["clientOid"] = client_oid
+        if error_msg is not UNSET:
+            field_dict["errorMsg"] = error_msg
+        if error_code is not UNSET:
+            field_dict["errorCode"] = error_code
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        order_id = d.pop("orderId", UNSET)
+
+        client_oid = d.pop("clientOid", UNSET)
+
+        error_msg = d.pop("errorMsg", UNSET)
+
+        error_code = d.pop("errorCode", UNSET)
+
+        batch_cancel_failure_item = cls(
+            order_id=order_id,
+            client_oid=client_oid,
+            error_msg=error_msg,
+            error_code=error_code,
+        )
+
+        batch_cancel_failure_item.additional_properties = d
+        return batch_cancel_failure_item
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

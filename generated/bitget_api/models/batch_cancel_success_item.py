@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="BatchCancelSuccessItem")
+
+
+@_attrs_define
+class BatchCancelSuccessItem:
+    """An order that was cancelled."""
+
+    order_id: str | Unset = UNSET
+    """ Order ID. """
+    client_oid: str | Unset = UNSET
+    """ Client order ID (may be empty when the order has none). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        order_id = self.order_id
+
+        client_oid = self.client_oid
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if order_id is not UNSET:
+            field_dict["orderId"] = order_id
+        if client_oid is not UNSET:
+            field_dict["clientOid"] = client_oid
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        order_id = d.pop("orderId", UNSET)
+
+        client_oid = d.pop("clientOid", UNSET)
+
+        batch_cancel_success_item = cls(
+            order_id=order_id,
+            client_oid=client_oid,
+        )
+
+        batch_cancel_success_item.additional_properties = d
+        return batch_cancel_success_item
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
