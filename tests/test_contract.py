@@ -18,9 +18,7 @@ def spec() -> dict[str, Any]:
 
 
 def _request_errors(spec: dict[str, Any], body: Any) -> list[str]:
-    return [
-        e.message for e in validator_for(spec, "/components/schemas/BatchCancelRequest").iter_errors(body)
-    ]
+    return [e.message for e in validator_for(spec, "/components/schemas/BatchCancelRequest").iter_errors(body)]
 
 
 def test_spec_is_valid_openapi_31(spec: dict[str, Any]) -> None:

@@ -1,0 +1,316 @@
+"""The HTTP face of the mock: Bitget's batch cancel endpoint, server time, and the `/mock/` control API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from . import signature
+from .contract import PATH
+from .exchange import MockExchange
+from .faults import FaultConfig
+from .orders import OrderBookFull
+
+access_log = logging.getLogger("bitget_mock.access")
+
+_MAX_MSG = 300
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def envelope(code: str, msg: str, data: Any = None, status: int = 400) -> JSONResponse:
+    if len(msg) > _MAX_MSG:
+        msg = msg[: _MAX_MSG - 3] + "..."
+    body = {"code": code, "msg": msg, "requestTime": _now_ms(), "data": data}
+    return JSONResponse(body, status_code=status)
+
+
+class _Reject(Exception):
+    def __init__(self, code: str, msg: str, status: int = 400) -> None:
+        super().__init__(msg)
+        self.code, self.msg, self.status = code, msg, status
+
+
+class _DropConnection(Response):
+    """The cancels took effect; the answer must be lost, as if the network failed.
+
+    uvicorn's `send` is a bound method of the request cycle that owns the transport: closing it
+    with the cycle marked disconnected gives the client a connection closed without a response.
+    The outermost layer keeps that raw `send` in the scope, since middlewares wrap it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=599)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get("bitget.raw_send", send)
+        cycle = getattr(raw, "__self__", None)
+        transport = getattr(cycle, "transport", None)
+        if transport is None:
+            raise ConnectionAbortedError("connection dropped by fault injection (needs uvicorn)")
+        cycle.disconnected = True  # type: ignore[union-attr]
+        transport.close()
+
+
+def _authenticate(ex: MockExchange, request: Request, body: bytes) -> str:
+    """Returns the caller's UID, or raises the Bitget rejection in the order Bitget checks."""
+    status = ex.settings.auth_error_status
+    h = request.headers
+    key, sign, ts, passphrase = (
+        h.get(n, "") for n in ("ACCESS-KEY", "ACCESS-SIGN", "ACCESS-TIMESTAMP", "ACCESS-PASSPHRASE")
+    )
+    if not key:
+        raise _Reject("40001", "ACCESS_KEY cannot be empty", status)
+    if not sign:
+        raise _Reject("40003", "Signature cannot be empty", status)
+    if not passphrase:
+        raise _Reject("40011", "ACCESS_PASSPHRASE cannot be empty", status)
+    if not ts.isascii() or not ts.isdigit() or len(ts) > 16:
+        raise _Reject("40005", "Invalid ACCESS_TIMESTAMP", status)
+    if abs(_now_ms() - int(ts)) > ex.settings.timestamp_window_ms:
+        raise _Reject("40008", "Request timestamp expired", status)
+    account = ex.accounts.get(key)
+    if account is None:
+        raise _Reject("40006", "Invalid ACCESS_KEY", status)
+    if not secrets.compare_digest(passphrase.encode(), account.passphrase.encode()):
+        raise _Reject("40012", "apikey/password is incorrect", status)
+    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    raw_path = raw_path.split(b"?", 1)[0]
+    query: bytes = request.scope.get("query_string", b"")
+    signed_path = raw_path + (b"?" + query if query else b"")
+    if not signature.verify(account, sign, signature.prehash(ts, request.method, signed_path, body)):
+        raise _Reject("40009", "sign signature error", status)
+    return account.uid
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _Reject("40017", f"Parameter verification failed: body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse_json(request: Request, body: bytes) -> Any:
+    ctype = request.headers.get("content-type", "")
+    if ctype.split(";", 1)[0].strip().lower() != "application/json":
+        raise _Reject("40007", "Invalid Content_Type")
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise _Reject("40017", "Parameter verification failed: body is not valid JSON") from None
+
+
+async def batch_cancel(request: Request) -> Response:
+    ex: MockExchange = request.app.state.exchange
+    if request.method != "POST":
+        return _with_allow(envelope("40405", f"Method {request.method} not allowed; use POST", status=405))
+    uid = None
+    try:
+        body = await _read_body(request, ex.settings.max_body_bytes)
+        uid = _authenticate(ex, request, body)
+        if not ex.limiter.try_acquire(uid):
+            raise _Reject("429", "Too Many Requests", 429)
+        decision = ex.faults.decide()
+        if decision.throttle:
+            raise _Reject("429", "Too Many Requests", 429)
+        payload = _parse_json(request, body)
+        for rejection in (ex.contract.check_headers(request.headers), ex.contract.check_body(payload)):
+            if rejection is not None:
+                raise _Reject(rejection.code, rejection.msg)
+        if decision.error:
+            raise _Reject("50001", "Service temporarily unavailable", ex.faults.config.error_status)
+        result = ex.orders.batch_cancel(uid, payload)
+        if decision.drop:
+            request.scope["bitget.uid"] = uid
+            return _DropConnection()
+        if decision.delay:
+            await asyncio.sleep(ex.faults.config.delay_ms / 1000)
+        response = envelope("00000", "success", result, status=200)
+    except _Reject as r:
+        response = envelope(r.code, r.msg, status=r.status)
+    request.scope["bitget.uid"] = uid
+    return response
+
+
+def _with_allow(response: Response) -> Response:
+    response.headers["Allow"] = "POST"
+    return response
+
+
+async def server_time(request: Request) -> Response:
+    now = _now_ms()
+    return envelope("00000", "success", {"serverTime": str(now)}, status=200)
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return json.loads(await request.body() or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _Reject("40017", "body is not valid JSON") from None
+
+
+def _account_uid(ex: MockExchange, api_key: Any) -> str:
+    if api_key is not None and not isinstance(api_key, str):
+        raise _Reject("40017", "apiKey must be a string")
+    account = ex.account_for(api_key)
+    if account is None:
+        raise _Reject("40006", f"unknown apiKey {api_key!r}")
+    return account.uid
+
+
+def _control(handler: Any) -> Any:
+    async def wrapped(request: Request) -> Response:
+        try:
+            result: Response = await handler(request, request.app.state.exchange)
+            return result
+        except _Reject as r:
+            return envelope(r.code, r.msg, status=r.status)
+
+    return wrapped
+
+
+def _nonempty_str(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise _Reject("40017", f"{name} must be a non-empty string")
+    return value
+
+
+async def mock_orders(request: Request, ex: MockExchange) -> Response:
+    if request.method == "GET":
+        q = request.query_params
+        status = q.get("status")
+        if status not in (None, "live", "cancelled"):
+            raise _Reject("40017", "status must be live or cancelled")
+        uid = _account_uid(ex, q.get("apiKey"))
+        orders = ex.orders.list(uid, q.get("symbol"), status)
+        return JSONResponse({"orders": [o.as_dict() for o in orders]})
+    data = await _json_body(request)
+    if not isinstance(data, dict):
+        raise _Reject("40017", "body must be a JSON object")
+    uid = _account_uid(ex, data.get("apiKey"))
+    specs: list[tuple[str, str | None]]
+    if "orders" in data:
+        if not isinstance(data["orders"], list) or not data["orders"]:
+            raise _Reject("40017", "orders must be a non-empty list")
+        specs = []
+        for i, o in enumerate(data["orders"]):
+            if not isinstance(o, dict) or set(o) - {"symbol", "clientOid"}:
+                raise _Reject("40017", f"orders[{i}] must be an object with symbol and optional clientOid")
+            oid = o.get("clientOid")
+            specs.append(
+                (
+                    _nonempty_str(o.get("symbol"), f"orders[{i}].symbol"),
+                    oid and _nonempty_str(oid, "clientOid"),
+                )
+            )
+    else:
+        symbol = _nonempty_str(data.get("symbol"), "symbol")
+        count = data.get("count")
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 100_000:
+            raise _Reject("40017", "count must be an integer from 1 to 100000")
+        # Every seeded order gets a clientOid too, so tests can cancel by either identifier.
+        prefix = f"mock-{secrets.token_hex(4)}-"
+        specs = [(symbol, f"{prefix}{i}") for i in range(count)]
+    try:
+        created = ex.orders.add(uid, specs)
+    except OrderBookFull as e:
+        raise _Reject("40017", str(e)) from None
+    except ValueError as e:
+        raise _Reject("40017", str(e)) from None
+    return JSONResponse({"orders": [{k: v for k, v in o.as_dict().items() if k != "status"} for o in created]})
+
+
+async def mock_reset(request: Request, ex: MockExchange) -> Response:
+    ex.reset()
+    return JSONResponse({"reset": True})
+
+
+async def mock_faults(request: Request, ex: MockExchange) -> Response:
+    if request.method == "POST":
+        try:
+            ex.faults.configure(FaultConfig.from_json(await _json_body(request)))
+        except (TypeError, ValueError) as e:
+            raise _Reject("40017", str(e)) from None
+    return JSONResponse({"faults": ex.faults.config.as_dict(), "injected": dict(ex.faults.counts)})
+
+
+async def mock_stats(request: Request, ex: MockExchange) -> Response:
+    return JSONResponse({**ex.stats.as_dict(), "faultsInjected": dict(ex.faults.counts)})
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return envelope("40404", f"Request URL NOT FOUND: {request.url.path}", status=404)
+
+
+async def method_not_allowed(request: Request, exc: Exception) -> Response:
+    response = envelope("40405", f"Method {request.method} not allowed", status=405)
+    response.headers.update(getattr(exc, "headers", None) or {})
+    return response
+
+
+class _Instrument:
+    """Outermost ASGI layer: access log without secrets, status counts, and connection drops."""
+
+    def __init__(self, app: Starlette, exchange: MockExchange) -> None:
+        self.app, self.exchange = app, exchange
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 0
+
+        async def send_wrapper(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        scope["bitget.raw_send"] = send
+        await self.app(scope, receive, send_wrapper)
+        self.exchange.stats.record(status)
+        uid = scope.get("bitget.uid")
+        access_log.info(
+            json.dumps(
+                {
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status or "dropped",
+                    "uid": uid,
+                    "ms": round((time.perf_counter() - start) * 1000, 2),
+                },
+                separators=(",", ":"),
+            )
+        )
+
+
+def create_app(exchange: MockExchange | None = None) -> _Instrument:
+    exchange = exchange or MockExchange()
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
+    routes = [
+        Route(PATH, batch_cancel, methods=methods),
+        Route("/api/v2/public/time", server_time, methods=["GET"]),
+        Route("/mock/orders", _control(mock_orders), methods=["GET", "POST"]),
+        Route("/mock/reset", _control(mock_reset), methods=["POST"]),
+        Route("/mock/faults", _control(mock_faults), methods=["GET", "POST"]),
+        Route("/mock/stats", _control(mock_stats), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: method_not_allowed})
+    app.state.exchange = exchange
+    return _Instrument(app, exchange)

@@ -1,0 +1,69 @@
+"""The mock exchange's state and settings, independent of HTTP so tests can reach into it."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .accounts import Account, account_from_env
+from .contract import RequestContract
+from .faults import Faults
+from .orders import OrderBook
+from .ratelimit import SlidingWindowLimiter
+
+
+@dataclass
+class Settings:
+    rate_limit: int | None = None  # requests per second per UID; None = the contract's x-rate-limit; 0 = off
+    timestamp_window_ms: int = 30_000
+    # Bitget answers auth failures with 400; 401 is "conformance mode" for fuzzers that expect 401/403.
+    auth_error_status: int = 400
+    max_body_bytes: int = 1 << 20
+
+
+@dataclass
+class Stats:
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    statuses: Counter[int] = field(default_factory=Counter)
+    requests: int = 0
+
+    def record(self, status: int) -> None:
+        with self.lock:
+            self.requests += 1
+            self.statuses[status] += 1
+
+    def as_dict(self) -> dict[str, object]:
+        with self.lock:
+            return {
+                "requests": self.requests,
+                "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            }
+
+
+class MockExchange:
+    def __init__(self, accounts: Iterable[Account] | None = None, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        if self.settings.auth_error_status not in (400, 401):
+            raise ValueError("auth_error_status must be 400 (Bitget) or 401 (conformance mode)")
+        accounts = list(accounts) if accounts is not None else [account_from_env()]
+        if not accounts:
+            raise ValueError("the mock needs at least one account")
+        self.accounts = {a.api_key: a for a in accounts}
+        self.default_account = accounts[0]
+        self.contract = RequestContract()
+        limit = self.settings.rate_limit if self.settings.rate_limit is not None else self.contract.rate_limit
+        self.limiter = SlidingWindowLimiter(limit)
+        self.orders = OrderBook()
+        self.faults = Faults()
+        self.stats = Stats()
+
+    def account_for(self, api_key: str | None) -> Account | None:
+        return self.default_account if api_key is None else self.accounts.get(api_key)
+
+    def reset(self) -> None:
+        self.orders.reset()
+        self.limiter.reset()
+        self.faults = Faults()
+        self.stats = Stats()
