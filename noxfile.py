@@ -51,3 +51,11 @@ def tests(session: nox.Session) -> None:
     """The test suite (pytest). Extra arguments go to pytest."""
     _install_dev(session)
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Schemathesis (CLI) against a live mock on loopback. `nox -s fuzz -- --max-examples 5000` runs longer."""
+    _install_dev(session)
+    args = session.posargs or ["--max-examples", "1000", "--min-cases", "1000"]
+    session.run("python", "tools/fuzz.py", *args)

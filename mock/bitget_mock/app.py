@@ -105,13 +105,18 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _not_json(token: str) -> Any:
+    # Python's json accepts NaN and Infinity; JSON (and Bitget) does not.
+    raise ValueError(f"{token} is not JSON")
+
+
 def _parse_json(request: Request, body: bytes) -> Any:
     ctype = request.headers.get("content-type", "")
     if ctype.split(";", 1)[0].strip().lower() != "application/json":
         raise _Reject("40007", "Invalid Content_Type")
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return json.loads(body, parse_constant=_not_json)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _Reject("40017", "Parameter verification failed: body is not valid JSON") from None
 
 
@@ -197,7 +202,7 @@ async def mock_orders(request: Request, ex: MockExchange) -> Response:
         if status not in (None, "live", "cancelled"):
             raise _Reject("40017", "status must be live or cancelled")
         uid = _account_uid(ex, q.get("apiKey"))
-        orders = ex.orders.list(uid, q.get("symbol"), status)
+        orders = ex.orders.select(uid, q.get("symbol"), status)
         return JSONResponse({"orders": [o.as_dict() for o in orders]})
     data = await _json_body(request)
     if not isinstance(data, dict):

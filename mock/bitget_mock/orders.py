@@ -69,7 +69,7 @@ class OrderBook:
                 created.append(order)
             return created
 
-    def list(self, uid: str, symbol: str | None = None, status: str | None = None) -> list[Order]:
+    def select(self, uid: str, symbol: str | None = None, status: str | None = None) -> list[Order]:
         with self._lock:
             return [
                 o
@@ -96,7 +96,7 @@ class OrderBook:
         with self._lock:
             for item in items:
                 symbol = item["symbol"] if multiple else body["symbol"]
-                echo = {k: item[k] for k in ("orderId", "clientOid") if k in item}
+                echo: dict[str, str] = {k: item[k] for k in ("orderId", "clientOid") if k in item}
                 if by_order_id and "orderId" not in item:
                     failure.append({**echo, "errorMsg": MIXED_IDENTIFIERS[1], "errorCode": MIXED_IDENTIFIERS[0]})
                     continue
