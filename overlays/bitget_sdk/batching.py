@@ -1,0 +1,162 @@
+"""From any number of orders to valid batches: <= 50 each, one identifier kind each, one request body each.
+
+Mode choice ("auto", the default): orders of one symbol go out in `single` mode, Bitget's default
+and simplest form. Orders spread over several symbols go out in `multiple` mode, which packs up
+to 50 orders of any symbols into one request: under a limit of 10 requests per second, fewer,
+fuller requests are what makes a bulk cancel fast (e.g. 10 symbols x 5 orders = 1 request, not 10).
+Identifier kinds are never mixed in one batch, because Bitget then fails the clientOid-only orders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import groupby
+from typing import Any, Literal
+
+import attrs
+
+from bitget_api.models import BatchCancelOrderItem, BatchCancelRequest
+
+from .errors import BatchValidationError
+from .validation import ITEM_KEYS, MAX_BATCH, check_string
+
+BatchModeOption = Literal["auto", "single", "multiple"]
+
+
+@attrs.frozen
+class OrderRef:
+    """One order to cancel, as the caller gave it; `index` is its position in the input."""
+
+    index: int
+    symbol: str
+    order_id: str | None
+    client_oid: str | None
+
+    @property
+    def kind(self) -> str:
+        return "orderId" if self.order_id is not None else "clientOid"
+
+    @property
+    def ident(self) -> str:
+        value = self.order_id if self.order_id is not None else self.client_oid
+        assert value is not None
+        return value
+
+
+@attrs.frozen
+class Batch:
+    mode: Literal["single", "multiple"]
+    symbol: str | None
+    kind: str
+    orders: tuple[OrderRef, ...]
+
+    def request(self) -> BatchCancelRequest:
+        """The generated request model for this batch (only this batch's identifier kind is sent)."""
+        items = []
+        for o in self.orders:
+            if self.kind == "orderId":
+                item = BatchCancelOrderItem(order_id=o.ident)
+            else:
+                item = BatchCancelOrderItem(client_oid=o.ident)
+            if self.mode == "multiple":
+                item.symbol = o.symbol
+            items.append(item)
+        if self.mode == "multiple":
+            return BatchCancelRequest(batch_mode="multiple", order_list=items)
+        assert self.symbol is not None
+        return BatchCancelRequest(symbol=self.symbol, batch_mode="single", order_list=items)
+
+
+def _ids(values: Any, name: str) -> list[str]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise BatchValidationError(name, f"must be a list of strings, not {type(values).__name__}")
+    return [check_string(v, f"{name}[{i}]", i) for i, v in enumerate(values)]
+
+
+def collect_orders(
+    symbol: str | None = None,
+    order_ids: Iterable[str] | None = None,
+    client_oids: Iterable[str] | None = None,
+    orders: Iterable[Mapping[str, Any]] | None = None,
+) -> list[OrderRef]:
+    """Validate and flatten the three input forms; raises BatchValidationError before any I/O."""
+    if order_ids is None and client_oids is None and orders is None:
+        raise BatchValidationError("orders", "give order_ids, client_oids or orders")
+    if symbol is not None:
+        check_string(symbol, "symbol")
+    refs: list[OrderRef] = []
+    for name, values in (("order_ids", order_ids), ("client_oids", client_oids)):
+        if values is None:
+            continue
+        if symbol is None:
+            raise BatchValidationError("symbol", f"required with {name}")
+        for v in _ids(values, name):
+            oid, coid = (v, None) if name == "order_ids" else (None, v)
+            refs.append(OrderRef(len(refs), symbol, oid, coid))
+    if orders is not None:
+        if isinstance(orders, str | bytes | Mapping) or not isinstance(orders, Iterable):
+            raise BatchValidationError("orders", f"must be a list of dicts, not {type(orders).__name__}")
+        for i, raw in enumerate(orders):
+            refs.append(_order_ref(raw, i, len(refs), symbol))
+    if not refs:
+        raise BatchValidationError("orders", "no orders to cancel")
+    _reject_duplicates(refs)
+    return refs
+
+
+def _order_ref(raw: Any, i: int, index: int, default_symbol: str | None) -> OrderRef:
+    where = f"orders[{i}]"
+    if isinstance(raw, BatchCancelOrderItem):
+        raw = raw.to_dict()
+    if not isinstance(raw, Mapping):
+        raise BatchValidationError(where, f"must be a dict, not {type(raw).__name__}", i)
+    unknown = [k for k in raw if k not in ITEM_KEYS]
+    if unknown:
+        raise BatchValidationError(f"{where}.{unknown[0]}", f"unknown field (allowed: {', '.join(ITEM_KEYS)})", i)
+    sym = raw.get("symbol", default_symbol)
+    if sym is None:
+        raise BatchValidationError(f"{where}.symbol", "required (or pass symbol= for all orders)", i)
+    sym = check_string(sym, f"{where}.symbol", i)
+    oid, coid = raw.get("orderId"), raw.get("clientOid")
+    if oid is None and coid is None:
+        raise BatchValidationError(where, "either orderId or clientOid is required", i)
+    if oid is not None:
+        check_string(oid, f"{where}.orderId", i)
+    if coid is not None:
+        check_string(coid, f"{where}.clientOid", i)
+    return OrderRef(index, sym, oid, coid)
+
+
+def _reject_duplicates(refs: Sequence[OrderRef]) -> None:
+    """The same order twice would be cancelled once and fail once: ambiguous for the report, so refused."""
+    seen: dict[tuple[str, str], int] = {}
+    for ref in refs:
+        key = (ref.kind, ref.ident)
+        if key in seen:
+            raise BatchValidationError(
+                f"orders[{ref.index}].{ref.kind}",
+                f"duplicate of order {seen[key]} ({ref.kind} {ref.ident!r}); each order may be given once",
+                ref.index,
+            )
+        seen[key] = ref.index
+
+
+def plan_batches(refs: Sequence[OrderRef], batch_mode: BatchModeOption = "auto") -> list[Batch]:
+    if batch_mode not in ("auto", "single", "multiple"):
+        raise BatchValidationError("batch_mode", f"must be auto, single or multiple, not {batch_mode!r}")
+    batches: list[Batch] = []
+    for kind in ("orderId", "clientOid"):
+        group = sorted((r for r in refs if r.kind == kind), key=lambda r: (r.symbol, r.index))
+        if not group:
+            continue
+        symbols = {r.symbol for r in group}
+        mode = batch_mode if batch_mode != "auto" else ("single" if len(symbols) == 1 else "multiple")
+        if mode == "multiple":
+            for start in range(0, len(group), MAX_BATCH):
+                batches.append(Batch("multiple", None, kind, tuple(group[start : start + MAX_BATCH])))
+            continue
+        for sym, same_symbol in groupby(group, key=lambda r: r.symbol):
+            chunk = list(same_symbol)
+            for start in range(0, len(chunk), MAX_BATCH):
+                batches.append(Batch("single", sym, kind, tuple(chunk[start : start + MAX_BATCH])))
+    return batches

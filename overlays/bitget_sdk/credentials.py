@@ -1,0 +1,52 @@
+"""API credentials. Secrets are held here and nowhere else, and never shown by repr, str or pickling hints."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import attrs
+
+
+@attrs.frozen
+class Credentials:
+    """An API key with its passphrase and either an HMAC `secret_key` or an RSA `private_key` (PKCS#8 PEM)."""
+
+    api_key: str
+    passphrase: str = attrs.field(repr=False)
+    secret_key: str | None = attrs.field(default=None, repr=False)
+    private_key: str | None = attrs.field(default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("api_key", "passphrase"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                raise ValueError(f"{name} must be a non-empty string")
+        if (self.secret_key is None) == (self.private_key is None):
+            raise ValueError("give exactly one of secret_key (HMAC keys) or private_key (RSA keys)")
+        if self.secret_key is not None and (not isinstance(self.secret_key, str) or not self.secret_key):
+            raise ValueError("secret_key must be a non-empty string")
+
+    @property
+    def key_type(self) -> str:
+        return "HMAC" if self.secret_key is not None else "RSA"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Credentials:
+        """BITGET_API_KEY, BITGET_PASSPHRASE and BITGET_SECRET_KEY (or BITGET_PRIVATE_KEY_FILE for RSA)."""
+        env = os.environ if env is None else env
+        missing = [n for n in ("BITGET_API_KEY", "BITGET_PASSPHRASE") if not env.get(n)]
+        key_file = env.get("BITGET_PRIVATE_KEY_FILE")
+        if not env.get("BITGET_SECRET_KEY") and not key_file:
+            missing.append("BITGET_SECRET_KEY")
+        if missing:
+            raise ValueError(f"missing environment variables: {', '.join(missing)}")
+        private_key = None
+        if key_file and not env.get("BITGET_SECRET_KEY"):
+            with open(key_file, encoding="utf-8") as f:
+                private_key = f.read()
+        return cls(
+            api_key=env["BITGET_API_KEY"],
+            passphrase=env["BITGET_PASSPHRASE"],
+            secret_key=env.get("BITGET_SECRET_KEY") or None,
+            private_key=private_key,
+        )

@@ -1,0 +1,218 @@
+"""The I/O-free core shared by the sync and async clients: what an answer means, when to retry, and
+what each order's outcome is. The clients only send requests and sleep; every decision is made here once.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Generator, Sequence
+from typing import Literal
+
+import attrs
+import httpx
+
+from bitget_api.models import BatchCancelResponse
+
+from .batching import Batch, OrderRef
+from .errors import (
+    AuthenticationError,
+    BitgetAPIError,
+    BitgetError,
+    BitgetTransportError,
+    PermissionDeniedError,
+    TimestampError,
+    error_class,
+)
+from .report import CancelReport, OrderOutcome
+
+NOT_FOUND_CODES = frozenset({"43001", "40768", "40109"})
+# Errors that no retry and no other batch can fix: stop the run and raise.
+FATAL = (AuthenticationError, TimestampError, PermissionDeniedError)
+
+AttemptKind = Literal["ok", "retry", "fatal", "batch_error"]
+
+
+@attrs.frozen
+class Attempt:
+    """The meaning of one answer (or of its absence). `uncertain`: the cancels may have taken effect."""
+
+    kind: AttemptKind
+    uncertain: bool = False
+    response: BatchCancelResponse | None = None
+    error: BitgetError | None = None
+
+
+def classify_response(status: int, content: bytes, reason: str = "") -> Attempt:
+    try:
+        payload = json.loads(content)
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        payload = {}
+    code = str(payload.get("code") or status)
+    if status == 200 and code == "00000":
+        try:
+            return Attempt("ok", response=BatchCancelResponse.from_dict(payload))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            # We cannot tell what happened to the orders: same as a lost answer.
+            error = BitgetAPIError(code, "unparseable success response", status)
+            return Attempt("retry", uncertain=True, error=error)
+    msg = str(payload.get("msg") or payload.get("message") or reason or f"HTTP {status}")
+    request_time = payload.get("requestTime")
+    request_time = request_time if isinstance(request_time, int | str) else None
+    error = error_class(code, status)(code, msg, status, request_time)
+    if status == 429 or code == "429":
+        return Attempt("retry", error=error)  # rejected before processing: nothing happened
+    if status >= 500:
+        return Attempt("retry", uncertain=True, error=error)
+    if isinstance(error, FATAL):
+        return Attempt("fatal", error=error)
+    return Attempt("batch_error", error=error)
+
+
+def classify_transport(exc: httpx.TransportError, method: str, url: str) -> Attempt:
+    """Connect failures never reached the exchange; anything later may have been processed."""
+    sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    kind = type(exc).__name__
+    error = BitgetTransportError(f"{kind}: {exc}" if str(exc) else kind, sent=sent, method=method, url=url)
+    return Attempt("retry", uncertain=sent, error=error)
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Exponential backoff with jitter: retry n waits between d/2 and d, d = min(max, base * 2**(n-1))."""
+
+    max_retries: int = 3
+    backoff_base_s: float = 0.25
+    backoff_max_s: float = 5.0
+
+    def delay(self, retry: int, rng: random.Random) -> float:
+        d = min(self.backoff_max_s, self.backoff_base_s * 2 ** (retry - 1))
+        return float(d / 2 + rng.uniform(0, d / 2))
+
+
+@attrs.frozen
+class Sleep:
+    seconds: float
+
+
+@attrs.frozen
+class Send:
+    pass
+
+
+SEND = Send()
+
+
+@attrs.frozen
+class Attempts:
+    final: Attempt
+    count: int
+    uncertain: bool
+
+
+def attempt_steps(
+    policy: RetryPolicy, rng: random.Random, *, retry_uncertain: bool
+) -> Generator[Sleep | Send, Attempt, Attempts]:
+    """Drive one request through retries. The driver answers each `Send` with the Attempt it got."""
+    uncertain = False
+    count = 0
+    while True:
+        result = yield SEND
+        count += 1
+        uncertain = uncertain or result.uncertain
+        retryable = result.kind == "retry" and (retry_uncertain or not result.uncertain)
+        if not retryable or count > policy.max_retries:
+            return Attempts(result, count, uncertain)
+        yield Sleep(policy.delay(count, rng))
+
+
+Status = Literal["cancelled", "failed", "unknown"]
+
+
+@attrs.frozen
+class Resolved:
+    index: int
+    status: Status
+    outcome: OrderOutcome
+
+
+def _outcome(ref: OrderRef, attempts: int, **kw: str | None) -> OrderOutcome:
+    fields: dict[str, str | None] = {"order_id": ref.order_id, "client_oid": ref.client_oid, **kw}
+    return OrderOutcome(symbol=ref.symbol, attempts=attempts, **fields)
+
+
+def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
+    """Each order of the batch exactly once, in the batch's order.
+
+    The rule for uncertainty: if any attempt's answer was lost (timeout, dropped connection, 5xx)
+    and a later answer says the order does not exist, the order is `unknown` - the lost attempt
+    may have cancelled it, or it never existed; Bitget answers both the same way.
+    """
+    final, n = result.final, result.count
+    if final.kind == "ok":
+        assert final.response is not None
+        return _resolve_ok(batch, final.response, n, result.uncertain)
+    error = final.error
+    code = error.code if isinstance(error, BitgetAPIError) else None
+    msg = str(error) if error is not None else "no answer"
+    if result.uncertain and final.kind == "retry":
+        status: Status = "unknown"
+        msg = f"outcome unknown after {n} attempts: {msg}"
+    else:
+        status = "failed"
+    return [Resolved(o.index, status, _outcome(o, n, error_code=code, error_msg=msg)) for o in batch.orders]
+
+
+def _resolve_ok(batch: Batch, response: BatchCancelResponse, n: int, uncertain: bool) -> list[Resolved]:
+    by_order_id = batch.kind == "orderId"
+    successes: dict[str, tuple[str | None, str | None]] = {}
+    for s in response.data.success_list:
+        oid = s.order_id if isinstance(s.order_id, str) else None
+        coid = s.client_oid if isinstance(s.client_oid, str) and s.client_oid else None
+        key = oid if by_order_id else coid
+        if key is not None:
+            successes[key] = (oid, coid)
+    failures: dict[str, tuple[str | None, str]] = {}
+    for f in response.data.failure_list:
+        key_value = f.order_id if by_order_id else f.client_oid
+        if isinstance(key_value, str) and key_value:
+            code = f.error_code if isinstance(f.error_code, str) else None
+            failures.setdefault(key_value, (code, f.error_msg if isinstance(f.error_msg, str) else ""))
+    out = []
+    for ref in batch.orders:
+        if ref.ident in successes:
+            oid, coid = successes.pop(ref.ident)
+            outcome = _outcome(ref, n, order_id=ref.order_id or oid, client_oid=ref.client_oid or coid)
+            out.append(Resolved(ref.index, "cancelled", outcome))
+        elif ref.ident in failures:
+            code, msg = failures.pop(ref.ident)
+            if uncertain and (code in NOT_FOUND_CODES or "not exist" in msg.lower()):
+                note = (
+                    f"an earlier attempt's answer was lost, and the retry said [{code}] {msg}: "
+                    "cancelled by the lost attempt, or never existed"
+                )
+                out.append(Resolved(ref.index, "unknown", _outcome(ref, n, error_code=code, error_msg=note)))
+            else:
+                out.append(Resolved(ref.index, "failed", _outcome(ref, n, error_code=code, error_msg=msg)))
+        else:
+            note = "the exchange listed this order in neither successList nor failureList"
+            out.append(Resolved(ref.index, "unknown", _outcome(ref, n, error_msg=note)))
+    return out
+
+
+def not_sent(batches: Sequence[Batch], error: BitgetError) -> list[Resolved]:
+    code = error.code if isinstance(error, BitgetAPIError) else None
+    msg = f"not sent: the run stopped on {error}"
+    return [
+        Resolved(o.index, "failed", _outcome(o, 0, error_code=code, error_msg=msg)) for b in batches for o in b.orders
+    ]
+
+
+def build_report(resolved: Sequence[Resolved], requests: int, retries: int, elapsed_s: float) -> CancelReport:
+    report = CancelReport(request_count=requests, retry_count=retries, elapsed_s=elapsed_s)
+    lists = {"cancelled": report.cancelled, "failed": report.failed, "unknown": report.unknown}
+    for r in sorted(resolved, key=lambda r: r.index):
+        lists[r.status].append(r.outcome)
+    return report

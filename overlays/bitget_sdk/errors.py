@@ -1,0 +1,106 @@
+"""The SDK's exceptions, and the mapping from Bitget's error codes to them.
+
+The code table mirrors `x-error-codes` in openapi/openapi.yaml (a test keeps them in agreement):
+callers catch a class (`except AuthenticationError`) instead of comparing code strings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .report import CancelReport
+
+
+class BitgetError(Exception):
+    """Base of every exception this SDK raises."""
+
+
+class BatchValidationError(BitgetError, ValueError):
+    """Input Bitget would reject, caught before any network I/O. Names the field and the order."""
+
+    def __init__(self, field: str, message: str, index: int | None = None) -> None:
+        self.field = field
+        self.index = index
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class BitgetAPIError(BitgetError):
+    """Bitget answered with an error envelope (or an HTTP error status).
+
+    `report` is set when the error stopped a `cancel_orders` run part-way: it accounts for every order.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        msg: str,
+        http_status: int,
+        request_time: int | str | None = None,
+        *,
+        report: CancelReport | None = None,
+    ) -> None:
+        self.code = code
+        self.msg = msg
+        self.http_status = http_status
+        self.request_time = request_time
+        self.report = report
+        super().__init__(f"Bitget error {code} (HTTP {http_status}): {msg}")
+
+
+class AuthenticationError(BitgetAPIError):
+    """Missing or wrong API key, passphrase or signature (40001-40003, 40006, 40009-40012, 40037)."""
+
+
+class TimestampError(BitgetAPIError):
+    """ACCESS-TIMESTAMP missing, malformed, or outside the server's window: sync the clock (40004/40005/40008)."""
+
+
+class PermissionDeniedError(BitgetAPIError):
+    """The key lacks the permission or is bound to other IPs (40014, 40018)."""
+
+
+class ParameterError(BitgetAPIError):
+    """The server rejected the request's parameters (40007, 40017, 40019, 40020, 40808...)."""
+
+
+class RateLimitError(BitgetAPIError):
+    """HTTP 429: more than 10 requests per second for this UID. Retried automatically before raised."""
+
+
+class ServerError(BitgetAPIError):
+    """HTTP 5xx: the outcome of the request is unknown. Retried automatically before raised."""
+
+
+class BitgetTransportError(BitgetError):
+    """The request could not be completed on the network (connect failure, timeout, dropped connection).
+
+    `sent` says whether the request may have reached the exchange (its effect is then unknown).
+    """
+
+    def __init__(self, message: str, *, sent: bool, method: str, url: str) -> None:
+        self.sent = sent
+        self.method = method
+        self.url = url
+        super().__init__(f"{method} {url}: {message}")
+
+
+# code -> class; anything else 4xx is a ParameterError, 5xx a ServerError, 429 a RateLimitError.
+ERROR_CLASSES: dict[str, type[BitgetAPIError]] = {
+    **dict.fromkeys(
+        ["40001", "40002", "40003", "40006", "40009", "40010", "40011", "40012", "40037"], AuthenticationError
+    ),
+    **dict.fromkeys(["40004", "40005", "40008"], TimestampError),
+    **dict.fromkeys(["40014", "40018"], PermissionDeniedError),
+    **dict.fromkeys(["40007", "40017", "40019", "40020", "40808"], ParameterError),
+    "429": RateLimitError,
+}
+
+
+def error_class(code: str, http_status: int) -> type[BitgetAPIError]:
+    if http_status == 429:
+        return RateLimitError
+    if http_status >= 500:
+        return ServerError
+    return ERROR_CLASSES.get(code, ParameterError if http_status >= 400 else BitgetAPIError)

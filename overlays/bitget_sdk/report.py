@@ -1,0 +1,93 @@
+"""What happened to each order of a `cancel_orders` run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class OrderOutcome:
+    """One order as given, enriched with what Bitget said (`order_id` is filled in for clientOid cancels)."""
+
+    symbol: str | None
+    order_id: str | None = None
+    client_oid: str | None = None
+    error_code: str | None = None
+    error_msg: str | None = None
+    attempts: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+def _fmt(outcome: OrderOutcome) -> str:
+    ident = outcome.order_id or "-"
+    if outcome.client_oid:
+        ident += f" (clientOid {outcome.client_oid})"
+    return f"{outcome.symbol or '-'} {ident}"
+
+
+@attrs.define
+class CancelReport:
+    """Every order given appears in exactly one of `cancelled`, `failed` and `unknown`, in input order.
+
+    `unknown` holds orders whose fate the SDK could not establish: an attempt's answer was lost
+    (timeout, dropped connection, 5xx) and the re-cancel then said "order does not exist", which
+    is what Bitget says both for an order the lost attempt cancelled and for one that never
+    existed. `error_msg` says why for each.
+    """
+
+    cancelled: list[OrderOutcome] = attrs.field(factory=list)
+    failed: list[OrderOutcome] = attrs.field(factory=list)
+    unknown: list[OrderOutcome] = attrs.field(factory=list)
+    request_count: int = 0
+    retry_count: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return len(self.cancelled) + len(self.failed) + len(self.unknown)
+
+    @property
+    def ok(self) -> bool:
+        """True when every order was cancelled."""
+        return not self.failed and not self.unknown
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"cancelled": len(self.cancelled), "failed": len(self.failed), "unknown": len(self.unknown)}
+
+    @property
+    def cancels_per_second(self) -> float:
+        return len(self.cancelled) / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "request_count": self.request_count,
+            "retry_count": self.retry_count,
+            "elapsed_s": round(self.elapsed_s, 4),
+            "cancelled": [o.to_dict() for o in self.cancelled],
+            "failed": [o.to_dict() for o in self.failed],
+            "unknown": [o.to_dict() for o in self.unknown],
+        }
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.cancelled)} cancelled, {len(self.failed)} failed, {len(self.unknown)} unknown "
+            f"of {self.total} orders in {self.request_count} requests ({self.retry_count} retries), "
+            f"{self.elapsed_s:.2f} s"
+        )
+
+    def __str__(self) -> str:
+        lines = [f"CancelReport: {self.summary()}"]
+        for o in self.failed[:20]:
+            lines.append(f"  failed   {_fmt(o)}: [{o.error_code or '-'}] {o.error_msg or ''}")
+        for o in self.unknown[:20]:
+            lines.append(f"  unknown  {_fmt(o)}: {o.error_msg or ''}")
+        hidden = max(0, len(self.failed) - 20) + max(0, len(self.unknown) - 20)
+        if hidden:
+            lines.append(f"  ... and {hidden} more (see .failed / .unknown)")
+        return "\n".join(lines)

@@ -1,0 +1,100 @@
+"""Reject, before any network I/O, every batch the contract (schema + `x-batch-rules`) says Bitget would reject.
+
+The generated models check no constraints (minItems, minLength, if/then/else), so these rules are
+written here once; tests/test_sdk_validation.py proves with Hypothesis that this module accepts
+exactly what the contract's JSON Schema accepts, minus mixed-identifier batches (the
+`no-mixed-identifiers` rule, which Bitget answers with per-order failures rather than a 400).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from bitget_api.models import BatchCancelOrderItem
+
+from .errors import BatchValidationError
+
+MAX_BATCH = 50
+BATCH_MODES = ("single", "multiple")
+ITEM_KEYS = ("symbol", "orderId", "clientOid")
+
+
+def _as_item(raw: Any, index: int) -> dict[str, Any]:
+    if isinstance(raw, BatchCancelOrderItem):
+        return raw.to_dict()
+    if not isinstance(raw, Mapping):
+        raise BatchValidationError(
+            f"orderList[{index}]", f"must be a dict or BatchCancelOrderItem, not {type(raw).__name__}", index
+        )
+    unknown = [k for k in raw if k not in ITEM_KEYS]
+    if unknown:
+        raise BatchValidationError(
+            f"orderList[{index}].{unknown[0]}", f"unknown field (allowed: {', '.join(ITEM_KEYS)})", index
+        )
+    return dict(raw)
+
+
+def check_string(value: Any, field: str, index: int | None = None, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise BatchValidationError(field, f"must be a string, not {type(value).__name__}", index)
+    if not value and not allow_empty:
+        raise BatchValidationError(field, "must not be empty", index)
+    return value
+
+
+def normalize_item(raw: Any, index: int, *, need_symbol: bool) -> dict[str, str]:
+    """One `orderList` item as the contract's dict, or BatchValidationError naming the field."""
+    item = _as_item(raw, index)
+    where = f"orderList[{index}]"
+    if "orderId" not in item and "clientOid" not in item:
+        raise BatchValidationError(where, "either orderId or clientOid is required", index)
+    for key in ("orderId", "clientOid"):
+        if key in item:
+            check_string(item[key], f"{where}.{key}", index)
+    if "symbol" in item:
+        check_string(item["symbol"], f"{where}.symbol", index, allow_empty=not need_symbol)
+    elif need_symbol:
+        raise BatchValidationError(f"{where}.symbol", "required in multiple mode", index)
+    return item
+
+
+def validate_batch(symbol: Any, batch_mode: Any, order_list: Any) -> dict[str, Any]:
+    """A valid request body for one batch, or BatchValidationError. Mirrors BatchCancelRequest in the contract."""
+    if batch_mode is not None and batch_mode not in BATCH_MODES:
+        raise BatchValidationError("batchMode", f"must be one of {', '.join(BATCH_MODES)}, not {batch_mode!r}")
+    multiple = batch_mode == "multiple"
+    if symbol is not None:
+        check_string(symbol, "symbol", allow_empty=multiple)
+    elif not multiple:
+        raise BatchValidationError("symbol", "required in single mode (the default)")
+    if isinstance(order_list, str | bytes) or not isinstance(order_list, Sequence | Iterable):
+        raise BatchValidationError("orderList", f"must be a list, not {type(order_list).__name__}")
+    items = [normalize_item(raw, i, need_symbol=multiple) for i, raw in enumerate(order_list)]
+    if not items:
+        raise BatchValidationError("orderList", "must contain at least 1 order")
+    if len(items) > MAX_BATCH:
+        raise BatchValidationError(
+            "orderList", f"at most {MAX_BATCH} orders per request, got {len(items)} (cancel_orders splits for you)"
+        )
+    check_identifiers_not_mixed(items)
+    body: dict[str, Any] = {}
+    if symbol is not None:
+        body["symbol"] = symbol
+    if batch_mode is not None:
+        body["batchMode"] = batch_mode
+    body["orderList"] = items
+    return body
+
+
+def check_identifiers_not_mixed(items: Sequence[Mapping[str, Any]]) -> None:
+    by_order_id = [i for i, item in enumerate(items) if "orderId" in item]
+    client_only = [i for i, item in enumerate(items) if "orderId" not in item]
+    if by_order_id and client_only:
+        i = client_only[0]
+        raise BatchValidationError(
+            f"orderList[{i}].orderId",
+            f"this batch identifies orders {by_order_id[0]} by orderId and {i} only by clientOid; Bitget would fail "
+            "the clientOid-only orders. Use one kind of identifier per batch (cancel_orders splits for you)",
+            i,
+        )
