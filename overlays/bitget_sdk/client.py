@@ -31,17 +31,15 @@ from .credentials import Credentials
 from .engine import (
     Attempt,
     Attempts,
-    Resolved,
+    CancelRun,
+    ProgressCallback,
     RetryPolicy,
     Sleep,
     attempt_steps,
-    build_report,
     classify_response,
     classify_transport,
-    not_sent,
-    resolve_batch,
 )
-from .errors import BitgetAPIError, BitgetError, BitgetTransportError
+from .errors import BitgetAPIError, BitgetTransportError
 from .ratelimit import SlidingWindowLimiter, shared_limiter
 from .report import CancelReport
 from .signing import BitgetAuth, Clock
@@ -106,7 +104,6 @@ class _BaseClient:
         self._rng = random.Random(retry_seed)
         self._rng_lock = threading.Lock()
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self._stats_lock = threading.Lock()
         # The generated client: ACCESS-KEY rides on its token header; BitgetAuth adds the other three.
         self.api = AuthenticatedClient(
             base_url=self.base_url,
@@ -179,23 +176,6 @@ class _BaseClient:
         log.debug("cancel_orders: %d orders in %d batches", len(refs), len(batches))
         return batches
 
-    @staticmethod
-    def _finish(
-        resolved: list[Resolved],
-        batches_left: Sequence[Batch],
-        fatal: BitgetError | None,
-        counts: list[int],
-        start: float,
-    ) -> CancelReport:
-        if fatal is not None:
-            resolved.extend(not_sent(batches_left, fatal))
-        report = build_report(resolved, counts[0], counts[1], time.perf_counter() - start)
-        if fatal is not None:
-            if isinstance(fatal, BitgetAPIError):
-                fatal.report = report
-            raise fatal
-        return report
-
 
 def _operation_path() -> str:
     return "/api/v2/spot/trade/batch-cancel-order"
@@ -254,40 +234,28 @@ class BitgetClient(_BaseClient):
         client_oids: Iterable[str] | None = None,
         orders: Iterable[Mapping[str, Any]] | None = None,
         batch_mode: BatchModeOption = "auto",
+        on_progress: ProgressCallback | None = None,
     ) -> CancelReport:
         """Cancel any number of orders: validated up front, split into valid batches, sent within the rate
         limit with retries, and accounted for order by order in the returned `CancelReport`.
 
         Raises `BatchValidationError` before any I/O; raises an `AuthenticationError`, `TimestampError` or
         `PermissionDeniedError` (with `.report` for every order) if the exchange refuses the credentials.
+        `on_progress(orders_done, orders_total)` is called after each batch (from worker threads).
         """
-        batches = self._plan(symbol, order_ids, client_oids, orders, batch_mode)
-        start = time.perf_counter()
-        resolved: list[Resolved] = []
-        counts = [0, 0]  # requests, retries
-        fatal: list[BitgetError] = []
-        started: set[int] = set()
+        run = CancelRun(self._plan(symbol, order_ids, client_oids, orders, batch_mode), on_progress)
 
-        def run(i: int) -> None:
-            if fatal:
-                return
-            started.add(i)
-            result = self._drive(batches[i].request(), retry_uncertain=True)
-            with self._stats_lock:
-                counts[0] += result.count
-                counts[1] += result.count - 1
-                if result.final.kind == "fatal" and result.final.error is not None:
-                    fatal.append(result.final.error)
-                resolved.extend(resolve_batch(batches[i], result))
+        def send(i: int) -> None:
+            if run.begin(i):
+                run.record(i, self._drive(run.batches[i].request(), retry_uncertain=True))
 
-        if self.max_concurrency == 1 or len(batches) == 1:
-            for i in range(len(batches)):
-                run(i)
+        if self.max_concurrency == 1 or len(run.batches) == 1:
+            for i in range(len(run.batches)):
+                send(i)
         else:
             with ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="bitget-cancel") as pool:
-                list(pool.map(run, range(len(batches))))
-        left = [b for i, b in enumerate(batches) if i not in started]
-        return self._finish(resolved, left, fatal[0] if fatal else None, counts, start)
+                list(pool.map(send, range(len(run.batches))))
+        return run.report()
 
     def sync_time(self) -> int:
         """Measure the offset to Bitget's clock (GET /api/v2/public/time) and sign with it from now on."""
@@ -356,31 +324,19 @@ class AsyncBitgetClient(_BaseClient):
         client_oids: Iterable[str] | None = None,
         orders: Iterable[Mapping[str, Any]] | None = None,
         batch_mode: BatchModeOption = "auto",
+        on_progress: ProgressCallback | None = None,
     ) -> CancelReport:
         """See `BitgetClient.cancel_orders`; up to `max_concurrency` batches are in flight at once."""
-        batches = self._plan(symbol, order_ids, client_oids, orders, batch_mode)
-        start = time.perf_counter()
-        resolved: list[Resolved] = []
-        counts = [0, 0]
-        fatal: list[BitgetError] = []
-        started: set[int] = set()
+        run = CancelRun(self._plan(symbol, order_ids, client_oids, orders, batch_mode), on_progress)
         gate = asyncio.Semaphore(self.max_concurrency)
 
-        async def run(i: int) -> None:
+        async def send(i: int) -> None:
             async with gate:
-                if fatal:
-                    return
-                started.add(i)
-                result = await self._drive(batches[i].request(), retry_uncertain=True)
-                counts[0] += result.count
-                counts[1] += result.count - 1
-                if result.final.kind == "fatal" and result.final.error is not None:
-                    fatal.append(result.final.error)
-                resolved.extend(resolve_batch(batches[i], result))
+                if run.begin(i):
+                    run.record(i, await self._drive(run.batches[i].request(), retry_uncertain=True))
 
-        await asyncio.gather(*(run(i) for i in range(len(batches))))
-        left = [b for i, b in enumerate(batches) if i not in started]
-        return self._finish(resolved, left, fatal[0] if fatal else None, counts, start)
+        await asyncio.gather(*(send(i) for i in range(len(run.batches))))
+        return run.report()
 
     async def sync_time(self) -> int:
         """See `BitgetClient.sync_time`."""

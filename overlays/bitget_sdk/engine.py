@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Generator, Sequence
+import threading
+import time
+from collections.abc import Callable, Generator, Sequence
 from typing import Literal
 
 import attrs
@@ -216,3 +218,59 @@ def build_report(resolved: Sequence[Resolved], requests: int, retries: int, elap
     for r in sorted(resolved, key=lambda r: r.index):
         lists[r.status].append(r.outcome)
     return report
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class CancelRun:
+    """The bookkeeping of one `cancel_orders` call, shared by the sync (threads) and async drivers.
+
+    `begin(i)` says whether batch i should still be sent (not after a fatal error); `record(i, result)`
+    files its outcome; `report()` accounts for every order, raising the fatal error if there was one.
+    """
+
+    def __init__(self, batches: Sequence[Batch], progress: ProgressCallback | None = None) -> None:
+        self.batches = batches
+        self._progress = progress
+        self._lock = threading.Lock()
+        self._resolved: list[Resolved] = []
+        self._started: set[int] = set()
+        self._fatal: BitgetError | None = None
+        self._requests = 0
+        self._retries = 0
+        self._done = 0
+        self._total = sum(len(b.orders) for b in batches)
+        self._start = time.perf_counter()
+
+    def begin(self, i: int) -> bool:
+        with self._lock:
+            if self._fatal is not None:
+                return False
+            self._started.add(i)
+            return True
+
+    def record(self, i: int, result: Attempts) -> None:
+        with self._lock:
+            self._requests += result.count
+            self._retries += result.count - 1
+            if result.final.kind == "fatal" and self._fatal is None:
+                self._fatal = result.final.error
+            self._resolved.extend(resolve_batch(self.batches[i], result))
+            self._done += len(self.batches[i].orders)
+            done = self._done
+        if self._progress is not None:
+            self._progress(done, self._total)
+
+    def report(self) -> CancelReport:
+        resolved = list(self._resolved)
+        fatal = self._fatal
+        if fatal is not None:
+            left = [b for i, b in enumerate(self.batches) if i not in self._started]
+            resolved.extend(not_sent(left, fatal))
+        report = build_report(resolved, self._requests, self._retries, time.perf_counter() - self._start)
+        if fatal is not None:
+            if isinstance(fatal, BitgetAPIError):
+                fatal.report = report
+            raise fatal
+        return report
