@@ -9,7 +9,7 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["check_generated", "lint", "typecheck", "tests"]
 
-HAND_WRITTEN = ["overlays", "mock", "tests", "tools", "noxfile.py"]
+HAND_WRITTEN = ["overlays", "mock", "cli", "tests", "tools", "noxfile.py"]
 
 
 def _install_dev(session: nox.Session) -> None:

@@ -14,6 +14,8 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def command(marker: str, text: str | None = None) -> str:
     lines = (README.read_text(encoding="utf-8") if text is None else text).splitlines()
+    if f"<!-- {marker} -->" not in lines:
+        raise ValueError(f"README.md has no <!-- {marker} --> marker")
     start = lines.index(f"<!-- {marker} -->")
     fence = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("```"))
     cmd = lines[fence + 1].strip()

@@ -34,6 +34,10 @@ class Stats:
             self.requests += 1
             self.statuses[status] += 1
 
+    def count(self, status: int) -> int:
+        with self.lock:
+            return self.statuses[status]
+
     def as_dict(self) -> dict[str, object]:
         with self.lock:
             return {

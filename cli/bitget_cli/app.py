@@ -1,0 +1,171 @@
+"""`bitget-batch-cancel`: cancel orders on Bitget from the shell, or watch the SDK do it on the embedded mock."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bitget_sdk import (
+    AuthenticationError,
+    BatchValidationError,
+    BitgetAPIError,
+    BitgetClient,
+    BitgetError,
+    CancelReport,
+    Credentials,
+    PermissionDeniedError,
+    TimestampError,
+    collect_orders,
+    plan_batches,
+)
+from bitget_sdk.client import DEFAULT_BASE_URL
+
+from . import render
+from .inputs import InputError, read_orders_file
+
+EXIT_OK = 0  # every order cancelled
+EXIT_PARTIAL = 1  # some orders failed or their outcome is unknown: see the table
+EXIT_INVALID = 2  # bad input; nothing was sent
+EXIT_REFUSED = 3  # the exchange refused the credentials (authentication, permission, timestamp)
+EXIT_UNREACHABLE = 4  # no answer from the exchange at all (network, server down)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="bitget-batch-cancel",
+        description="Cancel Bitget spot orders in batches, and see what happened to each one.",
+        epilog="Exit codes: 0 all cancelled, 1 some failed/unknown, 2 bad input (nothing sent), "
+        "3 credentials refused, 4 exchange unreachable.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("cancel", help="cancel orders (credentials from BITGET_API_KEY/SECRET_KEY/PASSPHRASE)")
+    c.add_argument("--symbol", help="trading pair, e.g. BTCUSDT (default symbol for file rows without one)")
+    c.add_argument("--order-id", action="append", default=[], metavar="ID", help="an order ID (repeatable)")
+    c.add_argument("--client-oid", action="append", default=[], metavar="OID", help="a client order ID (repeatable)")
+    c.add_argument("--file", type=Path, help="orders from a .csv (columns symbol,orderId,clientOid) or .json file")
+    c.add_argument("--batch-mode", choices=["auto", "single", "multiple"], default="auto")
+    c.add_argument("--base-url", help=f"exchange URL (default: BITGET_BASE_URL, else {DEFAULT_BASE_URL})")
+    c.add_argument("--private-key-file", type=Path, help="RSA private key (PKCS#8 PEM) instead of BITGET_SECRET_KEY")
+    c.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    c.add_argument("--demo-trading", action="store_true", help="send PAPTRADING: 1 (Bitget demo trading)")
+    c.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    c.add_argument("--dry-run", action="store_true", help="validate and show the batches; send nothing")
+    c.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    d = sub.add_parser("demo", help="the main job on an embedded mock exchange: no network, no credentials")
+    d.add_argument("--orders", type=int, default=500, help="open orders to seed and cancel (default 500)")
+    d.add_argument("--unknown", type=int, default=10, help="extra order IDs that do not exist (default 10)")
+    d.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    d.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    return p
+
+
+def _gather(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
+    """cancel_orders keyword arguments from the flags and the file; where each file order came from."""
+    kwargs: dict[str, Any] = {"symbol": args.symbol, "batch_mode": args.batch_mode}
+    where: list[str] = []
+    if args.order_id:
+        kwargs["order_ids"] = args.order_id
+    if args.client_oid:
+        kwargs["client_oids"] = args.client_oid
+    if args.file is not None:
+        kwargs["orders"], where = read_orders_file(args.file)
+    if not (args.order_id or args.client_oid or args.file):
+        raise InputError("no orders given: use --order-id, --client-oid or --file")
+    if (args.order_id or args.client_oid) and not args.symbol:
+        raise InputError("--symbol is required with --order-id/--client-oid")
+    return kwargs, where
+
+
+def _validation_message(e: BatchValidationError, kwargs: dict[str, Any], where: list[str]) -> str:
+    flat = len(kwargs.get("order_ids", [])) + len(kwargs.get("client_oids", []))
+    if e.index is not None and e.field.startswith("orders[") and where and 0 <= e.index - flat < len(where):
+        return f"{where[e.index - flat]}: {e.message}"
+    return str(e)
+
+
+def _client(args: argparse.Namespace) -> BitgetClient:
+    env = dict(os.environ)
+    if args.private_key_file is not None:
+        try:
+            pem = args.private_key_file.read_text(encoding="utf-8")
+        except OSError as e:
+            raise InputError(f"{args.private_key_file}: cannot read the private key ({e.strerror})") from None
+        env.pop("BITGET_SECRET_KEY", None)
+        missing = [n for n in ("BITGET_API_KEY", "BITGET_PASSPHRASE") if not env.get(n)]
+        if missing:
+            raise InputError(f"missing environment variables: {', '.join(missing)}")
+        creds = Credentials(api_key=env["BITGET_API_KEY"], passphrase=env["BITGET_PASSPHRASE"], private_key=pem)
+    else:
+        try:
+            creds = Credentials.from_env(env)
+        except ValueError as e:
+            raise InputError(f"credentials: {e}") from None
+    base_url = args.base_url or env.get("BITGET_BASE_URL") or DEFAULT_BASE_URL
+    return BitgetClient(credentials=creds, base_url=base_url, timeout=args.timeout, demo_trading=args.demo_trading)
+
+
+def exit_code(report: CancelReport) -> int:
+    if report.ok:
+        return EXIT_OK
+    outcomes = report.failed + report.unknown
+    if not report.cancelled and all(o.error_code is None for o in outcomes):
+        return EXIT_UNREACHABLE
+    return EXIT_PARTIAL
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    kwargs, where = _gather(args)
+    try:
+        refs = collect_orders(
+            symbol=kwargs.get("symbol"),
+            order_ids=kwargs.get("order_ids"),
+            client_oids=kwargs.get("client_oids"),
+            orders=kwargs.get("orders"),
+        )
+        batches = plan_batches(refs, kwargs["batch_mode"])
+    except BatchValidationError as e:
+        raise InputError(_validation_message(e, kwargs, where)) from None
+    if args.dry_run:
+        render.print_batches(batches, args.json)
+        return EXIT_OK
+    try:
+        client = _client(args)
+    except ValueError as e:  # e.g. an unreadable RSA key; the message never quotes key material
+        raise InputError(str(e)) from None
+    show_bar = sys.stderr.isatty() and not args.json
+    try:
+        with client, render.progress(show_bar, len(refs)) as on_progress:
+            report = client.cancel_orders(**kwargs, on_progress=on_progress)
+    except (AuthenticationError, PermissionDeniedError, TimestampError) as e:
+        render.error(f"the exchange refused the request: {e}")
+        if e.report is not None and args.json:
+            render.print_report(e.report, True, args.all)
+        return EXIT_REFUSED
+    render.print_report(report, args.json, args.all)
+    return exit_code(report)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from .demo import run_demo
+
+            return run_demo(args.orders, args.unknown, as_json=args.json, show_all=args.all)
+        return cmd_cancel(args)
+    except InputError as e:
+        render.error(str(e))
+        return EXIT_INVALID
+    except BitgetAPIError as e:
+        render.error(str(e))
+        return EXIT_PARTIAL
+    except BitgetError as e:
+        render.error(str(e))
+        return EXIT_UNREACHABLE
+    except KeyboardInterrupt:
+        render.error("interrupted")
+        return 130

@@ -1,0 +1,90 @@
+"""Reading orders from the command line and from CSV/JSON files, with errors that name the line."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+COLUMNS = ("symbol", "orderId", "clientOid")
+
+
+class InputError(Exception):
+    """Bad input: reported in one line, exit code 2, nothing sent."""
+
+
+def _row_order(values: dict[str, Any], where: str) -> dict[str, str]:
+    order: dict[str, str] = {}
+    for key, value in values.items():
+        if key not in COLUMNS:
+            raise InputError(f"{where}: unknown field {key!r} (allowed: {', '.join(COLUMNS)})")
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"{where}: {key} must be a string, not {type(value).__name__}")
+        order[key] = value.strip()
+    if "orderId" not in order and "clientOid" not in order:
+        raise InputError(f"{where}: either orderId or clientOid is required")
+    return order
+
+
+def read_csv(path: Path) -> tuple[list[dict[str, str]], list[str]]:
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InputError(f"{path}: empty file (expected a header: {','.join(COLUMNS)})") from None
+        header = [h.strip() for h in header]
+        unknown = [h for h in header if h not in COLUMNS]
+        if unknown:
+            raise InputError(f"{path}: unknown column {unknown[0]!r} (allowed: {', '.join(COLUMNS)})")
+        if len(set(header)) != len(header):
+            raise InputError(f"{path}: duplicate column in header {header}")
+        orders, where = [], []
+        for row in reader:
+            line = f"{path} line {reader.line_num}"
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise InputError(f"{line}: expected {len(header)} fields ({','.join(header)}), got {len(row)}")
+            orders.append(_row_order(dict(zip(header, row, strict=True)), line))
+            where.append(line)
+    return orders, where
+
+
+def read_json(path: Path) -> tuple[list[dict[str, str]], list[str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    if isinstance(data, dict) and set(data) == {"orders"}:
+        data = data["orders"]
+    if not isinstance(data, list):
+        raise InputError(f'{path}: expected a JSON list of orders (or {{"orders": [...]}})')
+    orders, where = [], []
+    for i, item in enumerate(data):
+        loc = f"{path} item {i}"
+        if not isinstance(item, dict):
+            raise InputError(f"{loc}: expected an object with {', '.join(COLUMNS)}")
+        orders.append(_row_order(item, loc))
+        where.append(loc)
+    return orders, where
+
+
+def read_orders_file(path: Path) -> tuple[list[dict[str, str]], list[str]]:
+    """The orders in a .csv or .json file, and where each came from (for error messages)."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return read_csv(path)
+        if suffix == ".json":
+            return read_json(path)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    except csv.Error as e:
+        raise InputError(f"{path}: malformed CSV: {e}") from None
+    raise InputError(f"{path}: unsupported file type {suffix or '(none)'} (use .csv or .json)")

@@ -1,0 +1,164 @@
+"""The CLI as a user drives it: a subprocess against the mock, checking output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bitget_cli.app import EXIT_INVALID, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, EXIT_UNREACHABLE
+
+from .conftest import MockClient
+
+ENV = {"BITGET_API_KEY": "bg_demo_key", "BITGET_SECRET_KEY": "demo-secret-key", "BITGET_PASSPHRASE": "demo-passphrase"}
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bitget_cli", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(ENV if env is None else env)},
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_cancel_by_order_id_prints_table_and_summary(mock: MockClient) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
+    args = ["cancel", "--symbol", "BTCUSDT", "--base-url", mock.server.url]
+    r = run(*args, *[x for i in ids for x in ("--order-id", i)])
+    assert r.returncode == EXIT_OK, r.stderr
+    assert "Batch cancel results" in r.stdout
+    assert ids[0] in r.stdout
+    assert "3 orders: 3 cancelled, 0 failed, 0 unknown; 1 requests" in r.stdout
+    assert mock.orders(status="live") == []
+
+
+def test_partial_failure_has_its_own_exit_code_and_shows_the_code(mock: MockClient) -> None:
+    order = mock.seed("BTCUSDT", 1)[0]
+    r = run(
+        "cancel",
+        "--symbol",
+        "BTCUSDT",
+        "--order-id",
+        order["orderId"],
+        "--order-id",
+        "404",
+        "--base-url",
+        mock.server.url,
+    )
+    assert r.returncode == EXIT_PARTIAL
+    assert "failed" in r.stdout
+    assert "43001" in r.stdout
+    assert "The order does not exist" in r.stdout
+
+
+def test_json_output_is_the_whole_report(mock: MockClient) -> None:
+    seeded = mock.seed("ETHUSDT", 2)
+    r = run(
+        "cancel", "--symbol", "ETHUSDT", "--client-oid", seeded[0]["clientOid"], "--client-oid", seeded[1]["clientOid"],
+        "--base-url", mock.server.url, "--json",
+    )  # fmt: skip
+    assert r.returncode == EXIT_OK
+    report = json.loads(r.stdout)
+    assert report["counts"] == {"cancelled": 2, "failed": 0, "unknown": 0}
+    assert [o["order_id"] for o in report["cancelled"]] == [s["orderId"] for s in seeded]
+
+
+def test_dry_run_sends_nothing_and_needs_no_credentials(mock: MockClient, tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    rows = [f"BTCUSDT,{i}," for i in range(60)] + [f"ETHUSDT,,c{i}" for i in range(5)]
+    path.write_text("symbol,orderId,clientOid\n" + "\n".join(rows) + "\n")
+    before = mock.server.exchange.stats.as_dict()["requests"]
+    r = run("cancel", "--file", str(path), "--dry-run", "--base-url", mock.server.url, env={})
+    assert r.returncode == EXIT_OK, r.stderr
+    assert "3 requests would be sent" in r.stdout
+    assert mock.server.exchange.stats.as_dict()["requests"] == before
+    j = json.loads(run("cancel", "--file", str(path), "--dry-run", "--json", env={}).stdout)
+    assert [len(b["orderList"]) for b in j["batches"]] == [50, 10, 5]
+
+
+def test_csv_and_json_files(mock: MockClient, tmp_path: Path) -> None:
+    btc, eth = mock.seed("BTCUSDT", 2), mock.seed("ETHUSDT", 1)
+    csv_path = tmp_path / "orders.csv"
+    csv_path.write_text(f"orderId,clientOid\n{btc[0]['orderId']},\n,{btc[1]['clientOid']}\n")
+    r = run("cancel", "--symbol", "BTCUSDT", "--file", str(csv_path), "--base-url", mock.server.url)
+    assert r.returncode == EXIT_OK, r.stdout + r.stderr
+    json_path = tmp_path / "orders.json"
+    json_path.write_text(json.dumps({"orders": [{"symbol": "ETHUSDT", "orderId": eth[0]["orderId"]}]}))
+    r = run("cancel", "--file", str(json_path), "--base-url", mock.server.url, "--json")
+    assert json.loads(r.stdout)["counts"]["cancelled"] == 1
+    assert mock.orders(status="live") == []
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "message"),
+    [
+        ("symbol,orderId\nBTCUSDT,1,extra\n", ".csv", "line 2: expected 2 fields"),
+        ("symbol,order_id\nBTCUSDT,1\n", ".csv", "unknown column 'order_id'"),
+        ("symbol,orderId,clientOid\nBTCUSDT,,\n", ".csv", "line 2: either orderId or clientOid is required"),
+        ("orderId\n1\n", ".csv", "line 2: required (or pass symbol= for all orders)"),
+        ("[{]", ".json", "invalid JSON at line 1"),
+        ('[{"symbol": "BTCUSDT", "orderId": 5}]', ".json", "item 0: orderId must be a string"),
+        ("symbol,orderId\n", ".txt", "unsupported file type .txt"),
+    ],
+)
+def test_bad_files_are_one_line_errors(tmp_path: Path, content: str, suffix: str, message: str) -> None:
+    path = tmp_path / f"orders{suffix}"
+    path.write_text(content)
+    r = run("cancel", "--file", str(path), "--base-url", "http://127.0.0.1:9")
+    assert r.returncode == EXIT_INVALID
+    assert message in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["cancel", "--file", "/nonexistent/orders.csv"], ENV, "no such file"),
+        (["cancel", "--symbol", "BTCUSDT"], ENV, "no orders given"),
+        (["cancel", "--order-id", "1"], ENV, "--symbol is required"),
+        (["cancel", "--symbol", "BTCUSDT", "--order-id", ""], ENV, "order_ids[0]: must not be empty"),
+        (["cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--order-id", "1"], ENV, "duplicate"),
+        (["cancel", "--symbol", "BTCUSDT", "--order-id", "1"], {}, "credentials: missing environment variables"),
+    ],
+)
+def test_bad_input_exits_2_and_sends_nothing(
+    mock: MockClient, args: list[str], env: dict[str, str], message: str
+) -> None:
+    before = mock.server.exchange.stats.as_dict()["requests"]
+    r = run(*args, "--base-url", mock.server.url, env=env)
+    assert r.returncode == EXIT_INVALID
+    assert message in r.stderr
+    assert mock.server.exchange.stats.as_dict()["requests"] == before
+
+
+def test_refused_credentials_exit_3(mock: MockClient) -> None:
+    env = {**ENV, "BITGET_SECRET_KEY": "wrong"}
+    r = run("cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--base-url", mock.server.url, env=env)
+    assert r.returncode == EXIT_REFUSED
+    assert "40009" in r.stderr
+    assert "wrong" not in r.stderr
+
+
+def test_unreachable_exchange_exit_4() -> None:
+    r = run("cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--base-url", "http://127.0.0.1:9", "--json")
+    assert r.returncode == EXIT_UNREACHABLE
+    assert json.loads(r.stdout)["counts"]["failed"] == 1
+
+
+def test_demo_cancels_everything_and_checks_itself() -> None:
+    r = run("demo", "--orders", "120", "--unknown", "3", env={})
+    assert r.returncode == EXIT_OK, r.stdout + r.stderr
+    assert "123 orders: 120 cancelled, 3 failed, 0 unknown" in r.stdout
+    assert "matches the mock's ground truth (0 orders still open, 0 x HTTP 429)" in r.stdout
+    j = json.loads(run("demo", "--orders", "10", "--unknown", "1", "--json", env={}).stdout)
+    assert j["counts"] == {"cancelled": 10, "failed": 1, "unknown": 0}
