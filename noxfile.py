@@ -59,3 +59,11 @@ def fuzz(session: nox.Session) -> None:
     _install_dev(session)
     args = session.posargs or ["--max-examples", "1000", "--min-cases", "1000"]
     session.run("python", "tools/fuzz.py", *args)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks side by side (SDK, raw httpx, ccxt): prints a table, writes bench/results.md and .png."""
+    _install_dev(session)
+    session.install("matplotlib>=3.8")
+    session.run("python", "tools/bench.py", *session.posargs)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bitget_api.models import BatchCancelOrderItem
+from bitget_api.models import BatchCancelOrderItem, BatchCancelRequest
 from bitget_sdk import BatchValidationError, BitgetClient, collect_orders, plan_batches
 from bitget_sdk.validation import validate_batch
 
@@ -95,7 +95,8 @@ def test_plan_never_mixes_identifiers_and_respects_the_limit() -> None:
     for b in batches:
         assert len(b.orders) <= 50
         assert len({o.kind for o in b.orders}) == 1
-        body = b.request().to_dict()
+        body = b.body()
+        assert BatchCancelRequest.from_dict(body).to_dict() == body
         assert not list(SCHEMA.iter_errors(body)), body
     # Orders over several symbols are packed in multiple mode; one symbol stays in single mode.
     assert [b.mode for b in batches] == ["multiple", "multiple", "multiple", "single", "single"]
@@ -190,3 +191,5 @@ def test_overlay_accepts_exactly_what_the_contract_accepts(body: dict[str, Any])
     event(f"accepted={overlay_ok}")
     if overlay_ok:
         assert SCHEMA.is_valid(sent)
+        # What the overlay sends is exactly what the generated model would serialize.
+        assert BatchCancelRequest.from_dict(sent).to_dict() == sent

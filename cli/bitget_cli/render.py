@@ -104,7 +104,7 @@ def batches_table(batches: Sequence[Batch]) -> Table:
 
 def print_batches(batches: Sequence[Batch], as_json: bool) -> None:
     if as_json:
-        print_json({"requests": len(batches), "batches": [b.request().to_dict() for b in batches]})
+        print_json({"requests": len(batches), "batches": [b.body() for b in batches]})
         return
     console().print(batches_table(batches))
 

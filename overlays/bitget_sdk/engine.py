@@ -9,12 +9,10 @@ import random
 import threading
 import time
 from collections.abc import Callable, Generator, Sequence
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 import attrs
 import httpx
-
-from bitget_api.models import BatchCancelResponse
 
 from .batching import Batch, OrderRef
 from .errors import (
@@ -41,7 +39,7 @@ class Attempt:
 
     kind: AttemptKind
     uncertain: bool = False
-    response: BatchCancelResponse | None = None
+    payload: dict[str, Any] | None = None  # the decoded 200 envelope, shape-checked
     error: BitgetError | None = None
 
 
@@ -54,12 +52,16 @@ def classify_response(status: int, content: bytes, reason: str = "") -> Attempt:
         payload = {}
     code = str(payload.get("code") or status)
     if status == 200 and code == "00000":
-        try:
-            return Attempt("ok", response=BatchCancelResponse.from_dict(payload))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            # We cannot tell what happened to the orders: same as a lost answer.
-            error = BitgetAPIError(code, "unparseable success response", status)
-            return Attempt("retry", uncertain=True, error=error)
+        data = payload.get("data")
+        if (
+            isinstance(data, dict)
+            and isinstance(data.get("successList"), list)
+            and isinstance(data.get("failureList"), list)
+        ):
+            return Attempt("ok", payload=payload)
+        # We cannot tell what happened to the orders: same as a lost answer.
+        error = BitgetAPIError(code, "success envelope without successList/failureList", status)
+        return Attempt("retry", uncertain=True, error=error)
     msg = str(payload.get("msg") or payload.get("message") or reason or f"HTTP {status}")
     request_time = payload.get("requestTime")
     request_time = request_time if isinstance(request_time, int | str) else None
@@ -133,16 +135,14 @@ def attempt_steps(
 Status = Literal["cancelled", "failed", "unknown"]
 
 
-@attrs.frozen
-class Resolved:
-    index: int
+class Resolved(NamedTuple):
+    position: int
     status: Status
     outcome: OrderOutcome
 
 
-def _outcome(ref: OrderRef, attempts: int, **kw: str | None) -> OrderOutcome:
-    fields: dict[str, str | None] = {"order_id": ref.order_id, "client_oid": ref.client_oid, **kw}
-    return OrderOutcome(symbol=ref.symbol, attempts=attempts, **fields)
+def _outcome(ref: OrderRef, attempts: int, error_code: str | None = None, error_msg: str | None = None) -> OrderOutcome:
+    return OrderOutcome(ref.symbol, ref.order_id, ref.client_oid, error_code, error_msg, attempts)
 
 
 def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
@@ -154,8 +154,8 @@ def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
     """
     final, n = result.final, result.count
     if final.kind == "ok":
-        assert final.response is not None
-        return _resolve_ok(batch, final.response, n, result.uncertain)
+        assert final.payload is not None
+        return _resolve_ok(batch, final.payload["data"], n, result.uncertain)
     error = final.error
     code = error.code if isinstance(error, BitgetAPIError) else None
     msg = str(error) if error is not None else "no answer"
@@ -164,43 +164,51 @@ def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
         msg = f"outcome unknown after {n} attempts: {msg}"
     else:
         status = "failed"
-    return [Resolved(o.index, status, _outcome(o, n, error_code=code, error_msg=msg)) for o in batch.orders]
+    return [Resolved(o.position, status, _outcome(o, n, error_code=code, error_msg=msg)) for o in batch.orders]
 
 
-def _resolve_ok(batch: Batch, response: BatchCancelResponse, n: int, uncertain: bool) -> list[Resolved]:
-    by_order_id = batch.kind == "orderId"
-    successes: dict[str, tuple[str | None, str | None]] = {}
-    for s in response.data.success_list:
-        oid = s.order_id if isinstance(s.order_id, str) else None
-        coid = s.client_oid if isinstance(s.client_oid, str) and s.client_oid else None
-        key = oid if by_order_id else coid
-        if key is not None:
-            successes[key] = (oid, coid)
-    failures: dict[str, tuple[str | None, str]] = {}
-    for f in response.data.failure_list:
-        key_value = f.order_id if by_order_id else f.client_oid
-        if isinstance(key_value, str) and key_value:
-            code = f.error_code if isinstance(f.error_code, str) else None
-            failures.setdefault(key_value, (code, f.error_msg if isinstance(f.error_msg, str) else ""))
+def _ident_map(items: list[Any], key: str) -> dict[str, dict[str, Any]]:
+    """Answer items by the identifier the batch was sent with (first occurrence wins)."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if type(item) is dict:
+            ident = item.get(key)
+            if type(ident) is str and ident and ident not in out:
+                out[ident] = item
+    return out
+
+
+def _text(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if type(value) is str and value else None
+
+
+def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool) -> list[Resolved]:
+    """Match the answer's lists to the batch by the identifier the batch was sent with."""
+    key = batch.kind
+    successes = _ident_map(data["successList"], key)
+    failures = _ident_map(data["failureList"], key)
     out = []
     for ref in batch.orders:
-        if ref.ident in successes:
-            oid, coid = successes.pop(ref.ident)
-            outcome = _outcome(ref, n, order_id=ref.order_id or oid, client_oid=ref.client_oid or coid)
-            out.append(Resolved(ref.index, "cancelled", outcome))
-        elif ref.ident in failures:
-            code, msg = failures.pop(ref.ident)
+        ident = ref.ident
+        if (s := successes.pop(ident, None)) is not None:
+            outcome = OrderOutcome(
+                ref.symbol, ref.order_id or _text(s, "orderId"), ref.client_oid or _text(s, "clientOid"), None, None, n
+            )
+            out.append(Resolved(ref.position, "cancelled", outcome))
+        elif (f := failures.pop(ident, None)) is not None:
+            code, msg = _text(f, "errorCode"), _text(f, "errorMsg") or ""
             if uncertain and (code in NOT_FOUND_CODES or "not exist" in msg.lower()):
                 note = (
                     f"an earlier attempt's answer was lost, and the retry said [{code}] {msg}: "
                     "cancelled by the lost attempt, or never existed"
                 )
-                out.append(Resolved(ref.index, "unknown", _outcome(ref, n, error_code=code, error_msg=note)))
+                out.append(Resolved(ref.position, "unknown", _outcome(ref, n, code, note)))
             else:
-                out.append(Resolved(ref.index, "failed", _outcome(ref, n, error_code=code, error_msg=msg)))
+                out.append(Resolved(ref.position, "failed", _outcome(ref, n, code, msg)))
         else:
             note = "the exchange listed this order in neither successList nor failureList"
-            out.append(Resolved(ref.index, "unknown", _outcome(ref, n, error_msg=note)))
+            out.append(Resolved(ref.position, "unknown", _outcome(ref, n, None, note)))
     return out
 
 
@@ -208,14 +216,16 @@ def not_sent(batches: Sequence[Batch], error: BitgetError) -> list[Resolved]:
     code = error.code if isinstance(error, BitgetAPIError) else None
     msg = f"not sent: the run stopped on {error}"
     return [
-        Resolved(o.index, "failed", _outcome(o, 0, error_code=code, error_msg=msg)) for b in batches for o in b.orders
+        Resolved(o.position, "failed", _outcome(o, 0, error_code=code, error_msg=msg))
+        for b in batches
+        for o in b.orders
     ]
 
 
 def build_report(resolved: Sequence[Resolved], requests: int, retries: int, elapsed_s: float) -> CancelReport:
     report = CancelReport(request_count=requests, retry_count=retries, elapsed_s=elapsed_s)
     lists = {"cancelled": report.cancelled, "failed": report.failed, "unknown": report.unknown}
-    for r in sorted(resolved, key=lambda r: r.index):
+    for r in sorted(resolved, key=lambda r: r.position):
         lists[r.status].append(r.outcome)
     return report
 

@@ -18,6 +18,7 @@ from .errors import BatchValidationError
 MAX_BATCH = 50
 BATCH_MODES = ("single", "multiple")
 ITEM_KEYS = ("symbol", "orderId", "clientOid")
+_ITEM_KEY_SET = frozenset(ITEM_KEYS)
 
 
 def _as_item(raw: Any, index: int) -> dict[str, Any]:
@@ -43,8 +44,23 @@ def check_string(value: Any, field: str, index: int | None = None, *, allow_empt
     return value
 
 
+def _plainly_valid(raw: Any, need_symbol: bool) -> bool:
+    """The common case, checked in a few operations: a dict of non-empty strings with an identifier.
+
+    Anything else takes the slow path, which finds and names the problem.
+    """
+    if type(raw) is not dict or not raw.keys() <= _ITEM_KEY_SET:
+        return False
+    for key, value in raw.items():
+        if type(value) is not str or (not value and (need_symbol or key != "symbol")):
+            return False
+    return ("orderId" in raw or "clientOid" in raw) and (not need_symbol or "symbol" in raw)
+
+
 def normalize_item(raw: Any, index: int, *, need_symbol: bool) -> dict[str, str]:
     """One `orderList` item as the contract's dict, or BatchValidationError naming the field."""
+    if _plainly_valid(raw, need_symbol):
+        return dict(raw)
     item = _as_item(raw, index)
     where = f"orderList[{index}]"
     if "orderId" not in item and "clientOid" not in item:
