@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from tools import readme_commands
+
 from .spec_support import ROOT
 
 
 def _command(marker: str) -> str:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("readme_commands", ROOT / "tools" / "readme_commands.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    result: str = module.command(marker)
-    return result
+    return readme_commands.command(marker)
 
 
 def test_quickstart_has_exactly_two_commands() -> None:

@@ -1,0 +1,43 @@
+// One signed batch cancel against the Python mock exchange on loopback (BITGET_MOCK_URL).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { batchCancelOrders, createBitgetClient } from "../client.js";
+
+// Set by `nox -s typescript`, which starts the mock; without it the test fails rather than skip.
+const baseUrl = process.env.BITGET_MOCK_URL ?? "";
+const credentials = { apiKey: "bg_demo_key", secretKey: "demo-secret-key", passphrase: "demo-passphrase" };
+
+test("a signed batch cancel is accepted by the mock and cancels the order", async () => {
+  assert.ok(baseUrl, "BITGET_MOCK_URL must point at a running bitget-mock");
+  const seeded = await fetch(`${baseUrl}/mock/orders`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ symbol: "BTCUSDT", count: 2 }),
+  });
+  const { orders } = (await seeded.json()) as { orders: { orderId: string; clientOid: string }[] };
+  const [first, second] = orders;
+  assert.ok(first && second);
+
+  const client = createBitgetClient(credentials, { baseUrl });
+  const result = await batchCancelOrders(client, {
+    symbol: "BTCUSDT",
+    batchMode: "single",
+    orderList: [{ orderId: first.orderId }, { clientOid: second.clientOid }, { orderId: "404404" }],
+  });
+  assert.equal(result.status, 200);
+  assert.equal(result.data?.code, "00000");
+  assert.deepEqual(result.data?.data.successList, [{ orderId: first.orderId, clientOid: first.clientOid }]);
+  // Mixed identifiers: the clientOid-only item fails, as the contract's x-batch-rules say.
+  assert.deepEqual(
+    result.data?.data.failureList.map((f) => f.errorCode),
+    ["40019", "43001"],
+  );
+});
+
+test("a wrong secret is rejected with Bitget's signature error", async () => {
+  const client = createBitgetClient({ ...credentials, secretKey: "wrong" }, { baseUrl });
+  const result = await batchCancelOrders(client, { symbol: "BTCUSDT", orderList: [{ orderId: "1" }] });
+  assert.equal(result.status, 400);
+  assert.equal(result.error?.code, "40009");
+});

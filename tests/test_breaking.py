@@ -1,0 +1,162 @@
+"""The breaking-change check catches each kind of break and lets safe changes through."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tools import breaking
+
+from .spec_support import OPERATION, ROOT, load_spec
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def _op(s: dict[str, Any]) -> dict[str, Any]:
+    op: dict[str, Any] = s["paths"][OPERATION[0]][OPERATION[1]]
+    return op
+
+
+def _schemas(s: dict[str, Any]) -> dict[str, Any]:
+    schemas: dict[str, Any] = s["components"]["schemas"]
+    return schemas
+
+
+def _rename_success_field(s: dict[str, Any]) -> None:
+    props = _schemas(s)["BatchCancelSuccessItem"]["properties"]
+    props["orderID"] = props.pop("orderId")
+
+
+BREAKS: dict[str, tuple[Edit, str]] = {
+    "removed operation": (lambda s: s["paths"].pop(OPERATION[0]), "operation removed"),
+    "renamed operationId": (lambda s: _op(s).update(operationId="cancelBatch"), "operationId"),
+    "removed response field": (
+        lambda s: _schemas(s)["BatchCancelFailureItem"]["properties"].pop("errorCode"),
+        "response field removed or renamed",
+    ),
+    "renamed response field": (_rename_success_field, "removed or renamed"),
+    "response field no longer required": (
+        lambda s: _schemas(s)["BatchCancelResult"]["required"].remove("failureList"),
+        "no longer required",
+    ),
+    "new required request field": (
+        lambda s: (
+            _schemas(s)["BatchCancelRequest"]["properties"].update(clientId={"type": "string"}),
+            _schemas(s)["BatchCancelRequest"]["required"].append("clientId"),
+        ),
+        "new required request field",
+    ),
+    "request field became required": (
+        lambda s: _schemas(s)["BatchCancelRequest"]["required"].append("batchMode"),
+        "became required",
+    ),
+    "narrowed type": (
+        lambda s: _schemas(s)["BatchCancelOrderItem"]["properties"]["orderId"].update(type="integer"),
+        "type narrowed",
+    ),
+    "widened response type": (
+        lambda s: _schemas(s)["BatchCancelSuccessItem"]["properties"]["orderId"].update(type=["string", "null"]),
+        "type widened",
+    ),
+    "narrowed enum": (lambda s: _schemas(s)["BatchMode"]["enum"].remove("multiple"), "enum narrowed"),
+    "tighter maxItems": (
+        lambda s: _schemas(s)["BatchCancelRequest"]["properties"]["orderList"].update(maxItems=20),
+        "maxItems tightened",
+    ),
+    "tighter minLength": (
+        lambda s: _schemas(s)["BatchCancelOrderItem"]["properties"]["orderId"].update(minLength=5),
+        "minLength tightened",
+    ),
+    "new pattern": (
+        lambda s: _schemas(s)["BatchCancelOrderItem"]["properties"]["orderId"].update(pattern="^[0-9]+$"),
+        "pattern",
+    ),
+    "removed request field": (
+        lambda s: _schemas(s)["BatchCancelOrderItem"]["properties"].pop("symbol"),
+        "request field removed",
+    ),
+    "new required header": (
+        lambda s: _op(s)["parameters"].append(
+            {"name": "X-Req", "in": "header", "required": True, "schema": {"type": "string"}}
+        ),
+        "new parameter",
+    ),
+    "lower rate limit": (lambda s: _op(s)["x-rate-limit"].update(limit=5), "x-rate-limit lowered"),
+    "changed cross-field rule": (
+        lambda s: _schemas(s)["BatchCancelRequest"]["else"]["properties"]["symbol"].update(minLength=3),
+        "cross-field rule",
+    ),
+}
+
+SAFE: dict[str, Edit] = {
+    "new optional request field": lambda s: _schemas(s)["BatchCancelRequest"]["properties"].update(
+        note={"type": "string", "description": "x"}
+    ),
+    "new response field": lambda s: _schemas(s)["BatchCancelFailureItem"]["properties"].update(
+        detail={"type": "string", "description": "x"}
+    ),
+    "description change": lambda s: _op(s).update(description="Reworded."),
+    "looser limit": lambda s: _schemas(s)["BatchCancelRequest"]["properties"]["orderList"].update(maxItems=100),
+    "new example": lambda s: _op(s)["requestBody"]["content"]["application/json"]["examples"].update(
+        extra={"value": {"symbol": "BTCUSDT", "orderList": [{"orderId": "1"}]}}
+    ),
+    "new operation": lambda s: s["paths"].update(
+        {"/api/v2/public/time": {"get": {"operationId": "t", "responses": {}}}}
+    ),
+    "wider request enum": lambda s: _schemas(s)["BatchMode"]["enum"].append("all"),
+    "higher rate limit": lambda s: _op(s)["x-rate-limit"].update(limit=20),
+}
+
+
+def _changes(edit: Edit) -> list[Any]:
+    old = copy.deepcopy(load_spec())
+    new = copy.deepcopy(old)
+    edit(new)
+    result: list[Any] = breaking.compare(old, new)
+    return result
+
+
+def test_identical_contracts_have_no_changes() -> None:
+    assert breaking.compare(load_spec(), copy.deepcopy(load_spec())) == []
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_each_kind_of_break_is_caught(name: str) -> None:
+    edit, fragment = BREAKS[name]
+    found = [c for c in _changes(edit) if c.breaking]
+    assert found, f"{name} was not reported as breaking"
+    assert any(fragment in str(c) for c in found), [str(c) for c in found]
+
+
+@pytest.mark.parametrize("name", sorted(SAFE))
+def test_safe_changes_pass(name: str) -> None:
+    changes = _changes(SAFE[name])
+    assert not [c for c in changes if c.breaking], [str(c) for c in changes]
+
+
+def test_cli_fails_with_a_readable_list(tmp_path: Path) -> None:
+    old = tmp_path / "old.yaml"
+    new = tmp_path / "new.yaml"
+    spec = copy.deepcopy(load_spec())
+    old.write_text(yaml.safe_dump(spec))
+    _schemas(spec)["BatchCancelFailureItem"]["properties"].pop("errorMsg")
+    new.write_text(yaml.safe_dump(spec))
+    tool = str(ROOT / "tools" / "breaking.py")
+    result = subprocess.run(
+        [sys.executable, tool, "--old", str(old), "--new", str(new)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "1 breaking" in result.stdout
+    assert "BREAKING" in result.stdout
+    assert "errorMsg" in result.stdout
+    same = subprocess.run(
+        [sys.executable, tool, "--old", str(old), "--new", str(old)], capture_output=True, text=True, check=False
+    )
+    assert same.returncode == 0

@@ -1,0 +1,1 @@
+"""Developer tools run by nox and imported by the tests."""
