@@ -83,3 +83,14 @@ def bench(session: nox.Session) -> None:
     _install_dev(session)
     session.install("matplotlib>=3.8")
     session.run("python", "tools/bench.py", *session.posargs)
+
+
+@nox.session
+def chaos(session: nox.Session) -> None:
+    """Fault tolerance at load: 10,000 orders under each fault mix (sync and async), then the mock under load.
+
+    Writes bench/chaos.md. `nox -s chaos -- --orders 2000` runs the CI size.
+    """
+    _install_dev(session)
+    session.run("python", "tools/chaos.py", "--out", "bench/chaos.md", *session.posargs)
+    session.run("python", "tools/loadtest.py")

@@ -74,6 +74,7 @@ def test_generated_item_models_are_accepted() -> None:
         ({"orders": [{"symbol": "BTCUSDT", "orderId": "1"}, {"symbol": "BTCUSDT"}]}, "orders[1]", 1),
         ({"orders": [{"symbol": "BTCUSDT", "order_id": "1"}]}, "orders[0].order_id", 0),
         ({"orders": {"symbol": "BTCUSDT", "orderId": "1"}}, "orders", None),
+        ({"orders": [{"symbol": "BTCUSDT", "orderId": None, "clientOid": "c"}]}, "orders[0].orderId", 0),
         ({"symbol": "BTCUSDT", "order_ids": []}, "orders", None),
         ({"symbol": "BTCUSDT", "order_ids": ["1", "2", "1"]}, "orders[2].orderId", 2),
     ],

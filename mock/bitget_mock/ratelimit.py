@@ -21,11 +21,11 @@ class SlidingWindowLimiter:
         # Memory stays bounded: each deque holds at most `limit` timestamps.
         self._accepted: dict[str, deque[float]] = {}
 
-    def try_acquire(self, key: str) -> bool:
-        """True if the request may proceed (and is counted); False if it must be answered 429."""
+    def try_acquire(self, key: str, now: float | None = None) -> bool:
+        """True if the request may proceed (and is counted at `now`); False if it must be answered 429."""
         if self.limit <= 0:
             return True
-        now = self._clock()
+        now = self._clock() if now is None else now
         with self._lock:
             times = self._accepted.setdefault(key, deque(maxlen=self.limit))
             if len(times) == self.limit and now - times[0] < self.window_s:

@@ -114,13 +114,11 @@ def _order_ref(raw: Any, i: int, index: int, default_symbol: str | None) -> Orde
     if sym is None:
         raise BatchValidationError(f"{where}.symbol", "required (or pass symbol= for all orders)", i)
     sym = check_string(sym, f"{where}.symbol", i)
-    oid, coid = raw.get("orderId"), raw.get("clientOid")
-    if oid is None and coid is None:
+    if "orderId" not in raw and "clientOid" not in raw:
         raise BatchValidationError(where, "either orderId or clientOid is required", i)
-    if oid is not None:
-        check_string(oid, f"{where}.orderId", i)
-    if coid is not None:
-        check_string(coid, f"{where}.clientOid", i)
+    # A present key must hold a non-empty string: None is not "absent" in the contract.
+    oid = check_string(raw["orderId"], f"{where}.orderId", i) if "orderId" in raw else None
+    coid = check_string(raw["clientOid"], f"{where}.clientOid", i) if "clientOid" in raw else None
     return OrderRef(index, sym, oid, coid)
 
 
