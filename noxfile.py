@@ -82,7 +82,7 @@ def bench(session: nox.Session) -> None:
     """Benchmarks side by side (SDK, raw httpx, ccxt): prints a table, writes bench/results.md and .png."""
     _install_dev(session)
     session.install("matplotlib>=3.8")
-    session.run("python", "tools/bench.py", *session.posargs)
+    session.run("python", "-m", "tools.bench", *session.posargs)
 
 
 @nox.session
@@ -93,4 +93,4 @@ def chaos(session: nox.Session) -> None:
     """
     _install_dev(session)
     session.run("python", "tools/chaos.py", "--out", "bench/chaos.md", *session.posargs)
-    session.run("python", "tools/loadtest.py")
+    session.run("python", "-m", "tools.loadtest")

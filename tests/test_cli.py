@@ -162,3 +162,54 @@ def test_demo_cancels_everything_and_checks_itself() -> None:
     assert "matches the mock's ground truth (0 orders still open, 0 x HTTP 429)" in r.stdout
     j = json.loads(run("demo", "--orders", "10", "--unknown", "1", "--json", env={}).stdout)
     assert j["counts"] == {"cancelled": 10, "failed": 1, "unknown": 0}
+
+
+def test_rsa_key_from_a_file(tmp_path: Path) -> None:
+    from bitget_mock import Account, MockExchange, MockServer, Settings
+
+    vector = next(
+        v
+        for v in json.loads((Path(__file__).parent / "vectors" / "signing.json").read_text(encoding="utf-8"))["vectors"]
+        if v["algorithm"] == "SHA256withRSA"
+    )
+    key_file = tmp_path / "key.pem"
+    key_file.write_text(vector["privateKeyPem"])
+    account = Account(api_key="rsa-cli", public_key_pem=vector["publicKeyPem"], passphrase="rsa-pass", uid="77")
+    with MockServer(MockExchange([account], Settings(rate_limit=0))) as server:
+        import httpx
+
+        order = httpx.post(server.url + "/mock/orders", json={"symbol": "BTCUSDT", "count": 1}).json()["orders"][0]
+        env = {"BITGET_API_KEY": "rsa-cli", "BITGET_PASSPHRASE": "rsa-pass"}
+        args = ["cancel", "--symbol", "BTCUSDT", "--order-id", order["orderId"], "--base-url", server.url]
+        r = run(*args, "--private-key-file", str(key_file), env=env)
+        assert r.returncode == EXIT_OK, r.stdout + r.stderr
+        bad = run(*args, "--private-key-file", str(tmp_path / "missing.pem"), env=env)
+        assert bad.returncode == EXIT_INVALID
+        assert "cannot read the private key" in bad.stderr
+
+
+def test_progress_bar_on_a_terminal_only() -> None:
+    import pty
+
+    main_fd, child_fd = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")} | {"TERM": "xterm", "COLUMNS": "120"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bitget_cli", "demo", "--orders", "600", "--unknown", "0"],
+        stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, close_fds=True,
+    )  # fmt: skip
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main_fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=120) == 0
+    screen = b"".join(chunks).decode(errors="replace")
+    assert "cancelling" in screen  # the live bar was drawn
+    assert "matches the mock's ground truth" in screen
+    piped = run("demo", "--orders", "600", "--unknown", "0", env={})
+    assert "cancelling" not in piped.stdout + piped.stderr  # no bar when not a terminal

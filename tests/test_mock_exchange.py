@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import logging
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import pytest
 from bitget_mock import MockExchange, MockServer, Settings
 from bitget_mock.orders import OrderBook
 from bitget_mock.ratelimit import SlidingWindowLimiter
+from tools.mockproc import free_port
 
 from .conftest import DEMO, PATH, MockClient, signed_headers
 
@@ -329,15 +329,8 @@ def test_mock_never_imports_the_sdk() -> None:
     assert out.stdout.strip() == "False"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def test_console_script_serves_the_endpoint() -> None:
-    port = _free_port()
+    port = free_port()
     exe = Path(sys.executable).with_name("bitget-mock")
     proc = subprocess.Popen([str(exe), "--port", str(port)], stderr=subprocess.PIPE, text=True)
     try:

@@ -20,7 +20,6 @@ import hmac
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,50 +31,18 @@ from typing import Any
 
 import httpx
 
+from tools import mockproc
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench"
 KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
 PATH = "/api/v2/spot/trade/batch-cancel-order"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @contextmanager
 def mock_process(rate_limit: int) -> Iterator[str]:
-    """The mock in its own interpreter, so its work does not share our GIL."""
-    port = _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "bitget_mock",
-        "--port",
-        str(port),
-        "--rate-limit",
-        str(rate_limit),
-        "--log-level",
-        "warning",
-    ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/api/v2/public/time")
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("mock did not start") from None
-                time.sleep(0.05)
+    with mockproc.mock_process("--rate-limit", str(rate_limit), "--log-level", "warning") as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def seed(url: str, symbol: str, count: int) -> list[str]:

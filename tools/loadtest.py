@@ -16,9 +16,7 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from tools import mockproc
 
 PATH = "/api/v2/spot/trade/batch-cancel-order"
 
@@ -55,13 +55,6 @@ class LoadResult:
             and set(self.statuses) <= {200, 429}
             and self.rss_end_kb - self.rss_start_kb < 20_000
         )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _rss_kb(pid: int) -> int:
@@ -117,23 +110,11 @@ def run_load(
     uids: int = 5, workers_per_uid: int = 8, total: int = 3000, time_limit_s: float = 60.0, limit: int = 10
 ) -> LoadResult:
     accounts = [(f"load-key-{u}", f"load-secret-{u}", f"load-pass-{u}", str(5000 + u)) for u in range(uids)]
-    port = _free_port()
     log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115 - the mock writes it
-    cmd = [sys.executable, "-m", "bitget_mock", "--port", str(port), "--rate-limit", str(limit), "--log-level", "info"]
+    args = ["--rate-limit", str(limit), "--log-level", "info"]
     for key, secret, passphrase, uid in accounts:
-        cmd += ["--account", f"{key}:{secret}:{passphrase}:{uid}"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/api/v2/public/time")
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("mock did not start") from None
-                time.sleep(0.05)
+        args += ["--account", f"{key}:{secret}:{passphrase}:{uid}"]
+    with mockproc.mock_process(*args, stderr=log) as (url, proc):
         results: list[tuple[int, float]] = []
 
         async def main() -> float:
@@ -157,9 +138,6 @@ def run_load(
         window = [0.0]
         seconds = asyncio.run(main())
         rss_end = _rss_kb(proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     # CLOCK_MONOTONIC is system-wide on Linux: the mock's acceptance times compare with ours.
     accepted: dict[str, list[float]] = defaultdict(list)
     for line in Path(log.name).read_text().splitlines():
