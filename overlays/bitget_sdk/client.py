@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import threading
 import time
@@ -119,8 +120,6 @@ class _BaseClient:
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
         """Credentials from BITGET_API_KEY, BITGET_SECRET_KEY (or BITGET_PRIVATE_KEY_FILE), BITGET_PASSPHRASE;
         base URL from BITGET_BASE_URL if set."""
-        import os
-
         env = os.environ if env is None else env
         if env.get("BITGET_BASE_URL") and "base_url" not in options:
             options["base_url"] = env["BITGET_BASE_URL"]
