@@ -213,3 +213,10 @@ def test_progress_bar_on_a_terminal_only() -> None:
     assert "matches the mock's ground truth" in screen
     piped = run("demo", "--orders", "600", "--unknown", "0", env={})
     assert "cancelling" not in piped.stdout + piped.stderr  # no bar when not a terminal
+
+
+def test_console_script_is_installed() -> None:
+    exe = Path(sys.executable).with_name("bitget-batch-cancel")
+    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0
+    assert "Exit codes" in result.stdout

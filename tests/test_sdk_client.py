@@ -181,12 +181,23 @@ def test_authentication_error_carries_a_complete_report(mock: MockClient, mode: 
 
 
 def test_timestamp_error(mock: MockClient) -> None:
-    with sync_client(mock.server.url, clock_offset_ms=-120_000) as client, pytest.raises(TimestampError) as info:
+    client = sync_client(mock.server.url, clock_offset_ms=-120_000, auto_sync_time=False)
+    with client, pytest.raises(TimestampError) as info:
         client.batch_cancel_orders(symbol="BTCUSDT", order_list=[{"orderId": "1"}])
     assert info.value.code == "40008"
-    with sync_client(mock.server.url, clock_offset_ms=-120_000) as client:
+    with sync_client(mock.server.url, clock_offset_ms=-120_000, auto_sync_time=False) as client:
         client.sync_time()
         client.batch_cancel_orders(symbol="BTCUSDT", order_list=[{"orderId": "1"}])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_skewed_clock_is_resynced_once_automatically(mock: MockClient, mode: str) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 60)]
+    report = cancel(mock.server.url, mode, symbol="BTCUSDT", order_ids=ids, client_kw={"clock_offset_ms": -120_000})
+    assert len(report.cancelled) == 60
+    # At most one rejected attempt per batch (batches in flight together may each see the old clock).
+    assert 3 <= report.request_count <= 4
+    assert mock.orders(status="live") == []
 
 
 def test_rate_limit_error_after_retries(mock: MockClient) -> None:

@@ -10,12 +10,13 @@ and never edits it. Status dispatch is done here because the generated one raise
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, Literal, Self, cast
@@ -35,12 +36,14 @@ from .engine import (
     CancelRun,
     ProgressCallback,
     RetryPolicy,
+    Send,
     Sleep,
+    SyncClock,
     attempt_steps,
     classify_response,
     classify_transport,
 )
-from .errors import BitgetAPIError, BitgetTransportError
+from .errors import BitgetAPIError, BitgetError, BitgetTransportError
 from .ratelimit import SlidingWindowLimiter, shared_limiter
 from .report import CancelReport
 from .signing import BitgetAuth, Clock
@@ -72,6 +75,7 @@ class _BaseClient:
         rate_limit: int = 10,
         rate_limit_margin_s: float = 0.005,
         clock_offset_ms: int = 0,
+        auto_sync_time: bool = True,
         max_concurrency: int = 4,
         retry_seed: int | None = None,
         httpx_args: Mapping[str, Any] | None = None,
@@ -81,6 +85,7 @@ class _BaseClient:
         `timeout` is on by default (the generated client has none). `rate_limit` requests per second
         per API key (0 = off) is shared by every client of the same key and base URL in this process.
         `httpx_args` go to the underlying httpx client (e.g. `transport=` for tests or proxies).
+        `auto_sync_time`: on a timestamp rejection (40008), measure the clock offset once and resend.
         """
         if credentials is None:
             if api_key is None or passphrase is None:
@@ -100,6 +105,7 @@ class _BaseClient:
             self.base_url, credentials.api_key, rate_limit, rate_limit_margin_s
         )
         self.max_concurrency = max_concurrency
+        self.auto_sync_time = auto_sync_time
         self.locale = locale
         self.demo_trading = demo_trading
         self._rng = random.Random(retry_seed)
@@ -135,6 +141,11 @@ class _BaseClient:
             body=cast(BatchCancelRequest, _ValidatedBody(body)),
             locale=self.locale if self.locale is not None else UNSET,
             paptrading="1" if self.demo_trading else UNSET,
+        )
+
+    def _steps(self, retry_uncertain: bool) -> Generator[Sleep | Send | SyncClock, Attempt | None, Attempts]:
+        return attempt_steps(
+            self.retry, self._jitter_rng(), retry_uncertain=retry_uncertain, resync_clock=self.auto_sync_time
         )
 
     def _jitter_rng(self) -> random.Random:
@@ -206,13 +217,17 @@ class BitgetClient(_BaseClient):
         return self._classify(response)
 
     def _drive(self, body: dict[str, Any], *, retry_uncertain: bool) -> Attempts:
-        steps = attempt_steps(self.retry, self._jitter_rng(), retry_uncertain=retry_uncertain)
+        steps = self._steps(retry_uncertain)
         step = next(steps)
         try:
             while True:
                 if isinstance(step, Sleep):
                     time.sleep(step.seconds)
-                    step = steps.send(None)  # type: ignore[arg-type]
+                    step = steps.send(None)
+                elif isinstance(step, SyncClock):
+                    with contextlib.suppress(BitgetError):
+                        self.sync_time()
+                    step = steps.send(None)
                 else:
                     step = steps.send(self._attempt(body))
         except StopIteration as stop:
@@ -301,13 +316,17 @@ class AsyncBitgetClient(_BaseClient):
         return self._classify(response)
 
     async def _drive(self, body: dict[str, Any], *, retry_uncertain: bool) -> Attempts:
-        steps = attempt_steps(self.retry, self._jitter_rng(), retry_uncertain=retry_uncertain)
+        steps = self._steps(retry_uncertain)
         step = next(steps)
         try:
             while True:
                 if isinstance(step, Sleep):
                     await asyncio.sleep(step.seconds)
-                    step = steps.send(None)  # type: ignore[arg-type]
+                    step = steps.send(None)
+                elif isinstance(step, SyncClock):
+                    with contextlib.suppress(BitgetError):
+                        await self.sync_time()
+                    step = steps.send(None)
                 else:
                     step = steps.send(await self._attempt(body))
         except StopIteration as stop:

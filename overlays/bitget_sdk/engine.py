@@ -110,6 +110,14 @@ SEND = Send()
 
 
 @attrs.frozen
+class SyncClock:
+    """Measure the offset to the server's clock, then send again (after a timestamp rejection)."""
+
+
+SYNC_CLOCK = SyncClock()
+
+
+@attrs.frozen
 class Attempts:
     final: Attempt
     count: int
@@ -117,15 +125,25 @@ class Attempts:
 
 
 def attempt_steps(
-    policy: RetryPolicy, rng: random.Random, *, retry_uncertain: bool
-) -> Generator[Sleep | Send, Attempt, Attempts]:
-    """Drive one request through retries. The driver answers each `Send` with the Attempt it got."""
+    policy: RetryPolicy, rng: random.Random, *, retry_uncertain: bool, resync_clock: bool = False
+) -> Generator[Sleep | Send | SyncClock, Attempt | None, Attempts]:
+    """Drive one request through retries. The driver answers each `Send` with the Attempt it got.
+
+    With `resync_clock`, a timestamp rejection (the request was refused before any effect) is answered
+    once by re-measuring the clock offset and sending again.
+    """
     uncertain = False
     count = 0
+    resynced = not resync_clock
     while True:
         result = yield SEND
+        assert result is not None
         count += 1
         uncertain = uncertain or result.uncertain
+        if not resynced and isinstance(result.error, TimestampError):
+            resynced = True
+            yield SYNC_CLOCK
+            continue
         retryable = result.kind == "retry" and (retry_uncertain or not result.uncertain)
         if not retryable or count > policy.max_retries:
             return Attempts(result, count, uncertain)
