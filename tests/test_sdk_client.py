@@ -320,6 +320,9 @@ def test_error_classes_agree_with_the_contracts_catalogue() -> None:
     for entry in catalogue:
         if entry["category"] in categories:
             assert error_class(entry["code"], entry["http-status"]) is categories[entry["category"]], entry
+    assert error_class("401", 401) is AuthenticationError  # a gateway's bare 401
+    assert error_class("403", 403) is PermissionDeniedError
+    assert error_class("404", 404) is ParameterError
     documented = {e["code"] for e in catalogue}
     assert set(ERROR_CLASSES) <= documented
     assert issubclass(RateLimitError, BitgetAPIError)

@@ -103,4 +103,8 @@ def error_class(code: str, http_status: int) -> type[BitgetAPIError]:
         return RateLimitError
     if http_status >= 500:
         return ServerError
-    return ERROR_CLASSES.get(code, ParameterError if http_status >= 400 else BitgetAPIError)
+    if code in ERROR_CLASSES:
+        return ERROR_CLASSES[code]
+    # A status with no Bitget code (a proxy or gateway answered): classify by the status alone.
+    by_status = {401: AuthenticationError, 403: PermissionDeniedError}
+    return by_status.get(http_status, ParameterError if http_status >= 400 else BitgetAPIError)
