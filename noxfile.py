@@ -51,7 +51,7 @@ def typescript(session: nox.Session) -> None:
 @nox.session
 def breaking(session: nox.Session) -> None:
     """Fail on breaking contract changes: `nox -s breaking -- REF` (default: the last tag, else HEAD~1)."""
-    session.install("pyyaml>=6")
+    session.install("pyyaml>=6", "jsonschema>=4.23")
     session.run("python", "tools/breaking.py", *session.posargs)
 
 

@@ -89,9 +89,17 @@ BREAKS: dict[str, tuple[Edit, str]] = {
         "new parameter",
     ),
     "lower rate limit": (lambda s: _op(s)["x-rate-limit"].update(limit=5), "x-rate-limit lowered"),
-    "changed cross-field rule": (
+    "tightened cross-field rule": (
         lambda s: _schemas(s)["BatchCancelRequest"]["else"]["properties"]["symbol"].update(minLength=3),
-        "cross-field rule",
+        "cross-field rules now reject",
+    ),
+    "dropped branch of a cross-field rule": (
+        lambda s: _schemas(s)["BatchCancelOrderItem"].update(required=["orderId"]),
+        "request field became required",
+    ),
+    "new conditional requirement": (
+        lambda s: _schemas(s)["BatchCancelRequest"]["then"].update(required=["symbol"]),
+        "cross-field rules now reject",
     ),
 }
 
@@ -112,6 +120,11 @@ SAFE: dict[str, Edit] = {
     ),
     "wider request enum": lambda s: _schemas(s)["BatchMode"]["enum"].append("all"),
     "higher rate limit": lambda s: _op(s)["x-rate-limit"].update(limit=20),
+    # Rewritten but equivalent: only a witness search can tell it from a tightening.
+    "equivalent rule rewrite": lambda s: _schemas(s)["BatchCancelOrderItem"]["if"]["properties"].update(
+        orderId={"type": "string"}
+    ),
+    "loosened cross-field rule": lambda s: _schemas(s)["BatchCancelRequest"].pop("else"),
 }
 
 

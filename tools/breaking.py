@@ -19,6 +19,7 @@ enum, looser limit, prose) are listed but do not fail. Usage:
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 TIGHTER_IF_LOWER = ("maxItems", "maxLength", "maximum", "exclusiveMaximum", "maxProperties")
 TIGHTER_IF_HIGHER = ("minItems", "minLength", "minimum", "exclusiveMinimum", "minProperties")
 RULE_KEYWORDS = ("if", "then", "else", "anyOf", "oneOf", "not", "dependentRequired", "dependentSchemas")
+RULE_MARK = "cross-field rule"
+MAX_CANDIDATES = 20_000
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,9 @@ def compare_schema(old: Any, new: Any, where: str, direction: str, out: list[Cha
             out.append(Change(True, where, f"pattern changed to {new['pattern']!r}"))
         if old.get("additionalProperties", True) is not False and new.get("additionalProperties", True) is False:
             out.append(Change(True, where, "additionalProperties closed: extra fields now rejected"))
-        for key in RULE_KEYWORDS:
-            if _strip_prose(old.get(key)) != _strip_prose(new.get(key)):
-                out.append(Change(True, where, f"cross-field rule `{key}` changed: review what it now rejects"))
+        changed = [key for key in RULE_KEYWORDS if _strip_prose(old.get(key)) != _strip_prose(new.get(key))]
+        if changed:
+            out.append(Change(True, where, f"{RULE_MARK} {', '.join(f'`{k}`' for k in changed)} changed"))
     old_p, new_p = old.get("properties", {}), new.get("properties", {})
     old_r, new_r = set(old.get("required", [])), set(new.get("required", []))
     for name in sorted(old_p.keys() | new_p.keys()):
@@ -147,6 +150,108 @@ def compare_schema(old: Any, new: Any, where: str, direction: str, out: list[Cha
             out.append(Change(True, f"{where}.{name}", "response field no longer required (may be absent)"))
     if "items" in old or "items" in new:
         compare_schema(old.get("items", {}), new.get("items", {}), f"{where}[]", direction, out)
+
+
+def _strings_and_enums(schema: Any) -> list[Any]:
+    """Values worth trying: every enum value in the schema, and strings of the lengths limits care about."""
+    values: list[Any] = ["", "X", "XY", "XYZ", "X" * 10, "X" * 64, 0, None, True]
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            values.extend(v for v in node.get("enum", []) if v not in values)
+            if "const" in node and node["const"] not in values:
+                values.append(node["const"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return values
+
+
+def _property_names(schema: Any) -> list[str]:
+    names: list[str] = []
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            names.extend(k for k in node.get("properties", {}) if k not in names)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return names
+
+
+def _mutations(value: Any, values: list[Any], names: list[str]) -> Any:
+    """Every instance one edit away from `value`: drop, add or change a key, or resize an array (recursively)."""
+    if isinstance(value, dict):
+        for key in value:
+            yield {k: v for k, v in value.items() if k != key}
+            for v in values:
+                yield {**value, key: v}
+            for inner in _mutations(value[key], values, names):
+                yield {**value, key: inner}
+        for name in names:
+            if name not in value:
+                for v in values:
+                    yield {**value, name: v}
+    elif isinstance(value, list) and value:
+        yield value[:1]
+        yield value + value[-1:]
+        yield (value * (50 // len(value) + 1))[:50]
+        for i, item in enumerate(value[:3]):
+            for inner in _mutations(item, values, names):
+                yield [*value[:i], inner, *value[i + 1 :]]
+
+
+def find_witness(old_schema: Any, new_schema: Any, examples: list[Any]) -> tuple[Any, int]:
+    """An instance the old schema accepts and the new rejects (or None), and how many were tried.
+
+    Candidates are the examples and every instance one or two edits away from them, using the
+    schemas' own property names, enum values and boundary-length strings.
+    """
+    from jsonschema import Draft202012Validator
+
+    old_v, new_v = Draft202012Validator(old_schema), Draft202012Validator(new_schema)
+    values = _strings_and_enums(old_schema)
+    values += [v for v in _strings_and_enums(new_schema) if v not in values]
+    names = list(dict.fromkeys(_property_names(old_schema) + _property_names(new_schema)))
+    tried = 0
+    seen: set[str] = set()
+    frontier = list(examples)
+    for depth in range(3):
+        next_frontier = []
+        for base in frontier:
+            for candidate in [base] if depth == 0 else _mutations(base, values, names):
+                key = json.dumps(candidate, sort_keys=True, default=str)
+                if key in seen:
+                    continue
+                seen.add(key)
+                tried += 1
+                if old_v.is_valid(candidate):
+                    if not new_v.is_valid(candidate):
+                        return candidate, tried
+                    next_frontier.append(candidate)
+                if tried >= MAX_CANDIDATES:
+                    return None, tried
+        frontier = next_frontier if depth else list(examples)
+    return None, tried
+
+
+def settle_rules(rules: list[Change], old_schema: Any, new_schema: Any, examples: list[Any]) -> list[Change]:
+    """A changed cross-field rule is breaking if something the old contract accepted is now rejected."""
+    witness, tried = find_witness(old_schema, new_schema, examples)
+    where = ", ".join(sorted({c.where for c in rules}))
+    if witness is not None:
+        return [
+            Change(
+                True, where, f"cross-field rules now reject a request the old contract accepted: {json.dumps(witness)}"
+            )
+        ]
+    return [
+        Change(
+            False, where, f"cross-field rules rewritten; none of {tried} requests near the examples is newly rejected"
+        )
+    ]
 
 
 def _params(op: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -212,9 +317,14 @@ def compare_operation(old_op: dict[str, Any], new_op: dict[str, Any], where: str
         if ctype not in new_body:
             out.append(Change(True, bw, "request content type removed"))
         elif ctype in old_body:
-            compare_schema(
-                old_body[ctype].get("schema", {}), new_body[ctype].get("schema", {}), f"{bw} body", "request", out
-            )
+            old_schema, new_schema = old_body[ctype].get("schema", {}), new_body[ctype].get("schema", {})
+            found: list[Change] = []
+            compare_schema(old_schema, new_schema, f"{bw} body", "request", found)
+            rules = [c for c in found if RULE_MARK in c.message]
+            if rules:
+                examples = [e["value"] for e in old_body[ctype].get("examples", {}).values() if "value" in e]
+                found = [c for c in found if c not in rules] + settle_rules(rules, old_schema, new_schema, examples)
+            out.extend(found)
     old_sec = {tuple(sorted(r)) for r in old_op.get("security", [])}
     new_sec = {tuple(sorted(r)) for r in new_op.get("security", [])}
     if new_sec - old_sec and old_sec:
