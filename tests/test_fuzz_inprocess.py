@@ -24,7 +24,10 @@ CASES: list[int] = []
 
 @pytest.fixture(scope="module")
 def conformance_server() -> Iterator[MockServer]:
-    with MockServer(MockExchange([demo_account()], Settings(rate_limit=0, auth_error_status=401))) as server:
+    # Schemathesis may prepare (and so sign) explicit-example cases well before it sends them, so the
+    # timestamp window is widened here; the window itself is tested in tests/test_mock_auth.py.
+    settings = Settings(rate_limit=0, auth_error_status=401, timestamp_window_ms=3_600_000)
+    with MockServer(MockExchange([demo_account()], settings)) as server:
         yield server
 
 

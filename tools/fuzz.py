@@ -25,7 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--min-cases", type=int, default=0, help="fail if Schemathesis ran fewer test cases")
     args, extra = parser.parse_known_args(argv)
-    exchange = MockExchange([demo_account()], Settings(rate_limit=0, auth_error_status=401))
+    # The window is widened because Schemathesis may sign a case some time before sending it (e.g. while
+    # shrinking); the 30 s window itself is tested in tests/test_mock_auth.py.
+    settings = Settings(rate_limit=0, auth_error_status=401, timestamp_window_ms=3_600_000)
+    exchange = MockExchange([demo_account()], settings)
     with MockServer(exchange) as server:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         cmd = [
