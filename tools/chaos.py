@@ -34,18 +34,18 @@ CANARY_SECRET = "chaos-canary-secret-5d1f0e"
 CANARY_PASSPHRASE = "chaos-canary-pass-9b27c4"
 API_KEY = "chaos-key"
 SYMBOLS = ("BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT")
-CLIENT_TIMEOUT_S = 0.5
+CLIENT_TIMEOUT_S = 1.0
 
 MIXES: dict[str, dict[str, Any]] = {
     "20% HTTP 5xx before cancelling": {"error_rate": 0.2},
     "10% dropped after cancelling": {"drop_rate": 0.1},
-    "5% slower than the client timeout": {"delay_rate": 0.05, "delay_ms": 1500},
+    "5% slower than the client timeout": {"delay_rate": 0.05, "delay_ms": 2500},
     "bursts of forced 429 (10% x 3)": {"throttle_rate": 0.1, "throttle_burst": 3},
     "all of the above": {
         "error_rate": 0.2,
         "drop_rate": 0.1,
         "delay_rate": 0.05,
-        "delay_ms": 1500,
+        "delay_ms": 2500,
         "throttle_rate": 0.1,
         "throttle_burst": 3,
     },
