@@ -132,13 +132,14 @@ async def batch_cancel(request: Request) -> Response:
         if not ex.limiter.try_acquire(uid, now):
             raise _Reject("429", "Too Many Requests", 429)
         request.scope["bitget.accepted_at"] = now  # the limiter's clock, for the access log and load tests
-        decision = ex.faults.decide()
-        if decision.throttle:
-            raise _Reject("429", "Too Many Requests", 429)
         payload = _parse_json(request, body)
         for rejection in (ex.contract.check_headers(request.headers), ex.contract.check_body(payload)):
             if rejection is not None:
                 raise _Reject(rejection.code, rejection.msg)
+        # Faults are drawn for valid cancel requests only, so the injected counts are what clients saw.
+        decision = ex.faults.decide()
+        if decision.throttle:
+            raise _Reject("429", "Too Many Requests", 429)
         if decision.error:
             raise _Reject("50001", "Service temporarily unavailable", ex.faults.config.error_status)
         result = ex.orders.batch_cancel(uid, payload)

@@ -15,10 +15,8 @@ from typing import Any, Literal, NamedTuple
 
 import attrs
 
-from bitget_api.models import BatchCancelOrderItem
-
 from .errors import BatchValidationError
-from .validation import ITEM_KEYS, MAX_BATCH, check_string
+from .validation import MAX_BATCH, as_item, check_string
 
 BatchModeOption = Literal["auto", "single", "multiple"]
 
@@ -103,13 +101,7 @@ def collect_orders(
 
 def _order_ref(raw: Any, i: int, index: int, default_symbol: str | None) -> OrderRef:
     where = f"orders[{i}]"
-    if isinstance(raw, BatchCancelOrderItem):
-        raw = raw.to_dict()
-    if not isinstance(raw, Mapping):
-        raise BatchValidationError(where, f"must be a dict, not {type(raw).__name__}", i)
-    unknown = [k for k in raw if k not in ITEM_KEYS]
-    if unknown:
-        raise BatchValidationError(f"{where}.{unknown[0]}", f"unknown field (allowed: {', '.join(ITEM_KEYS)})", i)
+    raw = as_item(raw, where, i)
     sym = raw.get("symbol", default_symbol)
     if sym is None:
         raise BatchValidationError(f"{where}.symbol", "required (or pass symbol= for all orders)", i)

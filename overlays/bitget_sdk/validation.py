@@ -21,18 +21,15 @@ ITEM_KEYS = ("symbol", "orderId", "clientOid")
 _ITEM_KEY_SET = frozenset(ITEM_KEYS)
 
 
-def _as_item(raw: Any, index: int) -> dict[str, Any]:
+def as_item(raw: Any, where: str, index: int) -> dict[str, Any]:
+    """An order as the contract's dict (from a mapping or the generated item model), unknown keys refused."""
     if isinstance(raw, BatchCancelOrderItem):
         return raw.to_dict()
     if not isinstance(raw, Mapping):
-        raise BatchValidationError(
-            f"orderList[{index}]", f"must be a dict or BatchCancelOrderItem, not {type(raw).__name__}", index
-        )
+        raise BatchValidationError(where, f"must be a dict or BatchCancelOrderItem, not {type(raw).__name__}", index)
     unknown = [k for k in raw if k not in ITEM_KEYS]
     if unknown:
-        raise BatchValidationError(
-            f"orderList[{index}].{unknown[0]}", f"unknown field (allowed: {', '.join(ITEM_KEYS)})", index
-        )
+        raise BatchValidationError(f"{where}.{unknown[0]}", f"unknown field (allowed: {', '.join(ITEM_KEYS)})", index)
     return dict(raw)
 
 
@@ -61,8 +58,8 @@ def normalize_item(raw: Any, index: int, *, need_symbol: bool) -> dict[str, str]
     """One `orderList` item as the contract's dict, or BatchValidationError naming the field."""
     if _plainly_valid(raw, need_symbol):
         return dict(raw)
-    item = _as_item(raw, index)
     where = f"orderList[{index}]"
+    item = as_item(raw, where, index)
     if "orderId" not in item and "clientOid" not in item:
         raise BatchValidationError(where, "either orderId or clientOid is required", index)
     for key in ("orderId", "clientOid"):
