@@ -17,8 +17,9 @@ def test_quickstart_has_exactly_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     quickstart = text.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
     assert quickstart.count("```sh") == 2
-    assert _command("test-command") == "python3 -m pip install 'nox[uv]==2026.10.20' && python3 -m nox -s tests"
-    assert _command("demo-command") == "python3 -m pip install '.[cli]' && python3 -m bitget_cli demo"
+    assert _command("test-command").endswith("-m nox -s tests")
+    assert _command("demo-command").endswith("bitget-batch-cancel demo")
+    assert all(_command(m).startswith("python3 -m venv .venv && ") for m in ("test-command", "demo-command"))
     ci = (ROOT / ".ci" / "run").read_text()
     assert "readme_commands.py test-command" in ci
     assert "readme_commands.py demo-command" in ci
