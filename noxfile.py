@@ -57,7 +57,7 @@ def breaking(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the hand-written packages (the overlay and the mock)."""
+    """mypy --strict on the hand-written packages: the SDK overlay, the mock, the CLI and tools/."""
     _install_dev(session)
     session.run("mypy")
 

@@ -148,11 +148,11 @@ def check(
     wanted = Counter(("orderId", t["orderId"]) if "orderId" in t else ("clientOid", t["clientOid"]) for t in targets)
     status_of: dict[tuple[str, str], str] = {}
     seen: Counter[tuple[str, str]] = Counter()
-    for status, outcomes in (("cancelled", report.cancelled), ("failed", report.failed), ("unknown", report.unknown)):
+    for listed, outcomes in (("cancelled", report.cancelled), ("failed", report.failed), ("unknown", report.unknown)):
         for o in outcomes:
             k = key(o)
             seen[k] += 1
-            status_of[k] = status
+            status_of[k] = listed
     wrongly_cancelled = wrongly_failed = live_not_open = 0
     unknown_breakdown: Counter[str] = Counter()
     for k in wanted:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import uvicorn
 
-from .accounts import DEMO_API_KEY, Account, account_from_env
+from .accounts import DEMO_PASSPHRASE, DEMO_SECRET_KEY, Account, account_from_env
 from .app import create_app
 from .exchange import MockExchange, Settings
 
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bitget-mock on http://{args.host}:{args.port}", file=sys.stderr)
     for a in accounts:
         line = f"  account {a.api_key} (uid {a.uid}, {a.key_type})"
-        if a.api_key == DEMO_API_KEY:
+        if a.secret_key == DEMO_SECRET_KEY and a.passphrase == DEMO_PASSPHRASE:
             line += " - demo credentials, see README: secret 'demo-secret-key', passphrase 'demo-passphrase'"
         print(line, file=sys.stderr)
     uvicorn.run(
