@@ -1,4 +1,4 @@
-"""API credentials. Secrets are held here and nowhere else, and never shown by repr, str or pickling hints."""
+"""API credentials. The secrets in them (passphrase, secret key, private key) are never shown by repr or str."""
 
 from __future__ import annotations
 
