@@ -22,6 +22,7 @@ import contextlib
 import heapq
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 
 _POLL_S = 0.002
@@ -90,7 +91,8 @@ class SlidingWindowLimiter:
         return f"SlidingWindowLimiter(limit={self.limit}, window_s={self.window_s}, margin_s={self.margin_s})"
 
 
-_registry: dict[tuple[str, str], SlidingWindowLimiter] = {}
+# Weak values: a limiter lives as long as some client of its key does, so the registry cannot grow without bound.
+_registry: weakref.WeakValueDictionary[tuple[str, str], SlidingWindowLimiter] = weakref.WeakValueDictionary()
 _registry_lock = threading.Lock()
 
 
@@ -101,7 +103,8 @@ def shared_limiter(base_url: str, api_key: str, limit: int, margin_s: float) -> 
     """
     with _registry_lock:
         limiter = _registry.get((base_url, api_key))
-        if limiter is None or limiter.limit != limit or limiter.margin_s != margin_s:
+        if limiter is None:
+            limiter = _registry[(base_url, api_key)] = SlidingWindowLimiter(limit, margin_s=margin_s)
+        elif limiter.limit != limit or limiter.margin_s != margin_s:
             limiter = SlidingWindowLimiter(limit, margin_s=margin_s)
-            _registry.setdefault((base_url, api_key), limiter)
         return limiter
