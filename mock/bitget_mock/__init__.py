@@ -1,21 +1,30 @@
 """A strict, stateful mock of Bitget's spot batch cancel endpoint, for tests, demos and fuzzing.
 
 Independent of the SDK (`bitget_sdk`) on purpose: it verifies signatures with its own code.
+Names are imported on first use, so that `import bitget_mock` (e.g. by its pytest plugin, which
+every install registers) works even where the `mock` extra is not installed, until a server is needed.
 """
 
-from .accounts import (
-    DEMO_API_KEY,
-    DEMO_PASSPHRASE,
-    DEMO_SECRET_KEY,
-    DEMO_UID,
-    Account,
-    account_from_env,
-    demo_account,
-)
-from .app import create_app
-from .exchange import MockExchange, Settings
-from .faults import FaultConfig
-from .server import MockServer
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .accounts import DEMO_API_KEY, DEMO_PASSPHRASE, DEMO_SECRET_KEY, DEMO_UID, Account, account_from_env, demo_account
+
+if TYPE_CHECKING:
+    from .app import create_app
+    from .exchange import MockExchange, Settings
+    from .faults import FaultConfig
+    from .server import MockServer
+
+_LAZY = {
+    "create_app": ".app",
+    "MockExchange": ".exchange",
+    "Settings": ".exchange",
+    "FaultConfig": ".faults",
+    "MockServer": ".server",
+}
 
 __all__ = [
     "DEMO_API_KEY",
@@ -31,3 +40,9 @@ __all__ = [
     "create_app",
     "demo_account",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
