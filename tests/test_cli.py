@@ -104,10 +104,14 @@ def test_csv_and_json_files(mock: MockClient, tmp_path: Path) -> None:
     [
         ("symbol,orderId\nBTCUSDT,1,extra\n", ".csv", "line 2: expected 2 fields"),
         ("symbol,order_id\nBTCUSDT,1\n", ".csv", "unknown column 'order_id'"),
-        ("symbol,orderId,clientOid\nBTCUSDT,,\n", ".csv", "line 2: either orderId or clientOid is required"),
-        ("orderId\n1\n", ".csv", "line 2: required (or pass symbol= for all orders)"),
+        ("symbol,orderId,clientOid\nBTCUSDT,,\n", ".csv", "line 2: column orderId or clientOid is required"),
+        ("orderId\n1\n", ".csv", "line 2: column symbol is empty (give it, or pass --symbol for all rows)"),
+        ('symbol,orderId\nBTCUSDT,"123\n', ".csv", "line 2: malformed CSV: unexpected end of data"),
+        ('symbol,orderId\nBTCUSDT,"12"3\n', ".csv", "line 2: malformed CSV"),
+        ("symbol,orderId\nBTCUSDT,1\nBTCUSDT,1\n", ".csv", "line 3: orderId '1' is given twice (first at "),
         ("[{]", ".json", "invalid JSON at line 1"),
-        ('[{"symbol": "BTCUSDT", "orderId": 5}]', ".json", "item 0: orderId must be a string"),
+        ('[{"symbol": "BTCUSDT", "orderId": 5}]', ".json", "item 0: field orderId must be a string"),
+        ('[{"symbol": "BTCUSDT", "orderId": "\\ud800"}]', ".json", "item 0, field orderId: character 0"),
         ("symbol,orderId\n", ".txt", "unsupported file type .txt"),
     ],
 )
@@ -126,8 +130,21 @@ def test_bad_files_are_one_line_errors(tmp_path: Path, content: str, suffix: str
         (["cancel", "--file", "/nonexistent/orders.csv"], ENV, "no such file"),
         (["cancel", "--symbol", "BTCUSDT"], ENV, "no orders given"),
         (["cancel", "--order-id", "1"], ENV, "--symbol is required"),
-        (["cancel", "--symbol", "BTCUSDT", "--order-id", ""], ENV, "order_ids[0]: must not be empty"),
-        (["cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--order-id", "1"], ENV, "duplicate"),
+        (
+            ["cancel", "--symbol", "BTCUSDT", "--order-id", "2", "--order-id", ""],
+            ENV,
+            "--order-id #2: must not be empty",
+        ),
+        (["cancel", "--symbol", "", "--order-id", "1"], ENV, "--symbol"),
+        (
+            ["cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--order-id", "1"],
+            ENV,
+            "--order-id #2: orderId '1' is given twice (first at --order-id #1)",
+        ),
+        (["cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--timeout", "-1"], ENV, "argument --timeout"),
+        (["cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--timeout", "nan"], ENV, "argument --timeout"),
+        (["cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--timeout", "0"], ENV, "argument --timeout"),
+        (["cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--base-url", "ftp://x"], ENV, "--base-url must be"),
         (["cancel", "--symbol", "BTCUSDT", "--order-id", "1"], {}, "credentials: missing environment variables"),
     ],
 )
@@ -135,9 +152,11 @@ def test_bad_input_exits_2_and_sends_nothing(
     mock: MockClient, args: list[str], env: dict[str, str], message: str
 ) -> None:
     before = mock.server.exchange.stats.as_dict()["requests"]
-    r = run(*args, "--base-url", mock.server.url, env=env)
+    extra = [] if "--base-url" in args else ["--base-url", mock.server.url]
+    r = run(*args, *extra, env=env)
     assert r.returncode == EXIT_INVALID
     assert message in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert mock.server.exchange.stats.as_dict()["requests"] == before
 
 
@@ -149,10 +168,36 @@ def test_refused_credentials_exit_3(mock: MockClient) -> None:
     assert "wrong" not in r.stderr
 
 
-def test_unreachable_exchange_exit_4() -> None:
-    r = run("cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--base-url", "http://127.0.0.1:9", "--json")
-    assert r.returncode == EXIT_UNREACHABLE
-    assert json.loads(r.stdout)["counts"]["failed"] == 1
+def test_unreachable_exchange_exit_4_and_fails_fast() -> None:
+    ids = [str(10**11 + i) for i in range(2500)]
+    args = ["cancel", "--symbol", "BTCUSDT", "--base-url", "http://127.0.0.1:9", "--json"]
+    for i in ids:
+        args += ["--order-id", i]
+    r = run(*args)
+    assert r.returncode == EXIT_UNREACHABLE, r.stderr
+    report = json.loads(r.stdout)
+    assert report["counts"] == {"cancelled": 0, "failed": 2500, "unknown": 0}
+    assert report["sent_count"] == 0
+    # It stops after a few connection failures in a row instead of trying all 50 batches with retries.
+    assert report["request_count"] <= 8, report["request_count"]
+    assert "could not be reached" in r.stderr
+
+
+def test_timed_out_answers_are_unknown_and_exit_1_not_4(mock: MockClient) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
+    mock.http.post("/mock/faults", json={"delay_rate": 1.0, "delay_ms": 1500})
+    args = ["cancel", "--symbol", "BTCUSDT", "--base-url", mock.server.url, "--timeout", "0.3", "--json"]
+    r = run(*args, *[a for i in ids for a in ("--order-id", i)])
+    assert r.returncode == EXIT_PARTIAL, r.stderr
+    assert json.loads(r.stdout)["counts"]["unknown"] == 3
+    assert mock.orders(status="live") == []  # the mock did cancel them: unknown, not failed
+
+
+def test_version_flag() -> None:
+    r = run("--version", env={})
+    assert r.returncode == 0
+    assert r.stdout.startswith("bitget-batch-cancel ")
+    assert r.stdout.split()[1][0].isdigit()
 
 
 def test_demo_cancels_everything_and_checks_itself() -> None:

@@ -257,7 +257,7 @@ def test_lost_answer_then_not_found_is_unknown_never_failed(mock: MockClient) ->
     assert report.cancelled == []
     assert report.failed == []
     assert [o.order_id for o in report.unknown] == [*live, "777"]
-    assert "cancelled by the lost attempt, or never existed" in (report.unknown[0].error_msg or "")
+    assert "the lost attempt may have cancelled it, or it never existed" in (report.unknown[0].error_msg or "")
     assert mock.orders(status="live") == []  # the truth: the lost attempt did cancel them
 
 

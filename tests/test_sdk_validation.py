@@ -76,7 +76,8 @@ def test_generated_item_models_are_accepted() -> None:
         ({"orders": {"symbol": "BTCUSDT", "orderId": "1"}}, "orders", None),
         ({"orders": [{"symbol": "BTCUSDT", "orderId": None, "clientOid": "c"}]}, "orders[0].orderId", 0),
         ({"symbol": "BTCUSDT", "order_ids": []}, "orders", None),
-        ({"symbol": "BTCUSDT", "order_ids": ["1", "2", "1"]}, "orders[2].orderId", 2),
+        ({"symbol": "BTCUSDT", "order_ids": ["1", "2", "1"]}, "order_ids[2]", 2),
+        ({"symbol": "S", "client_oids": ["a"], "orders": [{"clientOid": "a"}]}, "orders[0].clientOid", 0),
     ],
 )
 def test_cancel_orders_rules(client: BitgetClient, kwargs: dict[str, Any], field: str, index: int | None) -> None:

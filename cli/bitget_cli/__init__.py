@@ -1,5 +1,31 @@
-"""The `bitget-batch-cancel` command line (install the `cli` extra)."""
+"""The `bitget-batch-cancel` command line (install the `cli` extra).
 
-from .app import main
+`main` imports the command itself only when called, so that a plain `pip install .` (without the
+`cli` extra) gets a one-line hint with the install command instead of a ModuleNotFoundError traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+# Top-level modules the `cli` extra brings (rich, and the mock's server for `demo`).
+_EXTRA_MODULES = frozenset({"rich", "starlette", "uvicorn", "jsonschema", "yaml", "referencing", "cryptography"})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        from .app import main as run
+    except ModuleNotFoundError as e:
+        if (e.name or "").split(".")[0] not in _EXTRA_MODULES:
+            raise
+        print(
+            f"bitget-batch-cancel: the command needs the 'cli' extra (module {e.name!r} is missing): "
+            "pip install 'bitget-batch-cancel[cli]'",
+            file=sys.stderr,
+        )
+        return 2
+    return run(argv)
+
 
 __all__ = ["main"]

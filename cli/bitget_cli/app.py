@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import re
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bitget_sdk import (
     AuthenticationError,
@@ -34,13 +37,49 @@ EXIT_REFUSED = 3  # the exchange refused the credentials (authentication, permis
 EXIT_UNREACHABLE = 4  # no answer from the exchange at all (network, server down)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad options are one line on stderr naming the flag, exit 2 (argparse's usage block would bury it)."""
+
+    def error(self, message: str) -> NoReturn:
+        render.error(f"{message} (see {self.prog} --help)")
+        sys.exit(EXIT_INVALID)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, not {text!r}")
+    return value
+
+
+def version() -> str:
+    try:
+        return metadata.version("bitget-batch-cancel")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="bitget-batch-cancel",
         description="Cancel Bitget spot orders in batches, and see what happened to each one.",
         epilog="Exit codes: 0 all cancelled, 1 some failed/unknown, 2 bad input (nothing sent), "
-        "3 credentials refused, 4 exchange unreachable.",
+        "3 credentials refused, 4 exchange unreachable (nothing reached it).",
     )
+    p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("cancel", help="cancel orders (credentials from BITGET_API_KEY/SECRET_KEY/PASSPHRASE)")
     c.add_argument("--symbol", help="trading pair, e.g. BTCUSDT (default symbol for file rows without one)")
@@ -50,41 +89,75 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--batch-mode", choices=["auto", "single", "multiple"], default="auto")
     c.add_argument("--base-url", help=f"exchange URL (default: BITGET_BASE_URL, else {DEFAULT_BASE_URL})")
     c.add_argument("--private-key-file", type=Path, help="RSA private key (PKCS#8 PEM) instead of BITGET_SECRET_KEY")
-    c.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    c.add_argument(
+        "--timeout", type=_seconds, default=10.0, help="seconds per attempt, connect to last byte (default 10)"
+    )
     c.add_argument("--demo-trading", action="store_true", help="send PAPTRADING: 1 (Bitget demo trading)")
     c.add_argument("--json", action="store_true", help="print the whole report as JSON")
     c.add_argument("--dry-run", action="store_true", help="validate and show the batches; send nothing")
     c.add_argument("--all", action="store_true", help="list every cancelled order in the table")
     d = sub.add_parser("demo", help="the main job on an embedded mock exchange: no network, no credentials")
-    d.add_argument("--orders", type=int, default=500, help="open orders to seed and cancel (default 500)")
-    d.add_argument("--unknown", type=int, default=10, help="extra order IDs that do not exist (default 10)")
+    d.add_argument("--orders", type=_count, default=500, help="open orders to seed and cancel (default 500)")
+    d.add_argument("--unknown", type=_count, default=10, help="extra order IDs that do not exist (default 10)")
     d.add_argument("--json", action="store_true", help="print the whole report as JSON")
     d.add_argument("--all", action="store_true", help="list every cancelled order in the table")
     return p
 
 
 def _gather(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
-    """cancel_orders keyword arguments from the flags and the file; where each file order came from."""
+    """cancel_orders keyword arguments from the flags and the file, and where each order came from
+    (`--order-id #2`, `orders.csv line 5`), in the order cancel_orders numbers them."""
+    if not (args.order_id or args.client_oid or args.file):
+        raise InputError("no orders given: use --order-id, --client-oid or --file")
+    if (args.order_id or args.client_oid) and not args.symbol:
+        raise InputError("--symbol is required with --order-id/--client-oid")
     kwargs: dict[str, Any] = {"symbol": args.symbol, "batch_mode": args.batch_mode}
-    where: list[str] = []
+    where = [f"--order-id #{k + 1}" for k in range(len(args.order_id))]
+    where += [f"--client-oid #{k + 1}" for k in range(len(args.client_oid))]
     if args.order_id:
         kwargs["order_ids"] = args.order_id
     if args.client_oid:
         kwargs["client_oids"] = args.client_oid
     if args.file is not None:
-        kwargs["orders"], where = read_orders_file(args.file)
-    if not (args.order_id or args.client_oid or args.file):
-        raise InputError("no orders given: use --order-id, --client-oid or --file")
-    if (args.order_id or args.client_oid) and not args.symbol:
-        raise InputError("--symbol is required with --order-id/--client-oid")
+        kwargs["orders"], rows = read_orders_file(args.file, default_symbol=args.symbol)
+        where += rows
+    _reject_duplicates(kwargs, where)
     return kwargs, where
 
 
-def _validation_message(e: BatchValidationError, kwargs: dict[str, Any], where: list[str]) -> str:
-    flat = len(kwargs.get("order_ids", [])) + len(kwargs.get("client_oids", []))
-    if e.index is not None and e.field.startswith("orders[") and where and 0 <= e.index - flat < len(where):
-        return f"{where[e.index - flat]}: {e.message}"
-    return str(e)
+def _reject_duplicates(kwargs: dict[str, Any], where: list[str]) -> None:
+    """The same order twice, named in CLI terms (the SDK would refuse it too, naming its arguments)."""
+    keys = [("orderId", v) for v in kwargs.get("order_ids", [])]
+    keys += [("clientOid", v) for v in kwargs.get("client_oids", [])]
+    for order in kwargs.get("orders", []):
+        keys.append(("orderId", order["orderId"]) if "orderId" in order else ("clientOid", order["clientOid"]))
+    seen: dict[tuple[str, str], str] = {}
+    for key, place in zip(keys, where, strict=True):
+        if key in seen:
+            raise InputError(f"{place}: {key[0]} {key[1]!r} is given twice (first at {seen[key]})")
+        seen[key] = place
+
+
+_SDK_FIELD = re.compile(r"(order_ids|client_oids|orders)\[(\d+)\](?:\.(\w+))?$")
+
+
+def _validation_message(
+    e: BatchValidationError, kwargs: dict[str, Any], where: list[str], file: Path | None = None
+) -> str:
+    """The SDK's message with its argument names (`order_ids[0]`, `orders[3].orderId`) put in CLI terms."""
+    if e.field == "symbol":
+        return f"--symbol: {e.message}"
+    m = _SDK_FIELD.match(e.field)
+    if m is None:
+        return str(e)
+    name, k, column = m.group(1), int(m.group(2)), m.group(3)
+    offset = {"order_ids": 0, "client_oids": len(kwargs.get("order_ids", []))}.get(name)
+    if offset is None:
+        offset = len(kwargs.get("order_ids", [])) + len(kwargs.get("client_oids", []))
+    place = where[offset + k] if 0 <= offset + k < len(where) else e.field
+    if column and name == "orders":
+        place += f", {'column' if file is not None and file.suffix.lower() == '.csv' else 'field'} {column}"
+    return f"{place}: {e.message}"
 
 
 def _client(args: argparse.Namespace) -> BitgetClient:
@@ -111,9 +184,8 @@ def _client(args: argparse.Namespace) -> BitgetClient:
 def exit_code(report: CancelReport) -> int:
     if report.ok:
         return EXIT_OK
-    outcomes = report.failed + report.unknown
-    if not report.cancelled and all(o.error_code is None for o in outcomes):
-        return EXIT_UNREACHABLE
+    if report.sent_count == 0:
+        return EXIT_UNREACHABLE  # every connection failed: nothing reached the exchange
     return EXIT_PARTIAL
 
 
@@ -128,14 +200,14 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         )
         batches = plan_batches(refs, kwargs["batch_mode"])
     except BatchValidationError as e:
-        raise InputError(_validation_message(e, kwargs, where)) from None
+        raise InputError(_validation_message(e, kwargs, where, args.file)) from None
     if args.dry_run:
         render.print_batches(batches, args.json)
         return EXIT_OK
     try:
         client = _client(args)
-    except ValueError as e:  # e.g. an unreadable RSA key; the message never quotes key material
-        raise InputError(str(e)) from None
+    except ValueError as e:  # e.g. an unreadable RSA key or a bad --base-url; never quotes key material
+        raise InputError(str(e).replace("base_url", "--base-url")) from None
     show_bar = sys.stderr.isatty() and not args.json
     try:
         with client, render.progress(show_bar, len(refs)) as on_progress:
@@ -145,6 +217,18 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         if e.report is not None and args.json:
             render.print_report(e.report, True, args.all)
         return EXIT_REFUSED
+    except BitgetError as e:  # the exchange unreachable, or the run stopped: the report still has every order
+        if e.report is None:
+            raise
+        render.error(str(e))
+        render.print_report(e.report, args.json, args.all)
+        return exit_code(e.report)
+    except KeyboardInterrupt as e:
+        render.error("interrupted: orders in flight are unknown, orders not sent are failed")
+        partial = getattr(e, "report", None)
+        if isinstance(partial, CancelReport):
+            render.print_report(partial, args.json, args.all)
+        return 130
     render.print_report(report, args.json, args.all)
     return exit_code(report)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,24 +15,33 @@ class InputError(Exception):
     """Bad input: reported in one line, exit code 2, nothing sent."""
 
 
-def _row_order(values: dict[str, Any], where: str) -> dict[str, str]:
+def _row_order(values: dict[str, Any], where: str, default_symbol: str | None, column: str) -> dict[str, str]:
     order: dict[str, str] = {}
     for key, value in values.items():
         if key not in COLUMNS:
-            raise InputError(f"{where}: unknown field {key!r} (allowed: {', '.join(COLUMNS)})")
+            raise InputError(f"{where}: unknown {column} {key!r} (allowed: {', '.join(COLUMNS)})")
         if value is None or value == "":
             continue
         if not isinstance(value, str):
-            raise InputError(f"{where}: {key} must be a string, not {type(value).__name__}")
+            raise InputError(f"{where}: {column} {key} must be a string, not {type(value).__name__}")
         order[key] = value.strip()
     if "orderId" not in order and "clientOid" not in order:
-        raise InputError(f"{where}: either orderId or clientOid is required")
+        raise InputError(f"{where}: {column} orderId or clientOid is required (one of them)")
+    if "symbol" not in order and default_symbol is None:
+        raise InputError(f"{where}: {column} symbol is empty (give it, or pass --symbol for all rows)")
     return order
 
 
-def read_csv(path: Path) -> tuple[list[dict[str, str]], list[str]]:
+def _rows(reader: Any, path: Path) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as e:
+        raise InputError(f"{path} line {reader.line_num}: malformed CSV: {e}") from None
+
+
+def read_csv(path: Path, default_symbol: str | None = None) -> tuple[list[dict[str, str]], list[str]]:
     with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.reader(f)
+        reader = csv.reader(f, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -43,18 +53,18 @@ def read_csv(path: Path) -> tuple[list[dict[str, str]], list[str]]:
         if len(set(header)) != len(header):
             raise InputError(f"{path}: duplicate column in header {header}")
         orders, where = [], []
-        for row in reader:
+        for row in _rows(reader, path):
             line = f"{path} line {reader.line_num}"
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
                 raise InputError(f"{line}: expected {len(header)} fields ({','.join(header)}), got {len(row)}")
-            orders.append(_row_order(dict(zip(header, row, strict=True)), line))
+            orders.append(_row_order(dict(zip(header, row, strict=True)), line, default_symbol, "column"))
             where.append(line)
     return orders, where
 
 
-def read_json(path: Path) -> tuple[list[dict[str, str]], list[str]]:
+def read_json(path: Path, default_symbol: str | None = None) -> tuple[list[dict[str, str]], list[str]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
@@ -68,23 +78,28 @@ def read_json(path: Path) -> tuple[list[dict[str, str]], list[str]]:
         loc = f"{path} item {i}"
         if not isinstance(item, dict):
             raise InputError(f"{loc}: expected an object with {', '.join(COLUMNS)}")
-        orders.append(_row_order(item, loc))
+        orders.append(_row_order(item, loc, default_symbol, "field"))
         where.append(loc)
     return orders, where
 
 
-def read_orders_file(path: Path) -> tuple[list[dict[str, str]], list[str]]:
-    """The orders in a .csv or .json file, and where each came from (for error messages)."""
+def read_orders_file(path: Path, default_symbol: str | None = None) -> tuple[list[dict[str, str]], list[str]]:
+    """The orders in a .csv or .json file, and where each came from (for error messages).
+
+    CSV is read strictly (an unterminated quote is an error, not a field that swallows the rest).
+    """
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return read_csv(path)
+            return read_csv(path, default_symbol)
         if suffix == ".json":
-            return read_json(path)
+            return read_json(path, default_symbol)
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text") from None
     except csv.Error as e:
         raise InputError(f"{path}: malformed CSV: {e}") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply") from None
     raise InputError(f"{path}: unsupported file type {suffix or '(none)'} (use .csv or .json)")

@@ -8,6 +8,8 @@ every install registers) works even where the `mock` extra is not installed, unt
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .accounts import DEMO_API_KEY, DEMO_PASSPHRASE, DEMO_SECRET_KEY, DEMO_UID, Account, account_from_env, demo_account
@@ -39,7 +41,28 @@ __all__ = [
     "account_from_env",
     "create_app",
     "demo_account",
+    "main",
 ]
+
+
+# Top-level modules the `mock` extra brings.
+_EXTRA_MODULES = frozenset({"starlette", "uvicorn", "jsonschema", "yaml", "referencing", "cryptography"})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`bitget-mock`: a one-line hint with the install command when the `mock` extra is missing."""
+    try:
+        from .command import main as run
+    except ModuleNotFoundError as e:
+        if (e.name or "").split(".")[0] not in _EXTRA_MODULES:
+            raise
+        print(
+            f"bitget-mock: the mock exchange needs the 'mock' extra (module {e.name!r} is missing): "
+            "pip install 'bitget-batch-cancel[mock]'",
+            file=sys.stderr,
+        )
+        return 2
+    return run(list(argv) if argv is not None else None)
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from . import signature
-from .contract import PATH
+from .contract import PATH, first_invalid_text
 from .exchange import MockExchange
 from .faults import FaultConfig
 from .orders import OrderBookFull
@@ -24,17 +24,26 @@ from .orders import OrderBookFull
 access_log = logging.getLogger("bitget_mock.access")
 
 _MAX_MSG = 300
+# Control bodies (seeding up to 100,000 orders with clientOids) are capped too.
+_MAX_CONTROL_BYTES = 16 << 20
 
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+class _SafeJSON(JSONResponse):
+    """JSON with non-ASCII escaped: whatever text a request smuggled in, rendering the answer cannot fail."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 def envelope(code: str, msg: str, data: Any = None, status: int = 400) -> JSONResponse:
     if len(msg) > _MAX_MSG:
         msg = msg[: _MAX_MSG - 3] + "..."
     body = {"code": code, "msg": msg, "requestTime": _now_ms(), "data": data}
-    return JSONResponse(body, status_code=status)
+    return _SafeJSON(body, status_code=status)
 
 
 class _Reject(Exception):
@@ -166,10 +175,15 @@ async def server_time(request: Request) -> Response:
 
 
 async def _json_body(request: Request) -> Any:
+    raw = await _read_body(request, _MAX_CONTROL_BYTES)
     try:
-        return json.loads(await request.body() or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(raw or b"{}", parse_constant=_not_json)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _Reject("40017", "body is not valid JSON") from None
+    where = first_invalid_text(data)
+    if where is not None:
+        raise _Reject("40017", f"{where or 'body'} is not valid Unicode text")
+    return data
 
 
 def _account_uid(ex: MockExchange, api_key: Any) -> str:
@@ -206,7 +220,7 @@ async def mock_orders(request: Request, ex: MockExchange) -> Response:
             raise _Reject("40017", "status must be live or cancelled")
         uid = _account_uid(ex, q.get("apiKey"))
         orders = ex.orders.select(uid, q.get("symbol"), status)
-        return JSONResponse({"orders": [o.as_dict() for o in orders]})
+        return _SafeJSON({"orders": [o.as_dict() for o in orders]})
     data = await _json_body(request)
     if not isinstance(data, dict):
         raise _Reject("40017", "body must be a JSON object")
@@ -240,7 +254,7 @@ async def mock_orders(request: Request, ex: MockExchange) -> Response:
         raise _Reject("40017", str(e)) from None
     except ValueError as e:
         raise _Reject("40017", str(e)) from None
-    return JSONResponse({"orders": [{k: v for k, v in o.as_dict().items() if k != "status"} for o in created]})
+    return _SafeJSON({"orders": [{k: v for k, v in o.as_dict().items() if k != "status"} for o in created]})
 
 
 async def mock_reset(request: Request, ex: MockExchange) -> Response:
@@ -318,5 +332,7 @@ def create_app(exchange: MockExchange | None = None) -> _Instrument:
         Route("/mock/stats", _control(mock_stats), methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: method_not_allowed})
+    # No trailing-slash redirects: Starlette builds their Location from the Host header (reflection).
+    app.router.redirect_slashes = False
     app.state.exchange = exchange
     return _Instrument(app, exchange)

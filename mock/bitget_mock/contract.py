@@ -60,6 +60,13 @@ class RequestContract:
         self._body = Draft202012Validator({"$ref": f"{_BASE}#{pointer}"}, registry=registry)
         self.headers = [self._header(p, spec) for p in op.get("parameters", [])]
         self.rate_limit = int(op["x-rate-limit"]["limit"])
+        # Checked before the schema, so that an oversized list costs a len() and not a validation per item.
+        body_schema = _resolve(op["requestBody"]["content"]["application/json"]["schema"], spec)
+        self.list_limits = {
+            name: int(prop["maxItems"])
+            for name, prop in body_schema.get("properties", {}).items()
+            if isinstance(prop, dict) and "maxItems" in prop
+        }
 
     @staticmethod
     def _header(param: dict[str, Any], spec: dict[str, Any]) -> HeaderParam:
@@ -80,8 +87,50 @@ class RequestContract:
         return None
 
     def check_body(self, body: Any) -> Rejection | None:
+        if isinstance(body, dict):
+            for name, limit in self.list_limits.items():
+                value = body.get(name)
+                if isinstance(value, list) and len(value) > limit:
+                    return Rejection(
+                        "40017", f"Parameter verification failed: {name} has {len(value)} items, at most {limit}"
+                    )
         errors = sorted(self._body.iter_errors(body), key=_error_order)
-        return _describe(errors[0], body) if errors else None
+        if errors:
+            return _describe(errors[0], body)
+        where = first_invalid_text(body)
+        if where is not None:
+            return Rejection("40017", f"Parameter verification failed: {where or 'body'} is not valid Unicode text")
+        return None
+
+
+def _resolve(schema: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        node: Any = spec
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        schema = node
+    return schema
+
+
+def first_invalid_text(value: Any) -> str | None:
+    """The path of the first string (key or value) holding a lone surrogate, which JSON's "\\ud800" escapes
+    can carry but no UTF-8 text can; None if there is none. Iterative: bodies may be deep."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii():
+                try:
+                    node.encode("utf-8")
+                except UnicodeEncodeError:
+                    return path
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                stack.append((f"{path}.{key}" if path else str(key), key))
+                stack.append((f"{path}.{key}" if path else str(key), child))
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(node))
+    return None
 
 
 def _error_order(err: ValidationError) -> tuple[int, str]:

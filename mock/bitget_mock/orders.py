@@ -54,12 +54,13 @@ class OrderBook:
         with self._lock:
             if len(self._by_id) + len(specs) > MAX_ORDERS:
                 raise OrderBookFull(f"the mock holds at most {MAX_ORDERS} orders; POST /mock/reset first")
-            oids = [c for _, c in specs if c is not None]
-            clash = next((c for c in oids if (uid, c) in self._by_client_oid), None)
-            if clash is None and len(set(oids)) != len(oids):
-                clash = next(c for c in oids if oids.count(c) > 1)
-            if clash is not None:
-                raise ValueError(f"clientOid {clash!r} already exists")
+            seen: set[str] = set()
+            for _, c in specs:
+                if c is None:
+                    continue
+                if c in seen or (uid, c) in self._by_client_oid:
+                    raise ValueError(f"clientOid {c!r} already exists")
+                seen.add(c)
             created = []
             for symbol, client_oid in specs:
                 order = Order(str(next(self._ids)), symbol, client_oid)

@@ -9,7 +9,7 @@ Identifier kinds are never mixed in one batch, because Bitget then fails the cli
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import groupby
 from typing import Any, Literal, NamedTuple
 
@@ -80,6 +80,7 @@ def collect_orders(
     if symbol is not None:
         check_string(symbol, "symbol")
     refs: list[OrderRef] = []
+    n_ids = 0
     for name, values in (("order_ids", order_ids), ("client_oids", client_oids)):
         if values is None:
             continue
@@ -88,6 +89,9 @@ def collect_orders(
         for v in _ids(values, name):
             oid, coid = (v, None) if name == "order_ids" else (None, v)
             refs.append(OrderRef(len(refs), symbol, oid, coid))
+        if name == "order_ids":
+            n_ids = len(refs)
+    flat = len(refs)
     if orders is not None:
         if isinstance(orders, str | bytes | Mapping) or not isinstance(orders, Iterable):
             raise BatchValidationError("orders", f"must be a list of dicts, not {type(orders).__name__}")
@@ -95,8 +99,22 @@ def collect_orders(
             refs.append(_order_ref(raw, i, len(refs), symbol))
     if not refs:
         raise BatchValidationError("orders", "no orders to cancel")
-    _reject_duplicates(refs)
+    _reject_duplicates(refs, _namer(n_ids, flat))
     return refs
+
+
+def _namer(n_ids: int, flat: int) -> Callable[[OrderRef], tuple[str, int]]:
+    """Names an order by the argument it came from (`order_ids[2]`, `orders[0].clientOid`) and its index there."""
+
+    def name(ref: OrderRef) -> tuple[str, int]:
+        p = ref.position
+        if p < n_ids:
+            return f"order_ids[{p}]", p
+        if p < flat:
+            return f"client_oids[{p - n_ids}]", p - n_ids
+        return f"orders[{p - flat}].{ref.kind}", p - flat
+
+    return name
 
 
 def _order_ref(raw: Any, i: int, index: int, default_symbol: str | None) -> OrderRef:
@@ -114,18 +132,20 @@ def _order_ref(raw: Any, i: int, index: int, default_symbol: str | None) -> Orde
     return OrderRef(index, sym, oid, coid)
 
 
-def _reject_duplicates(refs: Sequence[OrderRef]) -> None:
+def _reject_duplicates(refs: Sequence[OrderRef], name: Callable[[OrderRef], tuple[str, int]]) -> None:
     """The same order twice would be cancelled once and fail once: ambiguous for the report, so refused."""
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], OrderRef] = {}
     for ref in refs:
         key = (ref.kind, ref.ident)
-        if key in seen:
+        first = seen.get(key)
+        if first is not None:
+            field, index = name(ref)
             raise BatchValidationError(
-                f"orders[{ref.position}].{ref.kind}",
-                f"duplicate of order {seen[key]} ({ref.kind} {ref.ident!r}); each order may be given once",
-                ref.position,
+                field,
+                f"duplicate of {name(first)[0]} ({ref.kind} {ref.ident!r}); each order may be given once",
+                index,
             )
-        seen[key] = ref.position
+        seen[key] = ref
 
 
 def plan_batches(refs: Sequence[OrderRef], batch_mode: BatchModeOption = "auto") -> list[Batch]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import random
 import threading
 import time
-from collections.abc import Generator, Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, Literal, Self, cast
@@ -28,9 +30,11 @@ from bitget_api.api.spot_trade import batch_cancel_orders as _operation
 from bitget_api.models import BatchCancelRequest, BatchCancelResponse
 from bitget_api.types import UNSET
 
-from .batching import Batch, BatchModeOption, collect_orders, plan_batches
+from . import options
+from .batching import BatchModeOption, collect_orders, plan_batches
 from .credentials import Credentials
 from .engine import (
+    MAX_ANSWER_BYTES,
     Attempt,
     Attempts,
     CancelRun,
@@ -43,10 +47,11 @@ from .engine import (
     classify_response,
     classify_transport,
 )
-from .errors import BitgetAPIError, BitgetError, BitgetTransportError
-from .ratelimit import SlidingWindowLimiter, shared_limiter
+from .errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
+from .ratelimit import SlidingWindowLimiter, release_limiter, shared_limiter
 from .report import CancelReport
 from .signing import BitgetAuth, Clock
+from .transport import AnswerTooLarge, DeadlineTransport, aread_capped, deadline_scope, read_capped
 from .validation import validate_batch
 
 log = logging.getLogger("bitget_sdk")
@@ -54,6 +59,9 @@ log = logging.getLogger("bitget_sdk")
 DEFAULT_BASE_URL = "https://api.bitget.com"
 SERVER_TIME_PATH = "/api/v2/public/time"
 Locale = Literal["en-US", "zh-CN"]
+# The async client's overall bound is `timeout` plus this, so httpx's connect timeout (= `timeout`) fires
+# first when a connection cannot be made: that attempt is then known not to have been sent.
+_ASYNC_GRACE_S = 0.05
 
 
 class _BaseClient:
@@ -66,7 +74,7 @@ class _BaseClient:
         private_key: str | None = None,
         credentials: Credentials | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        timeout: float | httpx.Timeout = 10.0,
+        timeout: float = 10.0,
         locale: Locale | None = None,
         demo_trading: bool = False,
         max_retries: int = 3,
@@ -82,10 +90,12 @@ class _BaseClient:
     ) -> None:
         """Credentials as arguments, or `credentials=`; `private_key=` (PKCS#8 PEM) instead of `secret_key` for RSA.
 
-        `timeout` is on by default (the generated client has none). `rate_limit` requests per second
-        per API key (0 = off) is shared by every client of the same key and base URL in this process.
-        `httpx_args` go to the underlying httpx client (e.g. `transport=` for tests or proxies).
-        `auto_sync_time`: on a timestamp rejection (40008), measure the clock offset once and resend.
+        Every option is checked here (ValueError naming it), so nothing fails later at send time.
+        `timeout` bounds each attempt as a whole, connect to last byte (the generated client has none).
+        `rate_limit` requests per second (0 = off) is one budget per API key for the whole process,
+        shared by every client of the key whatever its base URL. `httpx_args` go to the underlying httpx
+        client (e.g. `transport=` for tests or proxies). `auto_sync_time`: on a timestamp rejection
+        (40008), measure the clock offset once and resend.
         """
         if credentials is None:
             if api_key is None or passphrase is None:
@@ -93,34 +103,51 @@ class _BaseClient:
             credentials = Credentials(
                 api_key=api_key, passphrase=passphrase, secret_key=secret_key, private_key=private_key
             )
-        if max_concurrency < 1:
-            raise ValueError("max_concurrency must be >= 1")
-        if locale is not None and locale not in ("en-US", "zh-CN"):
-            raise ValueError("locale must be 'en-US' or 'zh-CN'")
-        self.base_url = base_url.rstrip("/")
-        self.clock = Clock(clock_offset_ms)
-        self.auth = BitgetAuth(credentials, self.clock)
-        self.retry = RetryPolicy(max_retries, backoff_base_s, backoff_max_s)
-        self.limiter: SlidingWindowLimiter = shared_limiter(
-            self.base_url, credentials.api_key, rate_limit, rate_limit_margin_s
+        elif not isinstance(credentials, Credentials):
+            raise ValueError(f"credentials must be a Credentials, not {type(credentials).__name__}")
+        self.base_url = options.check_base_url(base_url)
+        self.timeout_s = options.check_number("timeout", timeout, positive=True)
+        self.locale: Locale | None = options.check_locale(locale)
+        self.demo_trading = options.check_bool("demo_trading", demo_trading)
+        self.auto_sync_time = options.check_bool("auto_sync_time", auto_sync_time)
+        self.max_concurrency = options.check_int("max_concurrency", max_concurrency, 1)
+        self.retry = RetryPolicy(
+            options.check_int("max_retries", max_retries, 0),
+            options.check_number("backoff_base_s", backoff_base_s, positive=False),
+            options.check_number("backoff_max_s", backoff_max_s, positive=False),
         )
-        self.max_concurrency = max_concurrency
-        self.auto_sync_time = auto_sync_time
-        self.locale = locale
-        self.demo_trading = demo_trading
+        rate_limit = options.check_int("rate_limit", rate_limit, 0)
+        margin = options.check_number("rate_limit_margin_s", rate_limit_margin_s, positive=False)
+        offset = options.check_int("clock_offset_ms", clock_offset_ms, -(10**12))
+        if retry_seed is not None:
+            options.check_int("retry_seed", retry_seed, -(2**63))
+        extra = options.check_httpx_args(httpx_args)
+        self.clock = Clock(offset)
+        self.auth = BitgetAuth(credentials, self.clock)
+        self._redactor = credentials.redactor()
         self._rng = random.Random(retry_seed)
         self._rng_lock = threading.Lock()
-        self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        if rate_limit:
+            self.limiter = shared_limiter(credentials.api_key, rate_limit, margin)
+            weakref.finalize(self, release_limiter, credentials.api_key)
+        else:
+            self.limiter = SlidingWindowLimiter(0)
+        if not {"transport", "mounts", "proxy"} & extra.keys():
+            extra.update(self._default_transport())
         # The generated client: ACCESS-KEY rides on its token header; BitgetAuth adds the other three.
         self.api = AuthenticatedClient(
             base_url=self.base_url,
             token=credentials.api_key,
             prefix="",
             auth_header_name="ACCESS-KEY",
-            timeout=self._timeout,
+            timeout=httpx.Timeout(self.timeout_s),
+            follow_redirects=False,
             raise_on_unexpected_status=False,
-            httpx_args={"auth": self.auth, **(httpx_args or {})},
+            httpx_args={"auth": self.auth, **extra},
         )
+
+    def _default_transport(self) -> dict[str, Any]:
+        return {}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
@@ -143,26 +170,45 @@ class _BaseClient:
             paptrading="1" if self.demo_trading else UNSET,
         )
 
-    def _steps(self, retry_uncertain: bool) -> Generator[Sleep | Send | SyncClock, Attempt | None, Attempts]:
+    def _steps(
+        self, retry_uncertain: bool, should_stop: Callable[[], bool] | None = None
+    ) -> Generator[Sleep | Send | SyncClock, Attempt | None, Attempts]:
         return attempt_steps(
-            self.retry, self._jitter_rng(), retry_uncertain=retry_uncertain, resync_clock=self.auto_sync_time
+            self.retry,
+            self._jitter_rng(),
+            retry_uncertain=retry_uncertain,
+            resync_clock=self.auto_sync_time,
+            should_stop=should_stop,
         )
 
     def _jitter_rng(self) -> random.Random:
         with self._rng_lock:
             return random.Random(self._rng.random())
 
-    def _classify(self, response: httpx.Response) -> Attempt:
-        attempt = classify_response(response.status_code, response.content, response.reason_phrase)
+    def _classify(self, response: httpx.Response, content: bytes | None) -> Attempt:
+        location = response.headers.get("location")
+        attempt = classify_response(
+            response.status_code,
+            None if content is None else self._redactor.redact_bytes(content),
+            response.reason_phrase,
+            None if location is None else self._redactor.redact(location),
+        )
         if log.isEnabledFor(logging.DEBUG):
             code = attempt.error.code if isinstance(attempt.error, BitgetAPIError) else "00000"
             log.debug("POST %s -> HTTP %s code %s (%s)", _operation_path(), response.status_code, code, attempt.kind)
         return attempt
 
-    def _transport_failure(self, exc: httpx.TransportError) -> Attempt:
+    def _transport_failure(self, exc: Exception) -> Attempt:
         attempt = classify_transport(exc, "POST", self.base_url + _operation_path())
+        if isinstance(attempt.error, BitgetTransportError):
+            attempt.error.args = (self._redactor.redact(str(attempt.error)),)
         log.debug("POST %s -> %s (sent=%s)", _operation_path(), type(exc).__name__, attempt.uncertain)
         return attempt
+
+    def _time_error(self, exc: Exception) -> BitgetTransportError:
+        sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+        message = self._redactor.redact(f"{type(exc).__name__}: {exc}")
+        return BitgetTransportError(message, sent=sent, method="GET", url=self.base_url + SERVER_TIME_PATH)
 
     @staticmethod
     def _raise_for(result: Attempts) -> BatchCancelResponse:
@@ -180,11 +226,14 @@ class _BaseClient:
         client_oids: Iterable[str] | None,
         orders: Iterable[Mapping[str, Any]] | None,
         batch_mode: BatchModeOption,
-    ) -> list[Batch]:
+        on_progress: ProgressCallback | None,
+    ) -> CancelRun:
+        if on_progress is not None and not callable(on_progress):
+            raise BatchValidationError("on_progress", "must be callable (orders_done, orders_total)")
         refs = collect_orders(symbol=symbol, order_ids=order_ids, client_oids=client_oids, orders=orders)
         batches = plan_batches(refs, batch_mode)
         log.debug("cancel_orders: %d orders in %d batches", len(refs), len(batches))
-        return batches
+        return CancelRun(batches, on_progress, target=self.base_url + _operation_path())
 
 
 def _operation_path() -> str:
@@ -208,16 +257,32 @@ class _ValidatedBody:
 class BitgetClient(_BaseClient):
     """Synchronous client. Thread-safe; reuse one instance (it keeps connections alive)."""
 
+    def _default_transport(self) -> dict[str, Any]:
+        return {"transport": DeadlineTransport()}
+
+    def _fetch(self, kwargs: dict[str, Any], *, signed: bool = True) -> tuple[httpx.Response, bytes | None]:
+        """One request, bounded by `timeout` as a whole (DeadlineTransport) and by the answer size cap."""
+        deadline = time.monotonic() + self.timeout_s
+        extra: dict[str, Any] = {} if signed else {"auth": None}
+        with deadline_scope(deadline), self.api.get_httpx_client().stream(**kwargs, **extra) as response:
+            try:
+                return response, read_capped(response, MAX_ANSWER_BYTES, deadline)
+            except AnswerTooLarge:
+                return response, None
+
     def _attempt(self, body: dict[str, Any]) -> Attempt:
+        kwargs = self._request_kwargs(body)
         try:
             with self.limiter.slot():
-                response = self.api.get_httpx_client().request(**self._request_kwargs(body))
-        except httpx.TransportError as exc:
+                response, content = self._fetch(kwargs)
+        except (httpx.TransportError, httpx.DecodingError) as exc:
             return self._transport_failure(exc)
-        return self._classify(response)
+        return self._classify(response, content)
 
-    def _drive(self, body: dict[str, Any], *, retry_uncertain: bool) -> Attempts:
-        steps = self._steps(retry_uncertain)
+    def _drive(
+        self, body: dict[str, Any], *, retry_uncertain: bool, run: CancelRun | None = None, index: int = 0
+    ) -> Attempts:
+        steps = self._steps(retry_uncertain, run.should_stop if run is not None else None)
         step = next(steps)
         try:
             while True:
@@ -229,7 +294,12 @@ class BitgetClient(_BaseClient):
                         self.sync_time()
                     step = steps.send(None)
                 else:
-                    step = steps.send(self._attempt(body))
+                    if run is not None:
+                        run.sending(index)
+                    attempt = self._attempt(body)
+                    if run is not None:
+                        run.observe(index, attempt)
+                    step = steps.send(attempt)
         except StopIteration as stop:
             result: Attempts = stop.value
             return result
@@ -267,30 +337,45 @@ class BitgetClient(_BaseClient):
         `PermissionDeniedError` (with `.report` for every order) if the exchange refuses the credentials.
         `on_progress(orders_done, orders_total)` is called after each batch (from worker threads).
         """
-        run = CancelRun(self._plan(symbol, order_ids, client_oids, orders, batch_mode), on_progress)
+        run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress)
 
         def send(i: int) -> None:
-            if run.begin(i):
-                run.record(i, self._drive(run.batches[i].body(), retry_uncertain=True))
+            if not run.begin(i):
+                return
+            try:
+                run.record(i, self._drive(run.batches[i].body(), retry_uncertain=True, run=run, index=i))
+            except Exception as exc:  # a bug must not lose the report: the batch is in flight, so unknown
+                run.fail(i, exc)
 
-        if self.max_concurrency == 1 or len(run.batches) == 1:
-            for i in range(len(run.batches)):
-                send(i)
-        else:
-            with ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="bitget-cancel") as pool:
-                list(pool.map(send, range(len(run.batches))))
+        try:
+            if self.max_concurrency == 1 or len(run.batches) == 1:
+                for i in range(len(run.batches)):
+                    send(i)
+            else:
+                with ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="bitget-cancel") as pool:
+                    futures = [pool.submit(send, i) for i in range(len(run.batches))]
+                    try:
+                        for future in futures:
+                            future.result()
+                    except BaseException as exc:  # KeyboardInterrupt: start nothing new, let in-flight finish
+                        run.interrupt(exc)
+                        raise
+        except BaseException as exc:
+            run.interrupt(exc)
+            with contextlib.suppress(AttributeError):
+                exc.report = run.snapshot()  # type: ignore[attr-defined]
+            raise
         return run.report()
 
     def sync_time(self) -> int:
         """Measure the offset to Bitget's clock (GET /api/v2/public/time) and sign with it from now on."""
-        self.clock.offset_ms = _offset_from(self._get_server_time)
-        return self.clock.offset_ms
-
-    def _get_server_time(self) -> httpx.Response:
+        start = time.time()
         try:
-            return self.api.get_httpx_client().get(SERVER_TIME_PATH, auth=None)
-        except httpx.TransportError as exc:
-            raise BitgetTransportError(str(exc), sent=True, method="GET", url=self.base_url + SERVER_TIME_PATH) from exc
+            response, content = self._fetch({"method": "GET", "url": SERVER_TIME_PATH}, signed=False)
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise self._time_error(exc) from None
+        self.clock.offset_ms = _offset(response.status_code, content, start, time.time())
+        return self.clock.offset_ms
 
     def close(self) -> None:
         self.api.get_httpx_client().close()
@@ -307,16 +392,38 @@ class BitgetClient(_BaseClient):
 class AsyncBitgetClient(_BaseClient):
     """asyncio client with the same methods as `BitgetClient`; batches go out concurrently."""
 
+    async def _fetch(self, kwargs: dict[str, Any], *, signed: bool = True) -> tuple[httpx.Response, bytes | None]:
+        """One request, bounded by `timeout` as a whole (asyncio.timeout) and by the answer size cap.
+
+        httpx's own per-phase timeouts equal `timeout` and fire first while connecting, so a connection
+        that cannot be made is still told apart (nothing sent) from an answer that never came.
+        """
+        extra: dict[str, Any] = {} if signed else {"auth": None}
+        try:
+            async with (
+                asyncio.timeout(self.timeout_s + _ASYNC_GRACE_S),
+                self.api.get_async_httpx_client().stream(**kwargs, **extra) as response,
+            ):
+                try:
+                    return response, await aread_capped(response, MAX_ANSWER_BYTES)
+                except AnswerTooLarge:
+                    return response, None
+        except TimeoutError:
+            raise httpx.ReadTimeout(f"no complete answer within the {self.timeout_s:g} s timeout") from None
+
     async def _attempt(self, body: dict[str, Any]) -> Attempt:
+        kwargs = self._request_kwargs(body)
         try:
             async with self.limiter.aslot():
-                response = await self.api.get_async_httpx_client().request(**self._request_kwargs(body))
-        except httpx.TransportError as exc:
+                response, content = await self._fetch(kwargs)
+        except (httpx.TransportError, httpx.DecodingError) as exc:
             return self._transport_failure(exc)
-        return self._classify(response)
+        return self._classify(response, content)
 
-    async def _drive(self, body: dict[str, Any], *, retry_uncertain: bool) -> Attempts:
-        steps = self._steps(retry_uncertain)
+    async def _drive(
+        self, body: dict[str, Any], *, retry_uncertain: bool, run: CancelRun | None = None, index: int = 0
+    ) -> Attempts:
+        steps = self._steps(retry_uncertain, run.should_stop if run is not None else None)
         step = next(steps)
         try:
             while True:
@@ -328,7 +435,12 @@ class AsyncBitgetClient(_BaseClient):
                         await self.sync_time()
                     step = steps.send(None)
                 else:
-                    step = steps.send(await self._attempt(body))
+                    if run is not None:
+                        run.sending(index)
+                    attempt = await self._attempt(body)
+                    if run is not None:
+                        run.observe(index, attempt)
+                    step = steps.send(attempt)
         except StopIteration as stop:
             result: Attempts = stop.value
             return result
@@ -354,26 +466,41 @@ class AsyncBitgetClient(_BaseClient):
         batch_mode: BatchModeOption = "auto",
         on_progress: ProgressCallback | None = None,
     ) -> CancelReport:
-        """See `BitgetClient.cancel_orders`; up to `max_concurrency` batches are in flight at once."""
-        run = CancelRun(self._plan(symbol, order_ids, client_oids, orders, batch_mode), on_progress)
+        """See `BitgetClient.cancel_orders`; up to `max_concurrency` batches are in flight at once.
+
+        Cancelling the task (`task.cancel()`, `asyncio.wait_for`) lets it finish cancelling its requests
+        and re-raises CancelledError with `.report` set: every order accounted for as things stood.
+        """
+        run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress)
         gate = asyncio.Semaphore(self.max_concurrency)
 
         async def send(i: int) -> None:
             async with gate:
-                if run.begin(i):
-                    run.record(i, await self._drive(run.batches[i].body(), retry_uncertain=True))
+                if not run.begin(i):
+                    return
+                try:
+                    result = await self._drive(run.batches[i].body(), retry_uncertain=True, run=run, index=i)
+                    run.record(i, result)
+                except Exception as exc:  # a bug must not lose the report: the batch is in flight, so unknown
+                    run.fail(i, exc)
 
-        await asyncio.gather(*(send(i) for i in range(len(run.batches))))
+        try:
+            await asyncio.gather(*(send(i) for i in range(len(run.batches))))
+        except BaseException as exc:
+            run.interrupt(exc)
+            with contextlib.suppress(AttributeError):
+                exc.report = run.snapshot()  # type: ignore[attr-defined]
+            raise
         return run.report()
 
     async def sync_time(self) -> int:
         """See `BitgetClient.sync_time`."""
         start = time.time()
         try:
-            response = await self.api.get_async_httpx_client().get(SERVER_TIME_PATH, auth=None)
-        except httpx.TransportError as exc:
-            raise BitgetTransportError(str(exc), sent=True, method="GET", url=self.base_url + SERVER_TIME_PATH) from exc
-        self.clock.offset_ms = _offset(response, start, time.time())
+            response, content = await self._fetch({"method": "GET", "url": SERVER_TIME_PATH}, signed=False)
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise self._time_error(exc) from None
+        self.clock.offset_ms = _offset(response.status_code, content, start, time.time())
         return self.clock.offset_ms
 
     async def aclose(self) -> None:
@@ -388,18 +515,10 @@ class AsyncBitgetClient(_BaseClient):
         await self.aclose()
 
 
-def _offset(response: httpx.Response, sent_at: float, received_at: float) -> int:
+def _offset(status: int, content: bytes | None, sent_at: float, received_at: float) -> int:
     """Server time minus the local midpoint of the round trip, in ms."""
     try:
-        server_ms = int(response.json()["data"]["serverTime"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BitgetAPIError(
-            str(response.status_code), "unexpected server time response", response.status_code
-        ) from exc
+        server_ms = int(json.loads(content or b"")["data"]["serverTime"])
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise BitgetAPIError(str(status), "unexpected server time response", status) from None
     return server_ms - int((sent_at + received_at) * 500)
-
-
-def _offset_from(get: Any) -> int:
-    start = time.time()
-    response = get()
-    return _offset(response, start, time.time())

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -25,6 +26,10 @@ class Credentials:
             raise ValueError("give exactly one of secret_key (HMAC keys) or private_key (RSA keys)")
         if self.secret_key is not None and (not isinstance(self.secret_key, str) or not self.secret_key):
             raise ValueError("secret_key must be a non-empty string")
+
+    def redactor(self) -> Redactor:
+        """What removes these secrets from anything a server sends back (some echo request headers)."""
+        return Redactor(s for s in (self.passphrase, self.secret_key, self.private_key) if s)
 
     @property
     def key_type(self) -> str:
@@ -50,3 +55,34 @@ class Credentials:
             secret_key=env.get("BITGET_SECRET_KEY") or None,
             private_key=private_key,
         )
+
+
+class Redactor:
+    """Replaces secrets with `***` in bytes or text, also in the escaped forms a JSON answer would carry.
+
+    Only the passphrase is ever sent (as a header), so only it can come back; the keys are listed anyway.
+    """
+
+    __slots__ = ("_bytes", "_text")
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        forms: set[str] = set()
+        for secret in secrets:
+            forms |= {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+        self._text = sorted((f for f in forms if f), key=len, reverse=True)
+        self._bytes = [f.encode("utf-8", "surrogatepass") for f in self._text]
+
+    def redact_bytes(self, data: bytes) -> bytes:
+        for form in self._bytes:
+            if form in data:
+                data = data.replace(form, b"***")
+        return data
+
+    def redact(self, text: str) -> str:
+        for form in self._text:
+            if form in text:
+                text = text.replace(form, "***")
+        return text
+
+    def __repr__(self) -> str:
+        return f"Redactor(<{len(self._text)} forms>)"

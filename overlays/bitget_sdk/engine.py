@@ -20,6 +20,7 @@ from .errors import (
     BitgetAPIError,
     BitgetError,
     BitgetTransportError,
+    CancelAbortedError,
     PermissionDeniedError,
     TimestampError,
     error_class,
@@ -29,58 +30,102 @@ from .report import CancelReport, OrderOutcome
 NOT_FOUND_CODES = frozenset({"43001", "40768", "40109"})
 # Errors that no retry and no other batch can fix: stop the run and raise.
 FATAL = (AuthenticationError, TimestampError, PermissionDeniedError)
+# A 50-order answer is a few KB; anything this large is not an answer to read.
+MAX_ANSWER_BYTES = 1 << 20
+# Consecutive attempts whose connection could not be made (nothing sent) before a run gives up.
+FAIL_FAST_AFTER = 3
 
 AttemptKind = Literal["ok", "retry", "fatal", "batch_error"]
 
 
 @attrs.frozen
 class Attempt:
-    """The meaning of one answer (or of its absence). `uncertain`: the cancels may have taken effect."""
+    """The meaning of one answer (or of its absence).
+
+    `uncertain`: the cancels may have taken effect (the answer was lost, unreadable, or a 5xx).
+    `connect_failed`: the connection could not be made, so nothing was sent.
+    """
 
     kind: AttemptKind
     uncertain: bool = False
     payload: dict[str, Any] | None = None  # the decoded 200 envelope, shape-checked
     error: BitgetError | None = None
+    connect_failed: bool = False
 
 
-def classify_response(status: int, content: bytes, reason: str = "") -> Attempt:
+def _decode(content: bytes | None) -> dict[str, Any] | None:
+    if content is None:
+        return None
     try:
         payload = json.loads(content)
-    except ValueError:
-        payload = None
-    if not isinstance(payload, dict):
-        payload = {}
-    code = str(payload.get("code") or status)
-    if status == 200 and code == "00000":
-        data = payload.get("data")
-        if (
-            isinstance(data, dict)
-            and isinstance(data.get("successList"), list)
-            and isinstance(data.get("failureList"), list)
-        ):
-            return Attempt("ok", payload=payload)
-        # We cannot tell what happened to the orders: same as a lost answer.
-        error = BitgetAPIError(code, "success envelope without successList/failureList", status)
-        return Attempt("retry", uncertain=True, error=error)
-    msg = str(payload.get("msg") or payload.get("message") or reason or f"HTTP {status}")
+    except (ValueError, RecursionError):  # invalid JSON, or nested deeper than the parser goes
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _is_success(payload: dict[str, Any] | None) -> bool:
+    """Exactly the documented success: code the *string* "00000", and both lists present as lists."""
+    if payload is None or type(payload.get("code")) is not str or payload["code"] != "00000":
+        return False
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        return False
+    return isinstance(data.get("successList"), list) and isinstance(data.get("failureList"), list)
+
+
+def _snippet(content: bytes | None) -> str:
+    if content is None:
+        return f"more than {MAX_ANSWER_BYTES} bytes"
+    if not content.strip():
+        return "empty body"
+    text = content[:80].decode("utf-8", "replace").replace("\n", " ").strip()
+    return repr(text + ("..." if len(content) > 80 else ""))
+
+
+def classify_response(status: int, content: bytes | None, reason: str = "", location: str | None = None) -> Attempt:
+    """What an HTTP answer means for the orders it was about. `content` None: abandoned at the size cap.
+
+    Only a fully readable success is `ok`. Any other 2xx, a 3xx (redirects are not followed), a 5xx or a
+    status outside HTTP's classes is uncertain: the request may have been processed. A 4xx is a rejection
+    before any effect (429 among them, retried); its envelope's code picks the exception class.
+    """
+    payload = _decode(content)
+    if 200 <= status < 300 and _is_success(payload):
+        return Attempt("ok", payload=payload)
+    payload = payload or {}
+    raw_code = payload.get("code")
+    code = raw_code if type(raw_code) is str and raw_code else str(status)
+    msg = payload.get("msg") or payload.get("message")
     request_time = payload.get("requestTime")
-    request_time = request_time if isinstance(request_time, int | str) else None
-    error = error_class(code, status)(code, msg, status, request_time)
-    if status == 429 or code == "429":
-        return Attempt("retry", error=error)  # rejected before processing: nothing happened
-    if status >= 500:
-        return Attempt("retry", uncertain=True, error=error)
-    if isinstance(error, FATAL):
-        return Attempt("fatal", error=error)
-    return Attempt("batch_error", error=error)
+    request_time = request_time if type(request_time) in (int, str) else None
+    if 400 <= status < 500:
+        text = str(msg) if isinstance(msg, str) and msg else (reason or f"HTTP {status}")
+        error = error_class(code, status)(code, text, status, request_time)
+        if status == 429 or code == "429":
+            return Attempt("retry", error=error)  # rejected before processing: nothing happened
+        return Attempt("fatal" if isinstance(error, FATAL) else "batch_error", error=error)
+    if 200 <= status < 300:
+        text = f"unreadable answer to a cancel (HTTP {status}, {_snippet(content)}): it may have been processed"
+    elif 300 <= status < 400:
+        text = f"redirected to {location or '(no Location)'}; redirects are not followed"
+    else:
+        text = str(msg) if isinstance(msg, str) and msg else (reason or f"HTTP {status}")
+    error = error_class(code, status)(code, text, status, request_time)
+    return Attempt("retry", uncertain=True, error=error)
 
 
-def classify_transport(exc: httpx.TransportError, method: str, url: str) -> Attempt:
-    """Connect failures never reached the exchange; anything later may have been processed."""
-    sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+def classify_transport(exc: Exception, method: str, url: str) -> Attempt:
+    """Connect failures never reached the exchange; anything later may have been processed.
+
+    An answer that could not be decoded (httpx.DecodingError, e.g. a gzip header on a body that is not)
+    or that was abandoned at the size cap counts as lost too: the server may have acted on the request.
+    """
+    connect_failed = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+    sent = not (connect_failed or isinstance(exc, httpx.PoolTimeout))
     kind = type(exc).__name__
-    error = BitgetTransportError(f"{kind}: {exc}" if str(exc) else kind, sent=sent, method=method, url=url)
-    return Attempt("retry", uncertain=sent, error=error)
+    detail = str(exc) if str(exc) else kind
+    error = BitgetTransportError(f"{kind}: {detail}" if detail != kind else kind, sent=sent, method=method, url=url)
+    return Attempt("retry", uncertain=sent, error=error, connect_failed=connect_failed)
 
 
 @attrs.frozen
@@ -125,12 +170,18 @@ class Attempts:
 
 
 def attempt_steps(
-    policy: RetryPolicy, rng: random.Random, *, retry_uncertain: bool, resync_clock: bool = False
+    policy: RetryPolicy,
+    rng: random.Random,
+    *,
+    retry_uncertain: bool,
+    resync_clock: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Generator[Sleep | Send | SyncClock, Attempt | None, Attempts]:
     """Drive one request through retries. The driver answers each `Send` with the Attempt it got.
 
     With `resync_clock`, a timestamp rejection (the request was refused before any effect) is answered
-    once by re-measuring the clock offset and sending again.
+    once by re-measuring the clock offset and sending again. `should_stop()` true ends the retries early
+    (the run is stopping); the attempts made so far decide the outcome.
     """
     uncertain = False
     count = 0
@@ -145,9 +196,11 @@ def attempt_steps(
             yield SYNC_CLOCK
             continue
         retryable = result.kind == "retry" and (retry_uncertain or not result.uncertain)
-        if not retryable or count > policy.max_retries:
+        if not retryable or count > policy.max_retries or (should_stop is not None and should_stop()):
             return Attempts(result, count, uncertain)
         yield Sleep(policy.delay(count, rng))
+        if should_stop is not None and should_stop():
+            return Attempts(result, count, uncertain)
 
 
 Status = Literal["cancelled", "failed", "unknown"]
@@ -166,9 +219,10 @@ def _outcome(ref: OrderRef, attempts: int, error_code: str | None = None, error_
 def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
     """Each order of the batch exactly once, in the batch's order.
 
-    The rule for uncertainty: if any attempt's answer was lost (timeout, dropped connection, 5xx)
-    and a later answer says the order does not exist, the order is `unknown` - the lost attempt
-    may have cancelled it, or it never existed; Bitget answers both the same way.
+    The rule: an order is `cancelled` only if an answer said so, and `failed` only if no attempt can
+    have cancelled it. Once an attempt is uncertain (its answer lost, unreadable or a 5xx), no later
+    answer makes its orders `failed`: a later success makes them `cancelled`, anything else leaves them
+    `unknown` ("does not exist" included: the lost attempt may have cancelled the order).
     """
     final, n = result.final, result.count
     if final.kind == "ok":
@@ -177,23 +231,26 @@ def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
     error = final.error
     code = error.code if isinstance(error, BitgetAPIError) else None
     msg = str(error) if error is not None else "no answer"
-    if result.uncertain and final.kind == "retry":
+    if result.uncertain:
         status: Status = "unknown"
-        msg = f"outcome unknown after {n} attempts: {msg}"
+        msg = f"outcome unknown after {n} attempt{'s' if n != 1 else ''}: an earlier answer was lost; last: {msg}"
     else:
         status = "failed"
     return [Resolved(o.position, status, _outcome(o, n, error_code=code, error_msg=msg)) for o in batch.orders]
 
 
-def _ident_map(items: list[Any], key: str) -> dict[str, dict[str, Any]]:
-    """Answer items by the identifier the batch was sent with (first occurrence wins)."""
+def _listed(items: list[Any], key: str, sent: set[str]) -> tuple[dict[str, dict[str, Any]], bool]:
+    """Answer items by the identifier the batch was sent with (first occurrence wins), and whether the
+    list held anything else: items without that identifier, or identifiers that were never sent."""
     out: dict[str, dict[str, Any]] = {}
+    stray = False
     for item in items:
-        if type(item) is dict:
-            ident = item.get(key)
-            if type(ident) is str and ident and ident not in out:
-                out[ident] = item
-    return out
+        ident = item.get(key) if type(item) is dict else None
+        if type(ident) is not str or ident not in sent:
+            stray = True
+        elif ident not in out:
+            out[ident] = item
+    return out, stray
 
 
 def _text(item: dict[str, Any], key: str) -> str | None:
@@ -202,25 +259,40 @@ def _text(item: dict[str, Any], key: str) -> str | None:
 
 
 def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool) -> list[Resolved]:
-    """Match the answer's lists to the batch by the identifier the batch was sent with."""
+    """Match the answer's lists to the batch by the identifier the batch was sent with.
+
+    A failure is believed only from an answer that is consistent: after an uncertain attempt, or when
+    the answer lists an order twice (both lists) or lists orders that were not sent, it is `unknown`.
+    """
     key = batch.kind
-    successes = _ident_map(data["successList"], key)
-    failures = _ident_map(data["failureList"], key)
+    sent = {ref.ident for ref in batch.orders}
+    successes, stray_s = _listed(data["successList"], key, sent)
+    failures, stray_f = _listed(data["failureList"], key, sent)
+    inconsistent = stray_s or stray_f
     out = []
     for ref in batch.orders:
         ident = ref.ident
-        if (s := successes.pop(ident, None)) is not None:
+        s, f = successes.get(ident), failures.get(ident)
+        if s is not None and f is not None:
+            note = "the answer listed this order in both successList and failureList"
+            out.append(Resolved(ref.position, "unknown", _outcome(ref, n, _text(f, "errorCode"), note)))
+        elif s is not None:
             outcome = OrderOutcome(
                 ref.symbol, ref.order_id or _text(s, "orderId"), ref.client_oid or _text(s, "clientOid"), None, None, n
             )
             out.append(Resolved(ref.position, "cancelled", outcome))
-        elif (f := failures.pop(ident, None)) is not None:
+        elif f is not None:
             code, msg = _text(f, "errorCode"), _text(f, "errorMsg") or ""
-            if uncertain and (code in NOT_FOUND_CODES or "not exist" in msg.lower()):
+            if uncertain:
                 note = (
-                    f"an earlier attempt's answer was lost, and the retry said [{code}] {msg}: "
-                    "cancelled by the lost attempt, or never existed"
+                    f"an earlier attempt's answer was lost, and the retry said [{code or '-'}] {msg}: "
+                    "the lost attempt may have cancelled it"
                 )
+                if code in NOT_FOUND_CODES or "not exist" in msg.lower():
+                    note += ", or it never existed"
+                out.append(Resolved(ref.position, "unknown", _outcome(ref, n, code, note)))
+            elif inconsistent:
+                note = f"[{code or '-'}] {msg}, in an answer that also listed orders that were not sent"
                 out.append(Resolved(ref.position, "unknown", _outcome(ref, n, code, note)))
             else:
                 out.append(Resolved(ref.position, "failed", _outcome(ref, n, code, msg)))
@@ -230,18 +302,10 @@ def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool) -> 
     return out
 
 
-def not_sent(batches: Sequence[Batch], error: BitgetError) -> list[Resolved]:
-    code = error.code if isinstance(error, BitgetAPIError) else None
-    msg = f"not sent: the run stopped on {error}"
-    return [
-        Resolved(o.position, "failed", _outcome(o, 0, error_code=code, error_msg=msg))
-        for b in batches
-        for o in b.orders
-    ]
-
-
-def build_report(resolved: Sequence[Resolved], requests: int, retries: int, elapsed_s: float) -> CancelReport:
-    report = CancelReport(request_count=requests, retry_count=retries, elapsed_s=elapsed_s)
+def build_report(
+    resolved: Sequence[Resolved], requests: int, retries: int, sent: int, elapsed_s: float
+) -> CancelReport:
+    report = CancelReport(request_count=requests, retry_count=retries, sent_count=sent, elapsed_s=elapsed_s)
     lists = {"cancelled": report.cancelled, "failed": report.failed, "unknown": report.unknown}
     for r in sorted(resolved, key=lambda r: r.position):
         lists[r.status].append(r.outcome)
@@ -254,51 +318,148 @@ ProgressCallback = Callable[[int, int], None]
 class CancelRun:
     """The bookkeeping of one `cancel_orders` call, shared by the sync (threads) and async drivers.
 
-    `begin(i)` says whether batch i should still be sent (not after a fatal error); `record(i, result)`
-    files its outcome; `report()` accounts for every order, raising the fatal error if there was one.
+    Every order ends in exactly one list, whatever happens:
+
+    * `begin(i)` says whether batch i should still be sent (not once the run is stopping);
+      `sending(i)` marks that an attempt of it may reach the exchange; `observe(i, attempt)` counts
+      each attempt and trips the fail-fast stop after `FAIL_FAST_AFTER` connection failures in a row;
+      `record(i, result)` files the batch's outcome.
+    * `fail(i, exc)`: the batch raised (a bug); the run stops with a `CancelAbortedError`.
+    * `interrupt(exc)`: KeyboardInterrupt or cancellation; no further batch starts.
+    * `report()` accounts for every order: a batch never started is `failed` ("not sent"), a started one
+      without a recorded outcome is `unknown` if an attempt may have been sent, else `failed`.
+      It raises the error that stopped the run, if any, with `.report` set.
     """
 
-    def __init__(self, batches: Sequence[Batch], progress: ProgressCallback | None = None) -> None:
+    def __init__(
+        self,
+        batches: Sequence[Batch],
+        progress: ProgressCallback | None = None,
+        *,
+        fail_fast_after: int = FAIL_FAST_AFTER,
+        target: str = "",
+    ) -> None:
         self.batches = batches
         self._progress = progress
+        self._fail_fast_after = fail_fast_after
+        self._target = target
         self._lock = threading.Lock()
         self._resolved: list[Resolved] = []
         self._started: set[int] = set()
-        self._fatal: BitgetError | None = None
+        self._maybe_sent: set[int] = set()
+        self._attempted: set[int] = set()
+        self._done: set[int] = set()
+        self._stop: BitgetError | None = None
+        self._interrupted: BaseException | None = None
         self._requests = 0
         self._retries = 0
-        self._done = 0
+        self._sent = 0
+        self._connect_failures = 0
+        self._orders_done = 0
         self._total = sum(len(b.orders) for b in batches)
         self._start = time.perf_counter()
 
     def begin(self, i: int) -> bool:
         with self._lock:
-            if self._fatal is not None:
+            if self._stop is not None or self._interrupted is not None:
                 return False
             self._started.add(i)
             return True
 
-    def record(self, i: int, result: Attempts) -> None:
+    def should_stop(self) -> bool:
+        return self._stop is not None or self._interrupted is not None
+
+    def sending(self, i: int) -> None:
         with self._lock:
-            self._requests += result.count
-            self._retries += result.count - 1
-            if result.final.kind == "fatal" and self._fatal is None:
-                self._fatal = result.final.error
-            self._resolved.extend(resolve_batch(self.batches[i], result))
-            self._done += len(self.batches[i].orders)
-            done = self._done
+            self._maybe_sent.add(i)
+
+    def observe(self, i: int, attempt: Attempt) -> None:
+        with self._lock:
+            self._requests += 1
+            if i in self._attempted:
+                self._retries += 1
+            self._attempted.add(i)
+            if not attempt.connect_failed:
+                self._connect_failures = 0
+                self._sent += 1
+                return
+            self._connect_failures += 1
+            if self._connect_failures >= self._fail_fast_after and self._stop is None:
+                cause = attempt.error
+                self._stop = BitgetTransportError(
+                    f"the exchange could not be reached ({self._connect_failures} connection failures in a row; "
+                    f"last: {cause}); the run stopped",
+                    sent=False,
+                    method="POST",
+                    url=self._target,
+                )
+
+    def record(self, i: int, result: Attempts) -> None:
+        resolved = resolve_batch(self.batches[i], result)
+        if result.final.kind == "fatal" and result.final.error is not None:
+            fatal: BitgetError | None = result.final.error
+        else:
+            fatal = None
+        with self._lock:
+            if fatal is not None and self._stop is None:
+                self._stop = fatal
+            self._resolved.extend(resolved)
+            self._done.add(i)
+            self._orders_done += len(self.batches[i].orders)
+            done = self._orders_done
         if self._progress is not None:
-            self._progress(done, self._total)
+            try:
+                self._progress(done, self._total)
+            except Exception as exc:
+                self._abort(exc, "the on_progress callback raised")
+
+    def fail(self, i: int, exc: Exception) -> None:
+        """Batch i raised instead of returning: its orders stay unaccounted until `report()` (unknown)."""
+        self._abort(exc, "an unexpected error")
+
+    def _abort(self, exc: Exception, what: str) -> None:
+        error = CancelAbortedError(f"cancel_orders stopped on {what}: {type(exc).__name__}: {exc}")
+        error.__cause__ = exc
+        with self._lock:
+            if self._stop is None or not isinstance(self._stop, CancelAbortedError):
+                self._stop = error
+
+    def interrupt(self, exc: BaseException) -> None:
+        with self._lock:
+            if self._interrupted is None:
+                self._interrupted = exc
+
+    def _unfinished(self) -> list[Resolved]:
+        stop = self._stop
+        if self._interrupted is not None:
+            why = f"the run was interrupted ({type(self._interrupted).__name__})"
+        elif stop is not None:
+            why = f"the run stopped on {stop}"
+        else:  # pragma: no cover - every batch is recorded when nothing stopped the run
+            why = "the run ended early"
+        code = stop.code if isinstance(stop, BitgetAPIError) and self._interrupted is None else None
+        out: list[Resolved] = []
+        for i, batch in enumerate(self.batches):
+            if i in self._done:
+                continue
+            if i in self._maybe_sent:
+                status: Status = "unknown"
+                msg = f"outcome unknown: {why} while this order's request was in flight"
+            else:
+                status, msg = "failed", f"not sent: {why}"
+            out.extend(Resolved(o.position, status, _outcome(o, 0, code, msg)) for o in batch.orders)
+        return out
+
+    def snapshot(self) -> CancelReport:
+        """The report as things stand (every order accounted for), without raising."""
+        with self._lock:
+            resolved = self._resolved + self._unfinished()
+            return build_report(resolved, self._requests, self._retries, self._sent, time.perf_counter() - self._start)
 
     def report(self) -> CancelReport:
-        resolved = list(self._resolved)
-        fatal = self._fatal
-        if fatal is not None:
-            left = [b for i, b in enumerate(self.batches) if i not in self._started]
-            resolved.extend(not_sent(left, fatal))
-        report = build_report(resolved, self._requests, self._retries, time.perf_counter() - self._start)
-        if fatal is not None:
-            if isinstance(fatal, BitgetAPIError):
-                fatal.report = report
-            raise fatal
+        report = self.snapshot()
+        stop = self._stop
+        if stop is not None:
+            stop.report = report
+            raise stop
         return report

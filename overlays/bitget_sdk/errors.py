@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 
 
 class BitgetError(Exception):
-    """Base of every exception this SDK raises."""
+    """Base of every exception this SDK raises.
+
+    `report` is set when the exception ended a `cancel_orders` run: it accounts for every order given
+    (cancelled, failed, or unknown), so nothing is lost whatever stopped the run. `BatchValidationError`,
+    raised before any I/O, is the one exception that never carries a report.
+    """
+
+    report: CancelReport | None = None
 
 
 class BatchValidationError(BitgetError, ValueError):
@@ -27,10 +34,7 @@ class BatchValidationError(BitgetError, ValueError):
 
 
 class BitgetAPIError(BitgetError):
-    """Bitget answered with an error envelope (or an HTTP error status).
-
-    `report` is set when the error stopped a `cancel_orders` run part-way: it accounts for every order.
-    """
+    """Bitget answered with an error envelope (or an HTTP error status)."""
 
     def __init__(
         self,
@@ -45,7 +49,8 @@ class BitgetAPIError(BitgetError):
         self.msg = msg
         self.http_status = http_status
         self.request_time = request_time
-        self.report = report
+        if report is not None:
+            self.report = report
         super().__init__(f"Bitget error {code} (HTTP {http_status}): {msg}")
 
 
@@ -84,6 +89,13 @@ class BitgetTransportError(BitgetError):
         self.method = method
         self.url = url
         super().__init__(f"{method} {url}: {message}")
+
+
+class CancelAbortedError(BitgetError):
+    """A `cancel_orders` run stopped on something other than an answer from Bitget: an exception in a
+    callback (`on_progress`), or a bug. The original exception is chained (`__cause__`); `.report`
+    accounts for every order: batches never sent are `failed` ("not sent"), batches in flight `unknown`.
+    """
 
 
 # code -> class; anything else 4xx is a ParameterError, 5xx a ServerError, 429 a RateLimitError.

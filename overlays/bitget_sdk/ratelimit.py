@@ -22,7 +22,6 @@ import contextlib
 import heapq
 import threading
 import time
-import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 
 _POLL_S = 0.002
@@ -46,65 +45,115 @@ class SlidingWindowLimiter:
         self._free_at: list[float] = [0.0] * limit  # a heap of the times each idle permit is usable again
 
     def _take(self) -> float | None:
-        """Take the permit that frees earliest; returns seconds to wait for it, None if all are in flight."""
+        """Take the permit that frees earliest; returns the time it frees at, None if all are in flight."""
         with self._lock:
             if not self._free_at:
                 return None
-            free_at = heapq.heappop(self._free_at)
-            return max(0.0, free_at - self._clock())
+            return heapq.heappop(self._free_at)
 
-    def _give_back(self) -> None:
+    def _put(self, free_at: float) -> None:
         with self._lock:
-            heapq.heappush(self._free_at, self._clock() + self.window_s + self.margin_s)
+            heapq.heappush(self._free_at, free_at)
+
+    def _used(self) -> None:
+        self._put(self._clock() + self.window_s + self.margin_s)
+
+    def idle(self) -> bool:
+        """No permit in flight and none used within the last window: the budget has no history left."""
+        with self._lock:
+            return len(self._free_at) == self.limit and all(t <= self._clock() for t in self._free_at)
 
     @contextlib.contextmanager
     def slot(self) -> Iterator[None]:
-        """Hold a permit around one request (sync)."""
+        """Hold a permit around one request (sync).
+
+        A permit taken and not used (KeyboardInterrupt or any exception while waiting) goes back with
+        the time it had; one used (even if the request then failed) is free a window after its end.
+        """
         if self.limit == 0:
             yield
             return
-        while (delay := self._take()) is None:
-            time.sleep(_POLL_S)
-        if delay:
-            time.sleep(delay)
+        free_at: float | None = None
+        try:
+            while (free_at := self._take()) is None:
+                time.sleep(_POLL_S)
+            if (delay := free_at - self._clock()) > 0:
+                time.sleep(delay)
+        except BaseException:
+            if free_at is not None:
+                self._put(free_at)
+            raise
         try:
             yield
         finally:
-            self._give_back()
+            self._used()
 
     @contextlib.asynccontextmanager
     async def aslot(self) -> AsyncIterator[None]:
-        """Hold a permit around one request (asyncio)."""
+        """Hold a permit around one request (asyncio); cancellation while waiting returns it unused."""
         if self.limit == 0:
             yield
             return
-        while (delay := self._take()) is None:
-            await asyncio.sleep(_POLL_S)
-        if delay:
-            await asyncio.sleep(delay)
+        free_at: float | None = None
+        try:
+            while (free_at := self._take()) is None:
+                await asyncio.sleep(_POLL_S)
+            if (delay := free_at - self._clock()) > 0:
+                await asyncio.sleep(delay)
+        except BaseException:
+            if free_at is not None:
+                self._put(free_at)
+            raise
         try:
             yield
         finally:
-            self._give_back()
+            self._used()
 
     def __repr__(self) -> str:
         return f"SlidingWindowLimiter(limit={self.limit}, window_s={self.window_s}, margin_s={self.margin_s})"
 
 
-# Weak values: a limiter lives as long as some client of its key does, so the registry cannot grow without bound.
-_registry: weakref.WeakValueDictionary[tuple[str, str], SlidingWindowLimiter] = weakref.WeakValueDictionary()
+class _Budget:
+    __slots__ = ("limiter", "users")
+
+    def __init__(self, limiter: SlidingWindowLimiter) -> None:
+        self.limiter = limiter
+        self.users = 0
+
+
+# One budget per API key for the whole process. An entry goes only when no client uses it and its
+# limiter has no history left (idle for a window), so the registry holds just the keys in use.
+_registry: dict[str, _Budget] = {}
 _registry_lock = threading.Lock()
 
 
-def shared_limiter(base_url: str, api_key: str, limit: int, margin_s: float) -> SlidingWindowLimiter:
-    """One limiter per (exchange, API key) in this process: clients of the same key share its budget.
+def shared_limiter(api_key: str, limit: int, margin_s: float) -> SlidingWindowLimiter:
+    """The rate budget of `api_key` in this process, shared by every client of that key, sync or async,
+    whatever its base URL or other options; call `release_limiter(api_key)` when a client is gone.
 
-    The first client to use a key sets its limit; a later client asking for a different limit gets its own.
+    The budget's limit is the first client's: a client asking for another non-zero limit for the same
+    key is refused (ValueError), since two budgets for one key would together exceed Bitget's limit.
+    A larger `margin_s` raises the shared margin (only ever safer).
     """
     with _registry_lock:
-        limiter = _registry.get((base_url, api_key))
-        if limiter is None:
-            limiter = _registry[(base_url, api_key)] = SlidingWindowLimiter(limit, margin_s=margin_s)
-        elif limiter.limit != limit or limiter.margin_s != margin_s:
-            limiter = SlidingWindowLimiter(limit, margin_s=margin_s)
-        return limiter
+        for key in [k for k, b in _registry.items() if b.users == 0 and b.limiter.idle()]:
+            del _registry[key]
+        budget = _registry.get(api_key)
+        if budget is None:
+            budget = _registry[api_key] = _Budget(SlidingWindowLimiter(limit, margin_s=margin_s))
+        elif budget.limiter.limit != limit:
+            raise ValueError(
+                f"rate_limit={limit} conflicts with the {budget.limiter.limit} requests/s already in use for this "
+                "API key in this process (one key has one budget)"
+            )
+        budget.limiter.margin_s = max(budget.limiter.margin_s, margin_s)
+        budget.users += 1
+        return budget.limiter
+
+
+def release_limiter(api_key: str) -> None:
+    """One client of `api_key` is gone; its budget stays while it has history (see `shared_limiter`)."""
+    with _registry_lock:
+        budget = _registry.get(api_key)
+        if budget is not None and budget.users > 0:
+            budget.users -= 1

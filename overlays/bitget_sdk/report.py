@@ -33,10 +33,13 @@ def _fmt(outcome: OrderOutcome) -> str:
 class CancelReport:
     """Every order given appears in exactly one of `cancelled`, `failed` and `unknown`, in input order.
 
-    `unknown` holds orders whose fate the SDK could not establish: an attempt's answer was lost
-    (timeout, dropped connection, 5xx) and the re-cancel then said "order does not exist", which
-    is what Bitget says both for an order the lost attempt cancelled and for one that never
-    existed. `error_msg` says why for each.
+    `cancelled`: an answer said so. `failed`: no attempt can have cancelled it (Bitget refused it, or
+    it was never sent). `unknown`: everything else - an attempt's answer was lost, unreadable or a
+    5xx and no later answer said "cancelled" (a re-cancel's "does not exist" is what Bitget says both
+    for an order the lost attempt cancelled and for one that never existed). `error_msg` says why.
+
+    `request_count`: attempts made; `sent_count`: attempts that may have reached the exchange (0 means
+    nothing did: every connection failed); `retry_count`: attempts after a batch's first.
     """
 
     cancelled: list[OrderOutcome] = attrs.field(factory=list)
@@ -45,6 +48,7 @@ class CancelReport:
     request_count: int = 0
     retry_count: int = 0
     elapsed_s: float = 0.0
+    sent_count: int = 0
 
     @property
     def total(self) -> int:
@@ -68,6 +72,7 @@ class CancelReport:
             "counts": self.counts,
             "request_count": self.request_count,
             "retry_count": self.retry_count,
+            "sent_count": self.sent_count,
             "elapsed_s": round(self.elapsed_s, 4),
             "cancelled": [o.to_dict() for o in self.cancelled],
             "failed": [o.to_dict() for o in self.failed],

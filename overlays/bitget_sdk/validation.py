@@ -38,7 +38,19 @@ def check_string(value: Any, field: str, index: int | None = None, *, allow_empt
         raise BatchValidationError(field, f"must be a string, not {type(value).__name__}", index)
     if not value and not allow_empty:
         raise BatchValidationError(field, "must not be empty", index)
+    if not value.isascii():
+        check_encodable(value, field, index)
     return value
+
+
+def check_encodable(value: str, field: str, index: int | None = None) -> None:
+    """JSON is UTF-8: a lone surrogate cannot be sent, and would fail at send time after other batches went out."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise BatchValidationError(
+            field, f"character {e.start} ({value[e.start]!r}) is not valid Unicode text (a lone surrogate)", index
+        ) from None
 
 
 def _plainly_valid(raw: Any, need_symbol: bool) -> bool:
@@ -49,7 +61,7 @@ def _plainly_valid(raw: Any, need_symbol: bool) -> bool:
     if type(raw) is not dict or not raw.keys() <= _ITEM_KEY_SET:
         return False
     for key, value in raw.items():
-        if type(value) is not str or (not value and (need_symbol or key != "symbol")):
+        if type(value) is not str or (not value and (need_symbol or key != "symbol")) or not value.isascii():
             return False
     return ("orderId" in raw or "clientOid" in raw) and (not need_symbol or "symbol" in raw)
 

@@ -1,0 +1,70 @@
+"""Client options, checked when a client is built: a wrong option fails there, naming itself, and not
+at send time after other batches went out (or, for a base URL that cannot be reached, as "unknown")."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import httpx
+
+LOCALES = ("en-US", "zh-CN")
+
+
+def _fail(name: str, expected: str, value: Any) -> ValueError:
+    return ValueError(f"{name} must be {expected}, not {value!r}")
+
+
+def check_int(name: str, value: Any, minimum: int) -> int:
+    if type(value) is not int or value < minimum:
+        raise _fail(name, f"an int >= {minimum}", value)
+    return value
+
+
+def check_number(name: str, value: Any, *, positive: bool) -> float:
+    """A finite real number, > 0 when `positive`, else >= 0 (bools are refused: `True` is no timeout)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _fail(name, "a finite number", value)
+    if (positive and value <= 0) or value < 0:
+        raise _fail(name, "> 0" if positive else ">= 0", value)
+    return float(value)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    if type(value) is not bool:
+        raise _fail(name, "True or False", value)
+    return value
+
+
+def check_base_url(value: Any) -> str:
+    """An absolute http(s) URL with a host, without query, fragment or credentials; trailing '/' dropped."""
+    if not isinstance(value, str):
+        raise _fail("base_url", "a string", value)
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL:
+        raise _fail("base_url", "an http(s) URL such as https://api.bitget.com", value) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise _fail("base_url", "an http(s) URL with a host, such as https://api.bitget.com", value)
+    if url.query or url.fragment or url.userinfo:
+        raise _fail("base_url", "a URL without query, fragment or user info", value)
+    return value.rstrip("/")
+
+
+def check_locale(value: Any) -> Literal["en-US", "zh-CN"] | None:
+    if value is None:
+        return None
+    if value == "en-US" or value == "zh-CN":
+        return "en-US" if value == "en-US" else "zh-CN"
+    raise _fail("locale", " or ".join(repr(x) for x in LOCALES), value)
+
+
+def check_httpx_args(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail("httpx_args", "a dict of httpx.Client arguments", value)
+    for reserved in ("auth", "base_url", "timeout", "follow_redirects"):
+        if reserved in value:
+            raise ValueError(f"httpx_args must not set {reserved!r}: the client sets it (use the client's own option)")
+    return dict(value)

@@ -1,0 +1,206 @@
+"""Bounded answers: a whole attempt ends by its deadline, and no answer is read past a size cap.
+
+httpx's timeouts are per operation: a server that sends one byte every 0.4 s never trips a 1 s read
+timeout, and can hold a request for as long as it likes. The async client bounds an attempt with
+`asyncio.timeout`, which cancels the read wherever it is. Threads cannot be cancelled, so the sync
+client sends through `DeadlineTransport`: httpx's own connection pool (httpcore) with a network
+backend that clamps every connect, read and write to the time left before the attempt's deadline.
+The deadline travels in a context variable, set around one attempt in the thread that makes it.
+
+Answers are read in chunks and abandoned past `max_bytes`: a 50-order answer is a few KB, and an
+answer that is not one is not worth holding in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextvars import ContextVar
+from typing import Any
+
+import httpcore
+import httpx
+
+_DEADLINE: ContextVar[float | None] = ContextVar("bitget_sdk_attempt_deadline", default=None)
+_MIN_TIMEOUT_S = 0.001
+
+
+@contextlib.contextmanager
+def deadline_scope(deadline: float) -> Iterator[None]:
+    """Every network operation of `DeadlineTransport` in this block ends by `deadline` (time.monotonic)."""
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _clamp(timeout: float | None) -> float | None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = max(deadline - time.monotonic(), _MIN_TIMEOUT_S)
+    return left if timeout is None else min(timeout, left)
+
+
+class _ClampedStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clamp(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clamp(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        return _ClampedStream(self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _ClampedBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        return _ClampedStream(self._inner.connect_tcp(host, port, _clamp(timeout), local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return _ClampedStream(self._inner.connect_unix_socket(path, _clamp(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+# httpcore's exceptions as httpx raises them (most specific first), so callers see only httpx's.
+_EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextlib.contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        for core, mapped in _EXCEPTIONS:
+            if isinstance(exc, core):
+                raise mapped(str(exc)) from exc
+        raise
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        with _as_httpx_errors():
+            self._stream.close()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """httpx's default HTTP/1.1 transport (same pool, limits and TLS defaults), bounded by `deadline_scope`."""
+
+    def __init__(self, limits: httpx.Limits | None = None) -> None:
+        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_ClampedBackend(),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.SyncByteStream)
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            response = self._pool.handle_request(core_request)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_Body(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class AnswerTooLarge(Exception):
+    """The answer was abandoned at the size cap (it is then uncertain, like a lost one)."""
+
+
+def _declared_too_large(response: httpx.Response, max_bytes: int) -> bool:
+    declared = response.headers.get("content-length", "")
+    return declared.isdigit() and int(declared) > max_bytes
+
+
+def read_capped(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+    """The (decoded) body, or AnswerTooLarge; httpx.ReadTimeout once the deadline has passed."""
+    if _declared_too_large(response, max_bytes):
+        raise AnswerTooLarge
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            raise AnswerTooLarge
+        if time.monotonic() > deadline:  # a transport without clamped reads (a user's own)
+            raise httpx.ReadTimeout("the attempt's deadline passed while the answer was being read")
+    return bytes(body)
+
+
+async def aread_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The (decoded) body, or AnswerTooLarge; the caller bounds the time with asyncio.timeout."""
+    if _declared_too_large(response, max_bytes):
+        raise AnswerTooLarge
+    body = bytearray()
+    chunks: AsyncIterator[bytes] = response.aiter_bytes()
+    async for chunk in chunks:
+        body += chunk
+        if len(body) > max_bytes:
+            raise AnswerTooLarge
+    return bytes(body)
