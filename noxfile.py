@@ -7,7 +7,7 @@ import nox
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "typescript", "breaking"]
+nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "slow", "typescript", "breaking"]
 
 HAND_WRITTEN = ["overlays", "mock", "cli", "tests", "tools", "noxfile.py"]
 
@@ -64,9 +64,16 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite (pytest). Extra arguments go to pytest."""
+    """The test suite without the slow runs (pytest -m "not slow"). Extra arguments go to pytest instead."""
     _install_dev(session)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *(session.posargs or ["-m", "not slow"]))
+
+
+@nox.session
+def slow(session: nox.Session) -> None:
+    """The slow runs (chaos at CI size, load, properties at scale): pytest -m slow. CI runs them too."""
+    _install_dev(session)
+    session.run("pytest", "-m", "slow", *session.posargs)
 
 
 @nox.session

@@ -15,6 +15,8 @@ import pytest
 
 from bitget_mock import MockExchange, MockServer, Settings, demo_account
 
+pytest_plugins = ["pytester"]
+
 PATH = "/api/v2/spot/trade/batch-cancel-order"
 DEMO = demo_account()
 

@@ -38,6 +38,7 @@ def chaos_run() -> tuple[list[chaos.Outcome], str]:
     return chaos.run_chaos(2000, SEED)
 
 
+@pytest.mark.slow
 def test_every_order_exactly_once_under_every_fault_mix(chaos_run: tuple[list[chaos.Outcome], str]) -> None:
     outcomes, _ = chaos_run
     assert {(o.mix, o.mode) for o in outcomes} == {(m, mode) for m in chaos.MIXES for mode in ("sync", "async")}
@@ -49,6 +50,7 @@ def test_every_order_exactly_once_under_every_fault_mix(chaos_run: tuple[list[ch
             assert o.faults[kind] > 0, f"{o.mix}: no {kind} fault was injected, the run proves nothing"
 
 
+@pytest.mark.slow
 def test_unknown_only_where_the_truth_cannot_be_established(chaos_run: tuple[list[chaos.Outcome], str]) -> None:
     outcomes, _ = chaos_run
     for o in outcomes:
@@ -60,6 +62,7 @@ def test_unknown_only_where_the_truth_cannot_be_established(chaos_run: tuple[lis
         assert set(o.unknown_breakdown) <= {"cancelled on the mock", "never existed"}, o.unknown_breakdown
 
 
+@pytest.mark.slow
 def test_canary_secrets_never_logged_or_reported(chaos_run: tuple[list[chaos.Outcome], str]) -> None:
     _, logged = chaos_run
     assert "POST /api/v2/spot/trade/batch-cancel-order" in logged  # DEBUG logging really was captured
@@ -88,6 +91,7 @@ def test_cli_output_under_faults_has_no_secrets(mock: MockClient) -> None:
         ids = [o["orderId"] for o in mock.seed("BTCUSDT", 120)]
 
 
+@pytest.mark.slow
 def test_mock_under_load_keeps_limits_exact_and_memory_flat() -> None:
     result = loadtest.run_load(uids=3, workers_per_uid=6, total=2500, time_limit_s=60, limit=10)
     assert result.requests == 2500
@@ -117,6 +121,7 @@ _order = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )

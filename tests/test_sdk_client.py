@@ -15,7 +15,6 @@ from bitget_mock import MockExchange, MockServer, Settings
 from bitget_sdk import (
     AsyncBitgetClient,
     AuthenticationError,
-    BitgetAPIError,
     BitgetClient,
     BitgetTransportError,
     CancelReport,
@@ -109,7 +108,7 @@ def test_partial_failures_keep_bitgets_codes(mock: MockClient, mode: str) -> Non
     assert {(o.error_code, o.error_msg) for o in report.failed} == {("43001", "The order does not exist")}
     assert report.unknown == []
     assert "1000 cancelled, 20 failed, 0 unknown" in str(report)
-    json.dumps(report.to_dict())
+    assert json.loads(json.dumps(report.to_dict()))["counts"] == {"cancelled": 1000, "failed": 20, "unknown": 0}
 
 
 @pytest.fixture(scope="module")
@@ -325,7 +324,6 @@ def test_error_classes_agree_with_the_contracts_catalogue() -> None:
     assert error_class("404", 404) is ParameterError
     documented = {e["code"] for e in catalogue}
     assert set(ERROR_CLASSES) <= documented
-    assert issubclass(RateLimitError, BitgetAPIError)
 
 
 # --- construction ----------------------------------------------------------------------------
