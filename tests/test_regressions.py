@@ -126,13 +126,17 @@ def test_a_new_client_per_call_earns_no_429() -> None:
         ("auto_sync_time", 1),
         ("clock_offset_ms", 1.5),
         ("httpx_args", {"auth": None}),
+        ("passphrase", "pass\nphrase"),
+        ("passphrase", "pässphrase"),
+        ("api_key", "key with\ttab"),
     ],
 )
 def test_bad_options_fail_at_construction_naming_the_option(option: str, value: Any) -> None:
+    kw: dict[str, Any] = {"api_key": "k", "secret_key": "s", "passphrase": "p", option: value}
     with pytest.raises(ValueError, match=option):
-        BitgetClient("k", "s", "p", **{option: value})
+        BitgetClient(**kw)
     with pytest.raises(ValueError, match=option):
-        AsyncBitgetClient("k", "s", "p", **{option: value})
+        AsyncBitgetClient(**kw)
 
 
 # --- bad input is refused before any I/O --------------------------------------------------------------

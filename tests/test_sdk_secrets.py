@@ -70,3 +70,15 @@ def test_whole_run_at_debug_leaks_nothing(caplog: pytest.LogCaptureFixture) -> N
     assert "POST /api/v2/spot/trade/batch-cancel-order" in caplog.text  # the SDK does log at DEBUG
     assert CANARY_SECRET not in everything
     assert CANARY_PASSPHRASE not in everything
+
+
+def test_short_secrets_do_not_corrupt_answers() -> None:
+    # Redaction works on decoded values, never on raw bytes: a one-letter passphrase must not break JSON.
+    account = Account(api_key="short-key", secret_key="s", passphrase="p", uid="42")
+    with MockServer(MockExchange([account], Settings(rate_limit=0))) as server:
+        seeded = httpx.post(
+            server.url + "/mock/orders", json={"symbol": "BTCUSDT", "count": 3, "apiKey": "short-key"}
+        ).json()["orders"]
+        with BitgetClient("short-key", "s", "p", base_url=server.url, rate_limit=0) as client:
+            report = client.cancel_orders(symbol="BTCUSDT", order_ids=[o["orderId"] for o in seeded])
+    assert report.counts == {"cancelled": 3, "failed": 0, "unknown": 0}

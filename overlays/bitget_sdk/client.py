@@ -186,12 +186,14 @@ class _BaseClient:
             return random.Random(self._rng.random())
 
     def _classify(self, response: httpx.Response, content: bytes | None) -> Attempt:
-        location = response.headers.get("location")
+        status = response.status_code
+        location = response.headers.get("location") if 300 <= status < 400 else None
         attempt = classify_response(
-            response.status_code,
-            None if content is None else self._redactor.redact_bytes(content),
-            response.reason_phrase,
+            status,
+            content,
+            self._redactor.redact(response.reason_phrase),
             None if location is None else self._redactor.redact(location),
+            self._redactor,
         )
         if log.isEnabledFor(logging.DEBUG):
             code = attempt.error.code if isinstance(attempt.error, BitgetAPIError) else "00000"

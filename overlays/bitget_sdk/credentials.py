@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -20,12 +21,18 @@ class Credentials:
 
     def __attrs_post_init__(self) -> None:
         for name in ("api_key", "passphrase"):
-            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
                 raise ValueError(f"{name} must be a non-empty string")
+            # Sent as a header: anything else would fail (or be mangled) at send time, after other batches.
+            if not (value.isascii() and value.isprintable()):
+                raise ValueError(f"{name} must be printable ASCII (it is sent as an HTTP header)")
         if (self.secret_key is None) == (self.private_key is None):
             raise ValueError("give exactly one of secret_key (HMAC keys) or private_key (RSA keys)")
         if self.secret_key is not None and (not isinstance(self.secret_key, str) or not self.secret_key):
             raise ValueError("secret_key must be a non-empty string")
+        if self.private_key is not None and not isinstance(self.private_key, str):
+            raise ValueError("private_key must be a PEM string")
 
     def redactor(self) -> Redactor:
         """What removes these secrets from anything a server sends back (some echo request headers)."""
@@ -57,10 +64,18 @@ class Credentials:
         )
 
 
-class Redactor:
-    """Replaces secrets with `***` in bytes or text, also in the escaped forms a JSON answer would carry.
+_IDENTIFIERS = frozenset({"orderId", "clientOid"})
 
-    Only the passphrase is ever sent (as a header), so only it can come back; the keys are listed anyway.
+
+class Redactor:
+    """Replaces secrets with `***` in what a server sent back, before any of it is shown or kept.
+
+    Answers are redacted after they are decoded, value by value, never as raw bytes: a short or common
+    secret must not corrupt the JSON around it. Keys and the order identifiers (`orderId`, `clientOid`:
+    the caller's own data, echoed) are left alone, so that redaction never changes what an answer means. The raw bytes are only searched, which is cheap,
+    so an answer without an echo costs one substring search per form. Forms: the secret itself and the
+    escaped forms a JSON string would carry. Only the passphrase is ever sent (as a header), so only it
+    can come back; the keys are listed anyway.
     """
 
     __slots__ = ("_bytes", "_text")
@@ -72,17 +87,36 @@ class Redactor:
         self._text = sorted((f for f in forms if f), key=len, reverse=True)
         self._bytes = [f.encode("utf-8", "surrogatepass") for f in self._text]
 
-    def redact_bytes(self, data: bytes) -> bytes:
-        for form in self._bytes:
-            if form in data:
-                data = data.replace(form, b"***")
-        return data
+    def found_in(self, data: bytes) -> bool:
+        return any(form in data for form in self._bytes)
 
     def redact(self, text: str) -> str:
         for form in self._text:
             if form in text:
                 text = text.replace(form, "***")
         return text
+
+    def scrub(self, payload: Any) -> Any:
+        """Redact the string values of a decoded JSON value, in place; iterative, as JSON may be deep."""
+        if isinstance(payload, str):
+            return self.redact(payload)
+        stack = [payload]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if isinstance(value, str):
+                        if key not in _IDENTIFIERS:
+                            node[key] = self.redact(value)
+                    elif isinstance(value, dict | list):
+                        stack.append(value)
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    if isinstance(value, str):
+                        node[i] = self.redact(value)
+                    elif isinstance(value, dict | list):
+                        stack.append(value)
+        return payload
 
     def __repr__(self) -> str:
         return f"Redactor(<{len(self._text)} forms>)"

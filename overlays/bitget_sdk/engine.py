@@ -15,6 +15,7 @@ import attrs
 import httpx
 
 from .batching import Batch, OrderRef
+from .credentials import Redactor
 from .errors import (
     AuthenticationError,
     BitgetAPIError,
@@ -53,14 +54,18 @@ class Attempt:
     connect_failed: bool = False
 
 
-def _decode(content: bytes | None) -> dict[str, Any] | None:
+def _decode(content: bytes | None, redactor: Redactor | None) -> dict[str, Any] | None:
     if content is None:
         return None
     try:
         payload = json.loads(content)
     except (ValueError, RecursionError):  # invalid JSON, or nested deeper than the parser goes
         return None
-    return payload if isinstance(payload, dict) else None
+    if not isinstance(payload, dict):
+        return None
+    if redactor is not None and redactor.found_in(content):
+        redactor.scrub(payload)
+    return payload
 
 
 def _is_success(payload: dict[str, Any] | None) -> bool:
@@ -73,23 +78,31 @@ def _is_success(payload: dict[str, Any] | None) -> bool:
     return isinstance(data.get("successList"), list) and isinstance(data.get("failureList"), list)
 
 
-def _snippet(content: bytes | None) -> str:
+def _snippet(content: bytes | None, redactor: Redactor | None) -> str:
     if content is None:
         return f"more than {MAX_ANSWER_BYTES} bytes"
     if not content.strip():
         return "empty body"
-    text = content[:80].decode("utf-8", "replace").replace("\n", " ").strip()
+    text = content.decode("utf-8", "replace")
+    text = (redactor.redact(text) if redactor is not None else text)[:80].replace("\n", " ").strip()
     return repr(text + ("..." if len(content) > 80 else ""))
 
 
-def classify_response(status: int, content: bytes | None, reason: str = "", location: str | None = None) -> Attempt:
+def classify_response(
+    status: int,
+    content: bytes | None,
+    reason: str = "",
+    location: str | None = None,
+    redactor: Redactor | None = None,
+) -> Attempt:
     """What an HTTP answer means for the orders it was about. `content` None: abandoned at the size cap.
+    `redactor` scrubs the credentials' secrets from everything the answer says before it is kept.
 
     Only a fully readable success is `ok`. Any other 2xx, a 3xx (redirects are not followed), a 5xx or a
     status outside HTTP's classes is uncertain: the request may have been processed. A 4xx is a rejection
     before any effect (429 among them, retried); its envelope's code picks the exception class.
     """
-    payload = _decode(content)
+    payload = _decode(content, redactor)
     if 200 <= status < 300 and _is_success(payload):
         return Attempt("ok", payload=payload)
     payload = payload or {}
@@ -105,7 +118,8 @@ def classify_response(status: int, content: bytes | None, reason: str = "", loca
             return Attempt("retry", error=error)  # rejected before processing: nothing happened
         return Attempt("fatal" if isinstance(error, FATAL) else "batch_error", error=error)
     if 200 <= status < 300:
-        text = f"unreadable answer to a cancel (HTTP {status}, {_snippet(content)}): it may have been processed"
+        snippet = _snippet(content, redactor)
+        text = f"unreadable answer to a cancel (HTTP {status}, {snippet}): it may have been processed"
     elif 300 <= status < 400:
         text = f"redirected to {location or '(no Location)'}; redirects are not followed"
     else:

@@ -14,6 +14,7 @@ answer that is not one is not worth holding in memory.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextvars import ContextVar
@@ -134,14 +135,22 @@ class DeadlineTransport(httpx.BaseTransport):
     """httpx's default HTTP/1.1 transport (same pool, limits and TLS defaults), bounded by `deadline_scope`."""
 
     def __init__(self, limits: httpx.Limits | None = None) -> None:
-        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_ClampedBackend(),
-        )
+        self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+        self._pool: httpcore.ConnectionPool | None = None
+        self._lock = threading.Lock()
+
+    def _get_pool(self) -> httpcore.ConnectionPool:
+        """Made on first use: the TLS context (CA bundle loading) costs tens of ms a client may never need."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = httpcore.ConnectionPool(
+                    ssl_context=httpx.create_ssl_context(),
+                    max_connections=self._limits.max_connections,
+                    max_keepalive_connections=self._limits.max_keepalive_connections,
+                    keepalive_expiry=self._limits.keepalive_expiry,
+                    network_backend=_ClampedBackend(),
+                )
+            return self._pool
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
@@ -157,8 +166,9 @@ class DeadlineTransport(httpx.BaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
+        pool = self._pool or self._get_pool()
         with _as_httpx_errors():
-            response = self._pool.handle_request(core_request)
+            response = pool.handle_request(core_request)
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
@@ -167,7 +177,8 @@ class DeadlineTransport(httpx.BaseTransport):
         )
 
     def close(self) -> None:
-        self._pool.close()
+        if self._pool is not None:
+            self._pool.close()
 
 
 class AnswerTooLarge(Exception):
