@@ -72,7 +72,8 @@ class Redactor:
 
     Answers are redacted after they are decoded, value by value, never as raw bytes: a short or common
     secret must not corrupt the JSON around it. Keys and the order identifiers (`orderId`, `clientOid`:
-    the caller's own data, echoed) are left alone, so that redaction never changes what an answer means. The raw bytes are only searched, which is cheap,
+    the caller's own data, echoed) are left alone, so that redaction never changes what an answer means.
+    The raw bytes are only searched, which is cheap,
     so an answer without an echo costs one substring search per form. Forms: the secret itself and the
     escaped forms a JSON string would carry. Only the passphrase is ever sent (as a header), so only it
     can come back; the keys are listed anyway.
