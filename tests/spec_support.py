@@ -36,11 +36,21 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
+def deref(spec: dict[str, Any], node: Any) -> Any:
+    """Follow local `$ref`s (responses, examples, parameters) to what they name."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
 def iter_examples(spec: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
     """(where, schema pointer, example value) for every example in the document.
 
-    Covers media-type `examples` maps (request bodies and responses) and schema-level `examples`
-    lists on component schemas and their properties.
+    Covers media-type `examples` maps (request bodies and responses, shared ones through `$ref`),
+    parameter examples, and schema-level `examples` lists on component schemas and their properties.
     """
     for path, item in spec.get("paths", {}).items():
         for method, op in item.items():
@@ -49,12 +59,19 @@ def iter_examples(spec: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
             for ctype, media in body.items():
                 pointer = f"{base}/requestBody/content/{_escape(ctype)}/schema"
                 for name, ex in media.get("examples", {}).items():
-                    yield f"{method.upper()} {path} request {name}", pointer, ex["value"]
+                    yield f"{method.upper()} {path} request {name}", pointer, deref(spec, ex)["value"]
+            for i, param in enumerate(op.get("parameters", [])):
+                for name, ex in deref(spec, param).get("examples", {}).items():
+                    where = f"{method.upper()} {path} parameter {deref(spec, param)['name']} {name}"
+                    yield where, f"{base}/parameters/{i}/schema", deref(spec, ex)["value"]
             for status, resp in op.get("responses", {}).items():
-                for ctype, media in resp.get("content", {}).items():
-                    pointer = f"{base}/responses/{status}/content/{_escape(ctype)}/schema"
+                resp_pointer = f"{base}/responses/{status}"
+                if "$ref" in resp:
+                    resp_pointer = resp["$ref"].removeprefix("#")
+                for ctype, media in deref(spec, resp).get("content", {}).items():
+                    pointer = f"{resp_pointer}/content/{_escape(ctype)}/schema"
                     for name, ex in media.get("examples", {}).items():
-                        yield f"{method.upper()} {path} {status} {name}", pointer, ex["value"]
+                        yield f"{method.upper()} {path} {status} {name}", pointer, deref(spec, ex)["value"]
     for name, schema in spec.get("components", {}).get("schemas", {}).items():
         pointer = f"/components/schemas/{name}"
         for i, value in enumerate(schema.get("examples", [])):

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bitget_mock import MockExchange, MockServer, Settings
-from bitget_mock.orders import OrderBook
+from bitget_mock.orders import OrderBook, OrderSpec
 from bitget_mock.ratelimit import SlidingWindowLimiter
 from tools.mockproc import free_port
 
@@ -217,7 +217,7 @@ def test_burst_gets_429_then_recovers() -> None:
 
 
 def test_default_rate_limit_comes_from_the_contract() -> None:
-    assert MockExchange([DEMO]).limiter.limit == 10
+    assert MockExchange([DEMO]).limiters["batchCancelOrders"].limit == 10
 
 
 # --- control API, faults ---------------------------------------------------------------------
@@ -242,9 +242,9 @@ def test_order_book_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(orders, "MAX_ORDERS", 5)
     book = OrderBook()
-    book.add("u", [("BTCUSDT", None)] * 5)
+    book.add("u", [OrderSpec("BTCUSDT")] * 5)
     with pytest.raises(orders.OrderBookFull):
-        book.add("u", [("BTCUSDT", None)])
+        book.add("u", [OrderSpec("BTCUSDT")])
 
 
 def test_error_fault_is_5xx_and_cancels_nothing(mock: MockClient) -> None:

@@ -202,11 +202,11 @@ def test_a_bug_mid_run_leaves_its_batch_unknown_and_the_rest_accounted(
     real = client._attempt
     calls = {"n": 0}
 
-    def flaky(body: dict[str, Any]) -> Any:
+    def flaky(op: Any, kwargs: dict[str, Any]) -> Any:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RecursionError("a bug deep in the SDK")
-        return real(body)
+        return real(op, kwargs)
 
     monkeypatch.setattr(client, "_attempt", flaky)
     with client, pytest.raises(CancelAbortedError) as info:

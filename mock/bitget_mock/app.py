@@ -7,6 +7,9 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from starlette.applications import Starlette
@@ -16,10 +19,10 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from . import signature
-from .contract import PATH, first_invalid_text
+from .contract import OperationContract, first_invalid_text
 from .exchange import MockExchange
 from .faults import FaultConfig
-from .orders import OrderBookFull
+from .orders import HISTORY_DAYS, OPEN, STATUSES, OrderBookFull, OrderSpec
 
 access_log = logging.getLogger("bitget_mock.access")
 
@@ -129,49 +132,117 @@ def _parse_json(request: Request, body: bytes) -> Any:
         raise _Reject("40017", "Parameter verification failed: body is not valid JSON") from None
 
 
-async def batch_cancel(request: Request) -> Response:
-    ex: MockExchange = request.app.state.exchange
-    if request.method != "POST":
-        return _with_allow(envelope("40405", f"Method {request.method} not allowed; use POST", status=405))
-    uid = None
-    try:
-        body = await _read_body(request, ex.settings.max_body_bytes)
-        uid = _authenticate(ex, request, body)
-        now = time.monotonic()
-        if not ex.limiter.try_acquire(uid, now):
-            raise _Reject("429", "Too Many Requests", 429)
-        request.scope["bitget.accepted_at"] = now  # the limiter's clock, for the access log and load tests
-        payload = _parse_json(request, body)
-        for rejection in (ex.contract.check_headers(request.headers), ex.contract.check_body(payload)):
-            if rejection is not None:
-                raise _Reject(rejection.code, rejection.msg)
-        # Faults are drawn for valid cancel requests only, so the injected counts are what clients saw.
-        decision = ex.faults.decide()
-        if decision.throttle:
-            raise _Reject("429", "Too Many Requests", 429)
-        if decision.error:
-            raise _Reject("50001", "Service temporarily unavailable", ex.faults.config.error_status)
-        result = ex.orders.batch_cancel(uid, payload)
-        if decision.drop:
-            request.scope["bitget.uid"] = uid
-            return _DropConnection()
-        if decision.delay:
-            await asyncio.sleep(ex.faults.config.delay_ms / 1000)
-        response = envelope("00000", "success", result, status=200)
-    except _Reject as r:
-        response = envelope(r.code, r.msg, status=r.status)
-    request.scope["bitget.uid"] = uid
-    return response
+Handler = Callable[["Call"], Awaitable[Response]]
 
 
-def _with_allow(response: Response) -> Response:
-    response.headers["Allow"] = "POST"
-    return response
+@dataclass
+class Call:
+    """One accepted request to an operation of the contract: authenticated, within its limit, valid."""
+
+    request: Request
+    exchange: MockExchange
+    op: OperationContract
+    uid: str | None
+    query: dict[str, Any]
+    body: Any
 
 
-async def server_time(request: Request) -> Response:
-    now = _now_ms()
-    return envelope("00000", "success", {"serverTime": str(now)}, status=200)
+async def _batch_cancel(call: Call) -> Response:
+    ex, uid = call.exchange, call.uid
+    assert uid is not None
+    # Faults are drawn for valid cancel requests only, so the injected counts are what clients saw.
+    decision = ex.faults.decide()
+    if decision.throttle:
+        raise _Reject("429", "Too Many Requests", 429)
+    if decision.error:
+        raise _Reject("50001", "Service temporarily unavailable", ex.faults.config.error_status)
+    result = ex.orders.batch_cancel(uid, call.body)
+    if decision.drop:
+        return _DropConnection()
+    if decision.delay:
+        await asyncio.sleep(ex.faults.config.delay_ms / 1000)
+    return envelope("00000", "success", result, status=200)
+
+
+async def _server_time(call: Call) -> Response:
+    return envelope("00000", "success", {"serverTime": str(_now_ms())}, status=200)
+
+
+async def _order_info(call: Call) -> Response:
+    ex, uid, q = call.exchange, call.uid, call.query
+    assert uid is not None
+    if "orderId" not in q and "clientOid" not in q:  # the contract's x-parameter-rules
+        raise _Reject("40019", "Parameter orderId or clientOid cannot be empty")
+    order = ex.orders.find(uid, q.get("orderId"), None if "orderId" in q else q["clientOid"])
+    if order is not None and "orderId" not in q and ex.settings.client_oid_lookup_unfilled_only and not order.is_open:
+        order = None  # by clientOid, Bitget finds an order only while it is unfilled
+    return envelope("00000", "success", [] if order is None else [order.as_api()], status=200)
+
+
+def _list_orders(statuses: frozenset[str], history: bool) -> Handler:
+    async def handler(call: Call) -> Response:
+        ex, uid, q = call.exchange, call.uid, call.query
+        assert uid is not None
+        orders = ex.orders.page(
+            uid,
+            statuses,
+            symbol=q.get("symbol"),
+            start_time=q.get("startTime"),
+            end_time=q.get("endTime"),
+            id_less_than=q.get("idLessThan"),
+            order_id=q.get("orderId"),
+            limit=q.get("limit", 100),
+            not_before=_now_ms() - HISTORY_DAYS * 86_400_000 if history else None,
+        )
+        return envelope("00000", "success", [o.as_api() for o in orders], status=200)
+
+    return handler
+
+
+# What each operation of the contract does, by operationId. Paths, methods, signing, limits and
+# validation come from the contract; an operation without a handler here fails the mock's start.
+HANDLERS: dict[str, Handler] = {
+    "batchCancelOrders": _batch_cancel,
+    "getServerTime": _server_time,
+    "getOrderInfo": _order_info,
+    "getUnfilledOrders": _list_orders(OPEN, history=False),
+    "getHistoryOrders": _list_orders(frozenset({"filled", "cancelled"}), history=True),
+}
+
+
+def _operation_route(path: str, ops: dict[str, OperationContract]) -> Route:
+    allow = ", ".join(sorted(ops))
+
+    async def endpoint(request: Request) -> Response:
+        ex: MockExchange = request.app.state.exchange
+        op = ops.get(request.method)
+        if op is None:
+            refusal = envelope("40405", f"Method {request.method} not allowed; use {allow}", status=405)
+            refusal.headers["Allow"] = allow
+            return refusal
+        uid = None
+        response: Response
+        try:
+            body = await _read_body(request, ex.settings.max_body_bytes)
+            if op.signed:
+                uid = _authenticate(ex, request, body)
+            now = time.monotonic()
+            scope_key = uid if op.rate_scope == "uid" and uid is not None else (request.client or ("?", 0))[0]
+            if not ex.limiters[op.id].try_acquire(scope_key, now):
+                raise _Reject("429", "Too Many Requests", 429)
+            request.scope["bitget.accepted_at"] = now  # the limiter's clock, for the access log and load tests
+            payload = _parse_json(request, body) if op.has_body else None
+            query, bad_query = op.check_query(request.query_params)
+            for rejection in (op.check_headers(request.headers), bad_query, op.check_body(payload)):
+                if rejection is not None:
+                    raise _Reject(rejection.code, rejection.msg)
+            response = await HANDLERS[op.id](Call(request, ex, op, uid, query, payload))
+        except _Reject as r:
+            response = envelope(r.code, r.msg, status=r.status)
+        request.scope["bitget.uid"] = uid
+        return response
+
+    return Route(path, endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
 
 
 async def _json_body(request: Request) -> Any:
@@ -216,8 +287,8 @@ async def mock_orders(request: Request, ex: MockExchange) -> Response:
     if request.method == "GET":
         q = request.query_params
         status = q.get("status")
-        if status not in (None, "live", "cancelled"):
-            raise _Reject("40017", "status must be live or cancelled")
+        if status not in (None, *STATUSES):
+            raise _Reject("40017", f"status must be one of {', '.join(STATUSES)}")
         uid = _account_uid(ex, q.get("apiKey"))
         orders = ex.orders.select(uid, q.get("symbol"), status)
         return _SafeJSON({"orders": [o.as_dict() for o in orders]})
@@ -225,21 +296,11 @@ async def mock_orders(request: Request, ex: MockExchange) -> Response:
     if not isinstance(data, dict):
         raise _Reject("40017", "body must be a JSON object")
     uid = _account_uid(ex, data.get("apiKey"))
-    specs: list[tuple[str, str | None]]
+    specs: list[OrderSpec]
     if "orders" in data:
         if not isinstance(data["orders"], list) or not data["orders"]:
             raise _Reject("40017", "orders must be a non-empty list")
-        specs = []
-        for i, o in enumerate(data["orders"]):
-            if not isinstance(o, dict) or set(o) - {"symbol", "clientOid"}:
-                raise _Reject("40017", f"orders[{i}] must be an object with symbol and optional clientOid")
-            oid = o.get("clientOid")
-            specs.append(
-                (
-                    _nonempty_str(o.get("symbol"), f"orders[{i}].symbol"),
-                    oid and _nonempty_str(oid, "clientOid"),
-                )
-            )
+        specs = [_order_spec(o, i) for i, o in enumerate(data["orders"])]
     else:
         symbol = _nonempty_str(data.get("symbol"), "symbol")
         count = data.get("count")
@@ -247,14 +308,70 @@ async def mock_orders(request: Request, ex: MockExchange) -> Response:
             raise _Reject("40017", "count must be an integer from 1 to 100000")
         # Every seeded order gets a clientOid too, so tests can cancel by either identifier.
         prefix = f"mock-{secrets.token_hex(4)}-"
-        specs = [(symbol, f"{prefix}{i}") for i in range(count)]
+        specs = [OrderSpec(symbol, f"{prefix}{i}") for i in range(count)]
     try:
         created = ex.orders.add(uid, specs)
     except OrderBookFull as e:
         raise _Reject("40017", str(e)) from None
     except ValueError as e:
         raise _Reject("40017", str(e)) from None
-    return _SafeJSON({"orders": [{k: v for k, v in o.as_dict().items() if k != "status"} for o in created]})
+    hidden = {"status", "filledSize"}
+    return _SafeJSON({"orders": [{k: v for k, v in o.as_dict().items() if k not in hidden} for o in created]})
+
+
+def _order_spec(o: Any, i: int) -> OrderSpec:
+    allowed = {"symbol", "clientOid", "price", "size", "side"}
+    if not isinstance(o, dict) or set(o) - allowed:
+        raise _Reject("40017", f"orders[{i}] must be an object with symbol and optional {', '.join(sorted(allowed))}")
+    coid = o.get("clientOid")
+    spec = OrderSpec(_nonempty_str(o.get("symbol"), f"orders[{i}].symbol"), coid and _nonempty_str(coid, "clientOid"))
+    for key in ("price", "size"):
+        if key in o:
+            setattr(spec, key, _decimal_text(o[key], f"orders[{i}].{key}"))
+    if "side" in o:
+        if o["side"] not in ("buy", "sell"):
+            raise _Reject("40017", f"orders[{i}].side must be buy or sell")
+        spec.side = o["side"]
+    return spec
+
+
+def _decimal_text(value: Any, name: str) -> str:
+    try:
+        number = Decimal(value) if isinstance(value, str) else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number <= 0:
+        raise _Reject("40017", f"{name} must be a positive decimal string")
+    return value  # type: ignore[no-any-return]
+
+
+async def mock_fill(request: Request, ex: MockExchange) -> Response:
+    """`{"orders": [{"orderId" | "clientOid", "symbol"?, "fraction": f}]}`: fill open orders.
+
+    `fraction` (0 < f <= 1) is the part of the size filled in total; 1 fills the order.
+    """
+    data = await _json_body(request)
+    if not isinstance(data, dict) or not isinstance(data.get("orders"), list) or not data["orders"]:
+        raise _Reject("40017", 'body must be {"orders": [...]} with at least one order')
+    uid = _account_uid(ex, data.get("apiKey"))
+    fills: list[tuple[str | None, str | None, str | None, Decimal]] = []
+    for i, o in enumerate(data["orders"]):
+        if not isinstance(o, dict) or set(o) - {"orderId", "clientOid", "symbol", "fraction"}:
+            raise _Reject("40017", f"orders[{i}] must be an object with orderId or clientOid, symbol?, fraction")
+        if ("orderId" in o) == ("clientOid" in o):
+            raise _Reject("40017", f"orders[{i}]: give exactly one of orderId or clientOid")
+        fraction = o.get("fraction")
+        if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 < fraction <= 1:
+            raise _Reject("40017", f"orders[{i}].fraction must be a number with 0 < fraction <= 1")
+        symbol = _nonempty_str(o["symbol"], f"orders[{i}].symbol") if "symbol" in o else None
+        oid = _nonempty_str(o["orderId"], f"orders[{i}].orderId") if "orderId" in o else None
+        coid = _nonempty_str(o["clientOid"], f"orders[{i}].clientOid") if "clientOid" in o else None
+        fills.append((oid, coid, symbol, Decimal(str(fraction))))
+    try:
+        filled = ex.orders.fill(uid, fills)
+    except ValueError as e:
+        raise _Reject("40017", str(e)) from None
+    return _SafeJSON({"orders": [o.as_dict() for o in filled]})
 
 
 async def mock_reset(request: Request, ex: MockExchange) -> Response:
@@ -322,11 +439,13 @@ class _Instrument:
 
 def create_app(exchange: MockExchange | None = None) -> _Instrument:
     exchange = exchange or MockExchange()
-    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
-    routes = [
-        Route(PATH, batch_cancel, methods=methods),
-        Route("/api/v2/public/time", server_time, methods=["GET"]),
+    missing = set(exchange.contract.operations) - set(HANDLERS)
+    if missing:
+        raise RuntimeError(f"the contract has operations the mock does not implement: {sorted(missing)}")
+    routes = [_operation_route(path, ops) for path, ops in exchange.contract.by_path().items()]
+    routes += [
         Route("/mock/orders", _control(mock_orders), methods=["GET", "POST"]),
+        Route("/mock/fill", _control(mock_fill), methods=["POST"]),
         Route("/mock/reset", _control(mock_reset), methods=["POST"]),
         Route("/mock/faults", _control(mock_faults), methods=["GET", "POST"]),
         Route("/mock/stats", _control(mock_stats), methods=["GET"]),

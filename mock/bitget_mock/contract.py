@@ -1,4 +1,5 @@
-"""Request validation read from the contract itself (openapi.yaml), not from a hand-copied schema.
+"""The contract as the mock enforces it, read from openapi.yaml itself (not from hand-copied schemas):
+each operation's path, method, signing, rate limit, and the validation of its parameters and body.
 
 The wheel ships the contract inside this package; a source checkout reads `openapi/openapi.yaml`.
 """
@@ -17,7 +18,6 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-PATH = "/api/v2/spot/trade/batch-cancel-order"
 _BASE = "urn:bitget-contract"
 
 
@@ -47,34 +47,49 @@ class HeaderParam:
     allowed: tuple[str, ...] | None
 
 
-class RequestContract:
-    """Validates the JSON body and optional header parameters of the batch cancel operation."""
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    schema: dict[str, Any]
 
-    def __init__(self, spec: dict[str, Any] | None = None) -> None:
-        spec = load_spec() if spec is None else spec
-        op = spec["paths"][PATH]["post"]
-        registry: Registry[Any] = Registry().with_resource(
-            _BASE, Resource.from_contents(spec, default_specification=DRAFT202012)
-        )
-        pointer = "/paths/" + PATH.replace("/", "~1") + "/post/requestBody/content/application~1json/schema"
-        self._body = Draft202012Validator({"$ref": f"{_BASE}#{pointer}"}, registry=registry)
-        self.headers = [self._header(p, spec) for p in op.get("parameters", [])]
-        self.rate_limit = int(op["x-rate-limit"]["limit"])
-        # Checked before the schema, so that an oversized list costs a len() and not a validation per item.
-        body_schema = _resolve(op["requestBody"]["content"]["application/json"]["schema"], spec)
-        self.list_limits = {
-            name: int(prop["maxItems"])
-            for name, prop in body_schema.get("properties", {}).items()
-            if isinstance(prop, dict) and "maxItems" in prop
-        }
 
-    @staticmethod
-    def _header(param: dict[str, Any], spec: dict[str, Any]) -> HeaderParam:
-        if "$ref" in param:
-            name = param["$ref"].rsplit("/", 1)[-1]
-            param = spec["components"]["parameters"][name]
-        enum = param.get("schema", {}).get("enum")
-        return HeaderParam(param["name"], tuple(enum) if enum else None)
+class OperationContract:
+    """One operation of the contract, as the mock enforces it: method, path, whether it is signed, its
+    rate limit, and the validation of its header parameters, query parameters and JSON body."""
+
+    def __init__(self, path: str, method: str, op: dict[str, Any], spec: dict[str, Any]) -> None:
+        self.path = path
+        self.method = method.upper()
+        self.id: str = op["operationId"]
+        self.signed = op.get("security", spec.get("security")) != []
+        limit = op["x-rate-limit"]
+        self.rate_limit = int(limit["limit"])
+        self.rate_window_s = int(limit["window-ms"]) / 1000
+        self.rate_scope = str(limit["scope"])
+        params = [_resolve(p, spec) for p in op.get("parameters", [])]
+        self.headers = [
+            HeaderParam(p["name"], tuple(_resolve(p["schema"], spec).get("enum", ())) or None)
+            for p in params
+            if p["in"] == "header"
+        ]
+        self.query = [QueryParam(p["name"], _resolve(p["schema"], spec)) for p in params if p["in"] == "query"]
+        self.has_body = "requestBody" in op
+        self._body: Draft202012Validator | None = None
+        self.list_limits: dict[str, int] = {}
+        if self.has_body:
+            registry: Registry[Any] = Registry().with_resource(
+                _BASE, Resource.from_contents(spec, default_specification=DRAFT202012)
+            )
+            escaped = path.replace("~", "~0").replace("/", "~1")
+            pointer = f"/paths/{escaped}/{method}/requestBody/content/application~1json/schema"
+            self._body = Draft202012Validator({"$ref": f"{_BASE}#{pointer}"}, registry=registry)
+            # Checked before the schema, so that an oversized list costs a len() and not a validation per item.
+            body_schema = _resolve(op["requestBody"]["content"]["application/json"]["schema"], spec)
+            self.list_limits = {
+                name: int(prop["maxItems"])
+                for name, prop in body_schema.get("properties", {}).items()
+                if isinstance(prop, dict) and "maxItems" in prop
+            }
 
     def check_headers(self, headers: Any) -> Rejection | None:
         for h in self.headers:
@@ -86,7 +101,35 @@ class RequestContract:
                 )
         return None
 
+    def check_query(self, query: Any) -> tuple[dict[str, Any], Rejection | None]:
+        """The declared query parameters, converted to their schema's type; or the first rejection."""
+        values: dict[str, Any] = {}
+        for q in self.query:
+            raw = query.get(q.name)
+            if raw is None:
+                continue
+            kind, schema = q.schema.get("type"), q.schema
+            if kind == "integer":
+                if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 19:
+                    return values, Rejection("40017", f"Parameter verification failed: {q.name} must be an integer")
+                value: Any = int(raw)
+                if ("minimum" in schema and value < schema["minimum"]) or (
+                    "maximum" in schema and value > schema["maximum"]
+                ):
+                    bounds = f"from {schema.get('minimum', '-inf')} to {schema.get('maximum', 'inf')}"
+                    return values, Rejection("40017", f"Parameter verification failed: {q.name} must be {bounds}")
+            else:
+                value = raw
+                if len(raw) < schema.get("minLength", 0):
+                    return values, Rejection("40019", f"Parameter {q.name} cannot be empty")
+                if len(raw) > schema.get("maxLength", len(raw)):
+                    return values, Rejection("40017", f"Parameter verification failed: {q.name} is too long")
+            values[q.name] = value
+        return values, None
+
     def check_body(self, body: Any) -> Rejection | None:
+        if self._body is None:
+            return None
         if isinstance(body, dict):
             for name, limit in self.list_limits.items():
                 value = body.get(name)
@@ -103,34 +146,22 @@ class RequestContract:
         return None
 
 
-def _resolve(schema: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in schema:
-        node: Any = spec
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-        schema = node
-    return schema
+class Contract:
+    """Every operation of the contract, by operationId, read from the shipped `openapi.yaml`."""
 
+    def __init__(self, spec: dict[str, Any] | None = None) -> None:
+        spec = load_spec() if spec is None else spec
+        self.operations: dict[str, OperationContract] = {}
+        for path, item in spec["paths"].items():
+            for method, op in item.items():
+                contract = OperationContract(path, method, op, spec)
+                self.operations[contract.id] = contract
 
-def first_invalid_text(value: Any) -> str | None:
-    """The path of the first string (key or value) holding a lone surrogate, which JSON's "\\ud800" escapes
-    can carry but no UTF-8 text can; None if there is none. Iterative: bodies may be deep."""
-    stack: list[tuple[str, Any]] = [("", value)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, str):
-            if not node.isascii():
-                try:
-                    node.encode("utf-8")
-                except UnicodeEncodeError:
-                    return path
-        elif isinstance(node, dict):
-            for key, child in node.items():
-                stack.append((f"{path}.{key}" if path else str(key), key))
-                stack.append((f"{path}.{key}" if path else str(key), child))
-        elif isinstance(node, list):
-            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(node))
-    return None
+    def by_path(self) -> dict[str, dict[str, OperationContract]]:
+        out: dict[str, dict[str, OperationContract]] = {}
+        for op in self.operations.values():
+            out.setdefault(op.path, {})[op.method] = op
+        return out
 
 
 def _error_order(err: ValidationError) -> tuple[int, str]:
@@ -157,3 +188,33 @@ def _describe(err: ValidationError, body: Any) -> Rejection:
     if err.validator == "additionalProperties":
         return Rejection("40017", f"Parameter verification failed: {err.message}" + (f" in {where}" if where else ""))
     return Rejection("40017", f"Parameter verification failed: {where or 'body'}: {err.message}")
+
+
+def _resolve(schema: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    while isinstance(schema, dict) and "$ref" in schema:
+        node: Any = spec
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        schema = node
+    return schema
+
+
+def first_invalid_text(value: Any) -> str | None:
+    """The path of the first string (key or value) holding a lone surrogate, which JSON's "\\ud800" escapes
+    can carry but no UTF-8 text can; None if there is none. Iterative: bodies may be deep."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii():
+                try:
+                    node.encode("utf-8")
+                except UnicodeEncodeError:
+                    return path
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                stack.append((f"{path}.{key}" if path else str(key), key))
+                stack.append((f"{path}.{key}" if path else str(key), child))
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(node))
+    return None

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .accounts import Account, account_from_env
-from .contract import RequestContract
+from .contract import Contract
 from .faults import Faults
 from .orders import OrderBook
 from .ratelimit import SlidingWindowLimiter
@@ -16,11 +16,15 @@ from .ratelimit import SlidingWindowLimiter
 
 @dataclass
 class Settings:
-    rate_limit: int | None = None  # requests per second per UID; None = the contract's x-rate-limit; 0 = off
+    # Batch cancels per second per UID; None = the contract's x-rate-limit; 0 = every limit off.
+    # The other operations always use the contract's own x-rate-limit (unless 0).
+    rate_limit: int | None = None
     timestamp_window_ms: int = 30_000
     # Bitget answers auth failures with 400; 401 is "conformance mode" for fuzzers that expect 401/403.
     auth_error_status: int = 400
     max_body_bytes: int = 1 << 20
+    # Bitget's orderInfo finds an order by clientOid only while it is unfilled; False finds every status.
+    client_oid_lookup_unfilled_only: bool = True
 
 
 @dataclass
@@ -56,9 +60,13 @@ class MockExchange:
             raise ValueError("the mock needs at least one account")
         self.accounts = {a.api_key: a for a in accounts}
         self.default_account = accounts[0]
-        self.contract = RequestContract()
-        limit = self.settings.rate_limit if self.settings.rate_limit is not None else self.contract.rate_limit
-        self.limiter = SlidingWindowLimiter(limit)
+        self.contract = Contract()
+        self.limiters: dict[str, SlidingWindowLimiter] = {}
+        for op in self.contract.operations.values():
+            limit = op.rate_limit
+            if self.settings.rate_limit == 0 or (self.settings.rate_limit is not None and op.id == "batchCancelOrders"):
+                limit = self.settings.rate_limit
+            self.limiters[op.id] = SlidingWindowLimiter(limit, window_s=op.rate_window_s)
         self.orders = OrderBook()
         self.faults = Faults()
         self.stats = Stats()
@@ -68,6 +76,7 @@ class MockExchange:
 
     def reset(self) -> None:
         self.orders.reset()
-        self.limiter.reset()
+        for limiter in self.limiters.values():
+            limiter.reset()
         self.faults = Faults()
         self.stats = Stats()

@@ -1,33 +1,97 @@
-"""Open orders and the batch cancel semantics of the endpoint doc, per account (UID)."""
+"""Orders with a lifecycle (live, partially_filled, filled, cancelled), per account (UID): the batch
+cancel semantics of the endpoint doc, fills for tests, and the order-state reads with Bitget's semantics."""
 
 from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 NOT_FOUND = ("43001", "The order does not exist")
 MIXED_IDENTIFIERS = ("40019", "Parameter orderId cannot be empty")
 DUPLICATE_CODE = "40808"
+OPEN = frozenset({"live", "partially_filled"})
+STATUSES = ("live", "partially_filled", "filled", "cancelled")
+HISTORY_DAYS = 90
 
-# Bounded memory: seeding refuses to grow the book past this many orders (live + cancelled).
+# Bounded memory: seeding refuses to grow the book past this many orders (open + closed).
 MAX_ORDERS = 2_000_000
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class OrderSpec:
+    symbol: str
+    client_oid: str | None = None
+    price: str = "100"
+    size: str = "1"
+    side: str = "buy"
 
 
 @dataclass
 class Order:
+    uid: str
     order_id: str
     symbol: str
     client_oid: str | None
+    price: str = "100"
+    size: str = "1"
+    side: str = "buy"
     status: str = "live"
+    filled: Decimal = field(default_factory=Decimal)
+    c_time: int = field(default_factory=_now_ms)
+    u_time: int = field(default_factory=_now_ms)
+    cancel_reason: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
 
     def as_dict(self) -> dict[str, Any]:
+        """The control API's view (ground truth for tests)."""
         out: dict[str, Any] = {"orderId": self.order_id, "symbol": self.symbol, "status": self.status}
         if self.client_oid is not None:
             out["clientOid"] = self.client_oid
+        out["filledSize"] = _fmt(self.filled)
         return out
+
+    def as_api(self) -> dict[str, str]:
+        """The order as the order-state reads return it (Bitget's fields, numbers and times as strings)."""
+        filled_quote = self.filled * Decimal(self.price)
+        out = {
+            "userId": self.uid,
+            "symbol": self.symbol,
+            "orderId": self.order_id,
+            "clientOid": self.client_oid or "",
+            "price": self.price,
+            "size": self.size,
+            "orderType": "limit",
+            "side": self.side,
+            "status": self.status,
+            "priceAvg": self.price if self.filled else "0",
+            "baseVolume": _fmt(self.filled),
+            "quoteVolume": _fmt(filled_quote),
+            "enterPointSource": "API",
+            "feeDetail": "",
+            "orderSource": "normal",
+            "cTime": str(self.c_time),
+            "uTime": str(self.u_time),
+        }
+        if self.cancel_reason is not None:
+            out["cancelReason"] = self.cancel_reason
+        return out
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
 
 
 class OrderBookFull(Exception):
@@ -42,31 +106,36 @@ class OrderBook:
         self._ids = itertools.count(1_100_000_000_000)
         self._by_id: dict[tuple[str, str], Order] = {}  # (uid, orderId)
         self._by_client_oid: dict[tuple[str, str], Order] = {}  # (uid, clientOid)
+        self._by_uid: dict[str, list[Order]] = {}  # creation order = orderId order
 
     def reset(self) -> None:
         with self._lock:
             self._by_id.clear()
             self._by_client_oid.clear()
+            self._by_uid.clear()
 
-    def add(self, uid: str, specs: Iterable[tuple[str, str | None]]) -> list[Order]:
-        """Create live orders from (symbol, clientOid or None); clientOids must be unique per account."""
+    def add(self, uid: str, specs: Iterable[OrderSpec]) -> list[Order]:
+        """Create live orders; clientOids must be unique per account."""
         specs = list(specs)
         with self._lock:
             if len(self._by_id) + len(specs) > MAX_ORDERS:
                 raise OrderBookFull(f"the mock holds at most {MAX_ORDERS} orders; POST /mock/reset first")
             seen: set[str] = set()
-            for _, c in specs:
+            for spec in specs:
+                c = spec.client_oid
                 if c is None:
                     continue
                 if c in seen or (uid, c) in self._by_client_oid:
                     raise ValueError(f"clientOid {c!r} already exists")
                 seen.add(c)
             created = []
-            for symbol, client_oid in specs:
-                order = Order(str(next(self._ids)), symbol, client_oid)
+            own = self._by_uid.setdefault(uid, [])
+            for spec in specs:
+                order = Order(uid, str(next(self._ids)), spec.symbol, spec.client_oid, spec.price, spec.size, spec.side)
                 self._by_id[(uid, order.order_id)] = order
-                if client_oid is not None:
-                    self._by_client_oid[(uid, client_oid)] = order
+                if spec.client_oid is not None:
+                    self._by_client_oid[(uid, spec.client_oid)] = order
+                own.append(order)
                 created.append(order)
             return created
 
@@ -74,9 +143,70 @@ class OrderBook:
         with self._lock:
             return [
                 o
-                for (owner, _), o in self._by_id.items()
-                if owner == uid and (symbol is None or o.symbol == symbol) and (status is None or o.status == status)
+                for o in self._by_uid.get(uid, [])
+                if (symbol is None or o.symbol == symbol) and (status is None or o.status == status)
             ]
+
+    def find(self, uid: str, order_id: str | None, client_oid: str | None) -> Order | None:
+        with self._lock:
+            if order_id is not None:
+                return self._by_id.get((uid, order_id))
+            assert client_oid is not None
+            return self._by_client_oid.get((uid, client_oid))
+
+    def fill(self, uid: str, fills: list[tuple[str | None, str | None, str | None, Decimal]]) -> list[Order]:
+        """Fill open orders: (orderId, clientOid, symbol or None, fraction of the size filled in total)."""
+        with self._lock:
+            targets = []
+            for i, (oid, coid, symbol, fraction) in enumerate(fills):
+                order = self._by_id.get((uid, oid)) if oid is not None else self._by_client_oid.get((uid, coid or ""))
+                if order is None or (symbol is not None and order.symbol != symbol):
+                    raise ValueError(f"orders[{i}]: no such order")
+                if not order.is_open:
+                    raise ValueError(f"orders[{i}]: order {order.order_id} is {order.status}, not open")
+                targets.append((order, fraction))
+            for order, fraction in targets:
+                size = Decimal(order.size)
+                order.filled = max(order.filled, size * fraction)
+                order.status = "filled" if order.filled >= size else "partially_filled"
+                order.u_time = _now_ms()
+            return [o for o, _ in targets]
+
+    def page(
+        self,
+        uid: str,
+        statuses: frozenset[str],
+        *,
+        symbol: str | None,
+        start_time: int | None,
+        end_time: int | None,
+        id_less_than: str | None,
+        order_id: str | None,
+        limit: int,
+        not_before: int | None = None,
+    ) -> list[Order]:
+        """Newest first, at most `limit`, only orderIds below `id_less_than` (the paging cursor)."""
+        cursor = int(id_less_than) if id_less_than is not None and id_less_than.isdigit() else None
+        with self._lock:
+            out: list[Order] = []
+            for o in self._newest_first(uid):
+                if cursor is not None and int(o.order_id) >= cursor:
+                    continue
+                if o.status not in statuses or (symbol is not None and o.symbol != symbol):
+                    continue
+                if order_id is not None and o.order_id != order_id:
+                    continue
+                if (start_time is not None and o.c_time < start_time) or (end_time is not None and o.c_time > end_time):
+                    continue
+                if not_before is not None and o.c_time < not_before:
+                    continue
+                out.append(o)
+                if len(out) >= limit:
+                    break
+            return out
+
+    def _newest_first(self, uid: str) -> Iterator[Order]:
+        return reversed(self._by_uid.get(uid, []))
 
     def batch_cancel(self, uid: str, body: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
         """Apply one validated batch; returns `{"successList": [...], "failureList": [...]}`.
@@ -86,7 +216,8 @@ class OrderBook:
         * If any item carries an orderId, items that carry only a clientOid fail (the doc's "do not mix" rule).
         * An item with both identifiers is matched by orderId.
         * The same order named twice in a batch: the first occurrence is processed, later ones fail as duplicates.
-        * An unknown, already cancelled, or other-symbol order fails with 43001.
+        * An unknown, already cancelled or filled, or other-symbol order fails with 43001. A partially
+          filled order is cancelled (its filled part stays filled).
         """
         multiple = body.get("batchMode", "single") == "multiple"
         items: list[dict[str, str]] = body["orderList"]
@@ -94,6 +225,7 @@ class OrderBook:
         success: list[dict[str, str]] = []
         failure: list[dict[str, str]] = []
         seen: set[tuple[str, str]] = set()
+        now = _now_ms()
         with self._lock:
             for item in items:
                 symbol = item["symbol"] if multiple else body["symbol"]
@@ -109,9 +241,11 @@ class OrderBook:
                 seen.add(key)
                 index = self._by_id if by_order_id else self._by_client_oid
                 order = index.get((uid, key[1]))
-                if order is None or order.status != "live" or order.symbol != symbol:
+                if order is None or not order.is_open or order.symbol != symbol:
                     failure.append({**echo, "errorMsg": NOT_FOUND[1], "errorCode": NOT_FOUND[0]})
                     continue
                 order.status = "cancelled"
+                order.cancel_reason = "normal_cancel"
+                order.u_time = now
                 success.append({"orderId": order.order_id, "clientOid": order.client_oid or ""})
         return {"successList": success, "failureList": failure}

@@ -1,10 +1,12 @@
-"""`BitgetClient` and `AsyncBitgetClient`: the generated `bitget_api` client plus signing, validation,
-batching, rate limiting, retries and per-order reports.
+"""`BitgetClient` and `AsyncBitgetClient`: the contract's operations, signed, limited, retried and
+classified by one runtime core, plus `cancel_orders` (batching, per-order reports).
 
-The generated client does the HTTP plumbing (request building via the generated operation module,
-typed models, the httpx client it owns); this layer plugs `BitgetAuth` into it through `httpx_args`
-and never edits it. Status dispatch is done here because the generated one raises on a non-JSON
-5xx body and on non-IANA status codes, both of which real gateways send.
+The generated package does the contract's part: each operation's public `build_request` gives the
+request (method, path, sorted query, JSON body, header parameters), its models parse the answers, and
+`bitget_api.facts` holds the contract's facts (paths, limits, error codes). This layer adds what a
+contract cannot: `BitgetAuth` (an httpx.Auth, plugged in through `httpx_args`) signs the exact bytes
+sent; a budget per UID and operation (the contract's `x-rate-limit`); a deadline per attempt; retries;
+and what an answer means (engine.py). Every operation goes through `_attempt` and `_drive`, once.
 """
 
 from __future__ import annotations
@@ -21,13 +23,12 @@ import weakref
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, Literal, Self, cast
+from typing import Any, Literal, Self
 
 import httpx
 
 from bitget_api import AuthenticatedClient
-from bitget_api.api.spot_trade import batch_cancel_orders as _operation
-from bitget_api.models import BatchCancelRequest, BatchCancelResponse
+from bitget_api.models import BatchCancelRequest, BatchCancelResponse, OrderListResponse, ServerTimeResponse
 from bitget_api.types import UNSET
 
 from . import options
@@ -48,6 +49,7 @@ from .engine import (
     classify_transport,
 )
 from .errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
+from .operations import BATCH_CANCEL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS, Operation
 from .ratelimit import SlidingWindowLimiter, release_limiter, shared_limiter
 from .report import CancelReport
 from .signing import BitgetAuth, Clock
@@ -57,8 +59,8 @@ from .validation import validate_batch
 log = logging.getLogger("bitget_sdk")
 
 DEFAULT_BASE_URL = "https://api.bitget.com"
-SERVER_TIME_PATH = "/api/v2/public/time"
 Locale = Literal["en-US", "zh-CN"]
+OPERATIONS = (BATCH_CANCEL, SERVER_TIME, ORDER_INFO, UNFILLED_ORDERS, HISTORY_ORDERS)
 # The async client's overall bound is `timeout` plus this, so httpx's connect timeout (= `timeout`) fires
 # first when a connection cannot be made: that attempt is then known not to have been sent.
 _ASYNC_GRACE_S = 0.05
@@ -80,7 +82,7 @@ class _BaseClient:
         max_retries: int = 3,
         backoff_base_s: float = 0.25,
         backoff_max_s: float = 5.0,
-        rate_limit: int = 10,
+        rate_limit: int | None = None,
         rate_limit_margin_s: float = 0.005,
         clock_offset_ms: int = 0,
         auto_sync_time: bool = True,
@@ -92,10 +94,11 @@ class _BaseClient:
 
         Every option is checked here (ValueError naming it), so nothing fails later at send time.
         `timeout` bounds each attempt as a whole, connect to last byte (the generated client has none).
-        `rate_limit` requests per second (0 = off) is one budget per API key for the whole process,
-        shared by every client of the key whatever its base URL. `httpx_args` go to the underlying httpx
-        client (e.g. `transport=` for tests or proxies). `auto_sync_time`: on a timestamp rejection
-        (40008), measure the clock offset once and resend.
+        Rate limits are the contract's `x-rate-limit`, one budget per API key and operation for the whole
+        process, shared by every client of the key whatever its base URL; `rate_limit=N` sets the batch
+        cancel budget instead, `rate_limit=0` turns client-side limiting off. `httpx_args` go to the
+        underlying httpx client (e.g. `transport=` for tests or proxies). `auto_sync_time`: on a timestamp
+        rejection (40008), measure the clock offset once and resend.
         """
         if credentials is None:
             if api_key is None or passphrase is None:
@@ -116,7 +119,8 @@ class _BaseClient:
             options.check_number("backoff_base_s", backoff_base_s, positive=False),
             options.check_number("backoff_max_s", backoff_max_s, positive=False),
         )
-        rate_limit = options.check_int("rate_limit", rate_limit, 0)
+        if rate_limit is not None:
+            options.check_int("rate_limit", rate_limit, 0)
         margin = options.check_number("rate_limit_margin_s", rate_limit_margin_s, positive=False)
         offset = options.check_int("clock_offset_ms", clock_offset_ms, -(10**12))
         if retry_seed is not None:
@@ -127,11 +131,7 @@ class _BaseClient:
         self._redactor = credentials.redactor()
         self._rng = random.Random(retry_seed)
         self._rng_lock = threading.Lock()
-        if rate_limit:
-            self.limiter = shared_limiter(credentials.api_key, rate_limit, margin)
-            weakref.finalize(self, release_limiter, credentials.api_key)
-        else:
-            self.limiter = SlidingWindowLimiter(0)
+        self._limiters = self._budgets(credentials.api_key, rate_limit, margin)
         if not {"transport", "mounts", "proxy"} & extra.keys():
             extra.update(self._default_transport())
         # The generated client: ACCESS-KEY rides on its token header; BitgetAuth adds the other three.
@@ -145,6 +145,27 @@ class _BaseClient:
             raise_on_unexpected_status=False,
             httpx_args={"auth": self.auth, **extra},
         )
+
+    def _budgets(self, api_key: str, rate_limit: int | None, margin: float) -> dict[str, SlidingWindowLimiter]:
+        """One shared budget per (UID or IP scope, operation), from the contract unless `rate_limit` says."""
+        out: dict[str, SlidingWindowLimiter] = {}
+        for op in OPERATIONS:
+            limit = op.rate_limit if rate_limit is None or op is not BATCH_CANCEL else rate_limit
+            if rate_limit == 0 or limit == 0:
+                out[op.id] = SlidingWindowLimiter(0)
+                continue
+            key = f"{'ip' if op.rate_scope == 'ip' else 'key:' + api_key}:{op.id}"
+            out[op.id] = shared_limiter(key, limit, margin, window_s=op.rate_window_s)
+            weakref.finalize(self, release_limiter, key)
+        return out
+
+    @property
+    def limiter(self) -> SlidingWindowLimiter:
+        """The batch cancel budget (see `limiter_for` for the others)."""
+        return self._limiters[BATCH_CANCEL.id]
+
+    def limiter_for(self, operation_id: str) -> SlidingWindowLimiter:
+        return self._limiters[operation_id]
 
     def _default_transport(self) -> dict[str, Any]:
         return {}
@@ -161,14 +182,17 @@ class _BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
 
-    # --- shared pieces ---------------------------------------------------------------------
+    # --- the runtime core, shared by every operation ------------------------------------------
 
-    def _request_kwargs(self, body: dict[str, Any]) -> dict[str, Any]:
-        return _operation._get_kwargs(
-            body=cast(BatchCancelRequest, _ValidatedBody(body)),
-            locale=self.locale if self.locale is not None else UNSET,
-            paptrading="1" if self.demo_trading else UNSET,
-        )
+    def _request(self, op: Operation, **params: Any) -> dict[str, Any]:
+        """The generated builder's request, with the client's header options (signed operations take them)."""
+        if op.signed:
+            params["locale"] = self.locale if self.locale is not None else UNSET
+            params["paptrading"] = "1" if self.demo_trading else UNSET
+        kwargs = op.build(**params)
+        if not op.signed:
+            kwargs["auth"] = None
+        return kwargs
 
     def _steps(
         self, retry_uncertain: bool, should_stop: Callable[[], bool] | None = None
@@ -185,7 +209,7 @@ class _BaseClient:
         with self._rng_lock:
             return random.Random(self._rng.random())
 
-    def _classify(self, response: httpx.Response, content: bytes | None) -> Attempt:
+    def _classify(self, op: Operation, response: httpx.Response, content: bytes | None) -> Attempt:
         status = response.status_code
         location = response.headers.get("location") if 300 <= status < 400 else None
         attempt = classify_response(
@@ -194,29 +218,29 @@ class _BaseClient:
             self._redactor.redact(response.reason_phrase),
             None if location is None else self._redactor.redact(location),
             self._redactor,
+            op.data_ok,
         )
         if log.isEnabledFor(logging.DEBUG):
             code = attempt.error.code if isinstance(attempt.error, BitgetAPIError) else "00000"
-            log.debug("POST %s -> HTTP %s code %s (%s)", _operation_path(), response.status_code, code, attempt.kind)
+            log.debug("%s %s -> HTTP %s code %s (%s)", op.method, op.path, status, code, attempt.kind)
         return attempt
 
-    def _transport_failure(self, exc: Exception) -> Attempt:
-        attempt = classify_transport(exc, "POST", self.base_url + _operation_path())
+    def _transport_failure(self, op: Operation, exc: Exception) -> Attempt:
+        attempt = classify_transport(exc, op.method, self.base_url + op.path)
         if isinstance(attempt.error, BitgetTransportError):
             attempt.error.args = (self._redactor.redact(str(attempt.error)),)
-        log.debug("POST %s -> %s (sent=%s)", _operation_path(), type(exc).__name__, attempt.uncertain)
+        log.debug("%s %s -> %s (sent=%s)", op.method, op.path, type(exc).__name__, attempt.uncertain)
         return attempt
 
-    def _time_error(self, exc: Exception) -> BitgetTransportError:
-        sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
-        message = self._redactor.redact(f"{type(exc).__name__}: {exc}")
-        return BitgetTransportError(message, sent=sent, method="GET", url=self.base_url + SERVER_TIME_PATH)
-
     @staticmethod
-    def _raise_for(result: Attempts) -> BatchCancelResponse:
+    def _result(op: Operation, result: Attempts) -> Any:
+        """The generated response model of a successful attempt, or the error that ended the attempts."""
         if result.final.kind == "ok":
             assert result.final.payload is not None
-            return BatchCancelResponse.from_dict(result.final.payload)
+            try:
+                return op.model.from_dict(result.final.payload)
+            except (ValueError, KeyError, TypeError) as exc:  # e.g. a status the contract does not list
+                raise BitgetAPIError("00000", f"answer does not fit the contract's model: {exc}", 200) from None
         error = result.final.error
         assert error is not None
         raise error
@@ -235,25 +259,19 @@ class _BaseClient:
         refs = collect_orders(symbol=symbol, order_ids=order_ids, client_oids=client_oids, orders=orders)
         batches = plan_batches(refs, batch_mode)
         log.debug("cancel_orders: %d orders in %d batches", len(refs), len(batches))
-        return CancelRun(batches, on_progress, target=self.base_url + _operation_path())
+        return CancelRun(batches, on_progress, target=self.base_url + BATCH_CANCEL.path)
+
+    def _time_error(self, exc: Exception) -> BitgetTransportError:
+        sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+        message = self._redactor.redact(f"{type(exc).__name__}: {exc}")
+        return BitgetTransportError(message, sent=sent, method="GET", url=self.base_url + SERVER_TIME.path)
 
 
-def _operation_path() -> str:
-    return "/api/v2/spot/trade/batch-cancel-order"
-
-
-class _ValidatedBody:
-    """Stands in for the generated BatchCancelRequest in the generated request builder, which only calls
-    `to_dict()`: the body is already a valid contract dict, so building 50 attrs objects to turn them
-    back into the same dict would only cost time (tests check the two serializations are equal)."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def to_dict(self) -> dict[str, Any]:
-        return self._data
+def _order_info_params(order_id: str | None, client_oid: str | None, **rest: Any) -> dict[str, Any]:
+    """The contract's `x-parameter-rules` for orderInfo: an identifier is required."""
+    if order_id is None and client_oid is None:
+        raise BatchValidationError("order_id", "give order_id or client_oid")
+    return ORDER_INFO.check_query({"order_id": order_id, "client_oid": client_oid, **rest})
 
 
 class BitgetClient(_BaseClient):
@@ -262,27 +280,31 @@ class BitgetClient(_BaseClient):
     def _default_transport(self) -> dict[str, Any]:
         return {"transport": DeadlineTransport()}
 
-    def _fetch(self, kwargs: dict[str, Any], *, signed: bool = True) -> tuple[httpx.Response, bytes | None]:
+    def _fetch(self, kwargs: dict[str, Any]) -> tuple[httpx.Response, bytes | None]:
         """One request, bounded by `timeout` as a whole (DeadlineTransport) and by the answer size cap."""
         deadline = time.monotonic() + self.timeout_s
-        extra: dict[str, Any] = {} if signed else {"auth": None}
-        with deadline_scope(deadline), self.api.get_httpx_client().stream(**kwargs, **extra) as response:
+        with deadline_scope(deadline), self.api.get_httpx_client().stream(**kwargs) as response:
             try:
                 return response, read_capped(response, MAX_ANSWER_BYTES, deadline)
             except AnswerTooLarge:
                 return response, None
 
-    def _attempt(self, body: dict[str, Any]) -> Attempt:
-        kwargs = self._request_kwargs(body)
+    def _attempt(self, op: Operation, kwargs: dict[str, Any]) -> Attempt:
         try:
-            with self.limiter.slot():
+            with self._limiters[op.id].slot():
                 response, content = self._fetch(kwargs)
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            return self._transport_failure(exc)
-        return self._classify(response, content)
+            return self._transport_failure(op, exc)
+        return self._classify(op, response, content)
 
     def _drive(
-        self, body: dict[str, Any], *, retry_uncertain: bool, run: CancelRun | None = None, index: int = 0
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        *,
+        retry_uncertain: bool,
+        run: CancelRun | None = None,
+        index: int = 0,
     ) -> Attempts:
         steps = self._steps(retry_uncertain, run.should_stop if run is not None else None)
         step = next(steps)
@@ -298,13 +320,19 @@ class BitgetClient(_BaseClient):
                 else:
                     if run is not None:
                         run.sending(index)
-                    attempt = self._attempt(body)
+                    attempt = self._attempt(op, kwargs)
                     if run is not None:
                         run.observe(index, attempt)
                     step = steps.send(attempt)
         except StopIteration as stop:
             result: Attempts = stop.value
             return result
+
+    def _call(self, op: Operation, **params: Any) -> Any:
+        """One operation: signed, limited, retried (reads always; a cancel only while surely without effect)."""
+        return self._result(op, self._drive(op, self._request(op, **params), retry_uncertain=op.idempotent))
+
+    # --- operations of the contract ----------------------------------------------------------
 
     def batch_cancel_orders(
         self,
@@ -319,8 +347,63 @@ class BitgetClient(_BaseClient):
         subclasses for error envelopes and `BitgetTransportError` when the outcome is unknown.
         Per-order failures are in `response.data.failure_list`: use `cancel_orders` for a checked report.
         """
-        body = validate_batch(symbol, batch_mode, order_list)
-        return self._raise_for(self._drive(body, retry_uncertain=False))
+        body = BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
+        result: BatchCancelResponse = self._call(BATCH_CANCEL, body=body)
+        return result
+
+    def get_server_time(self) -> ServerTimeResponse:
+        """`GET /api/v2/public/time`: the exchange's clock (unsigned)."""
+        result: ServerTimeResponse = self._call(SERVER_TIME)
+        return result
+
+    def get_order_info(
+        self,
+        *,
+        order_id: str | None = None,
+        client_oid: str | None = None,
+        request_time: int | None = None,
+        receive_window: int | None = None,
+    ) -> OrderListResponse:
+        """One order's state by `order_id` (any status) or `client_oid` (only while unfilled); `data` is [] if none."""
+        params = _order_info_params(order_id, client_oid, request_time=request_time, receive_window=receive_window)
+        result: OrderListResponse = self._call(ORDER_INFO, **params)
+        return result
+
+    def get_unfilled_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        order_id: str | None = None,
+    ) -> OrderListResponse:
+        """A page of open orders, newest first; the next page: `id_less_than` = the last `order_id`."""
+        params = {"symbol": symbol, "start_time": start_time, "end_time": end_time, "id_less_than": id_less_than}
+        result: OrderListResponse = self._call(
+            UNFILLED_ORDERS, **UNFILLED_ORDERS.check_query({**params, "limit": limit, "order_id": order_id})
+        )
+        return result
+
+    def get_history_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        order_id: str | None = None,
+    ) -> OrderListResponse:
+        """A page of filled and cancelled orders of the last 90 days, newest first (paged like unfilled)."""
+        params = {"symbol": symbol, "start_time": start_time, "end_time": end_time, "id_less_than": id_less_than}
+        result: OrderListResponse = self._call(
+            HISTORY_ORDERS, **HISTORY_ORDERS.check_query({**params, "limit": limit, "order_id": order_id})
+        )
+        return result
+
+    # --- the batch job -------------------------------------------------------------------------
 
     def cancel_orders(
         self,
@@ -335,9 +418,11 @@ class BitgetClient(_BaseClient):
         """Cancel any number of orders: validated up front, split into valid batches, sent within the rate
         limit with retries, and accounted for order by order in the returned `CancelReport`.
 
-        Raises `BatchValidationError` before any I/O; raises an `AuthenticationError`, `TimestampError` or
-        `PermissionDeniedError` (with `.report` for every order) if the exchange refuses the credentials.
+        Raises `BatchValidationError` before any I/O. Any other `BitgetError` that ends the run carries
+        `.report` for every order: refused credentials (`AuthenticationError`, `TimestampError`,
+        `PermissionDeniedError`), an unreachable exchange (`BitgetTransportError`), `CancelAbortedError`.
         `on_progress(orders_done, orders_total)` is called after each batch (from worker threads).
+        KeyboardInterrupt propagates with `.report` set on it.
         """
         run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress)
 
@@ -345,7 +430,8 @@ class BitgetClient(_BaseClient):
             if not run.begin(i):
                 return
             try:
-                run.record(i, self._drive(run.batches[i].body(), retry_uncertain=True, run=run, index=i))
+                kwargs = self._request(BATCH_CANCEL, body=run.batches[i].request())
+                run.record(i, self._drive(BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i))
             except Exception as exc:  # a bug must not lose the report: the batch is in flight, so unknown
                 run.fail(i, exc)
 
@@ -370,10 +456,11 @@ class BitgetClient(_BaseClient):
         return run.report()
 
     def sync_time(self) -> int:
-        """Measure the offset to Bitget's clock (GET /api/v2/public/time) and sign with it from now on."""
+        """Measure the offset to Bitget's clock (one GET /api/v2/public/time) and sign with it from now on."""
         start = time.time()
         try:
-            response, content = self._fetch({"method": "GET", "url": SERVER_TIME_PATH}, signed=False)
+            with self._limiters[SERVER_TIME.id].slot():
+                response, content = self._fetch(self._request(SERVER_TIME))
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise self._time_error(exc) from None
         self.clock.offset_ms = _offset(response.status_code, content, start, time.time())
@@ -394,17 +481,16 @@ class BitgetClient(_BaseClient):
 class AsyncBitgetClient(_BaseClient):
     """asyncio client with the same methods as `BitgetClient`; batches go out concurrently."""
 
-    async def _fetch(self, kwargs: dict[str, Any], *, signed: bool = True) -> tuple[httpx.Response, bytes | None]:
+    async def _fetch(self, kwargs: dict[str, Any]) -> tuple[httpx.Response, bytes | None]:
         """One request, bounded by `timeout` as a whole (asyncio.timeout) and by the answer size cap.
 
         httpx's own per-phase timeouts equal `timeout` and fire first while connecting, so a connection
         that cannot be made is still told apart (nothing sent) from an answer that never came.
         """
-        extra: dict[str, Any] = {} if signed else {"auth": None}
         try:
             async with (
                 asyncio.timeout(self.timeout_s + _ASYNC_GRACE_S),
-                self.api.get_async_httpx_client().stream(**kwargs, **extra) as response,
+                self.api.get_async_httpx_client().stream(**kwargs) as response,
             ):
                 try:
                     return response, await aread_capped(response, MAX_ANSWER_BYTES)
@@ -413,17 +499,22 @@ class AsyncBitgetClient(_BaseClient):
         except TimeoutError:
             raise httpx.ReadTimeout(f"no complete answer within the {self.timeout_s:g} s timeout") from None
 
-    async def _attempt(self, body: dict[str, Any]) -> Attempt:
-        kwargs = self._request_kwargs(body)
+    async def _attempt(self, op: Operation, kwargs: dict[str, Any]) -> Attempt:
         try:
-            async with self.limiter.aslot():
+            async with self._limiters[op.id].aslot():
                 response, content = await self._fetch(kwargs)
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            return self._transport_failure(exc)
-        return self._classify(response, content)
+            return self._transport_failure(op, exc)
+        return self._classify(op, response, content)
 
     async def _drive(
-        self, body: dict[str, Any], *, retry_uncertain: bool, run: CancelRun | None = None, index: int = 0
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        *,
+        retry_uncertain: bool,
+        run: CancelRun | None = None,
+        index: int = 0,
     ) -> Attempts:
         steps = self._steps(retry_uncertain, run.should_stop if run is not None else None)
         step = next(steps)
@@ -439,13 +530,19 @@ class AsyncBitgetClient(_BaseClient):
                 else:
                     if run is not None:
                         run.sending(index)
-                    attempt = await self._attempt(body)
+                    attempt = await self._attempt(op, kwargs)
                     if run is not None:
                         run.observe(index, attempt)
                     step = steps.send(attempt)
         except StopIteration as stop:
             result: Attempts = stop.value
             return result
+
+    async def _call(self, op: Operation, **params: Any) -> Any:
+        """See `BitgetClient._call`."""
+        return self._result(op, await self._drive(op, self._request(op, **params), retry_uncertain=op.idempotent))
+
+    # --- operations of the contract ----------------------------------------------------------
 
     async def batch_cancel_orders(
         self,
@@ -455,8 +552,63 @@ class AsyncBitgetClient(_BaseClient):
         order_list: Sequence[Any],
     ) -> BatchCancelResponse:
         """See `BitgetClient.batch_cancel_orders`."""
-        body = validate_batch(symbol, batch_mode, order_list)
-        return self._raise_for(await self._drive(body, retry_uncertain=False))
+        body = BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
+        result: BatchCancelResponse = await self._call(BATCH_CANCEL, body=body)
+        return result
+
+    async def get_server_time(self) -> ServerTimeResponse:
+        """See `BitgetClient.get_server_time`."""
+        result: ServerTimeResponse = await self._call(SERVER_TIME)
+        return result
+
+    async def get_order_info(
+        self,
+        *,
+        order_id: str | None = None,
+        client_oid: str | None = None,
+        request_time: int | None = None,
+        receive_window: int | None = None,
+    ) -> OrderListResponse:
+        """See `BitgetClient.get_order_info`."""
+        params = _order_info_params(order_id, client_oid, request_time=request_time, receive_window=receive_window)
+        result: OrderListResponse = await self._call(ORDER_INFO, **params)
+        return result
+
+    async def get_unfilled_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        order_id: str | None = None,
+    ) -> OrderListResponse:
+        """See `BitgetClient.get_unfilled_orders`."""
+        params = {"symbol": symbol, "start_time": start_time, "end_time": end_time, "id_less_than": id_less_than}
+        result: OrderListResponse = await self._call(
+            UNFILLED_ORDERS, **UNFILLED_ORDERS.check_query({**params, "limit": limit, "order_id": order_id})
+        )
+        return result
+
+    async def get_history_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        order_id: str | None = None,
+    ) -> OrderListResponse:
+        """See `BitgetClient.get_history_orders`."""
+        params = {"symbol": symbol, "start_time": start_time, "end_time": end_time, "id_less_than": id_less_than}
+        result: OrderListResponse = await self._call(
+            HISTORY_ORDERS, **HISTORY_ORDERS.check_query({**params, "limit": limit, "order_id": order_id})
+        )
+        return result
+
+    # --- the batch job -------------------------------------------------------------------------
 
     async def cancel_orders(
         self,
@@ -481,7 +633,8 @@ class AsyncBitgetClient(_BaseClient):
                 if not run.begin(i):
                     return
                 try:
-                    result = await self._drive(run.batches[i].body(), retry_uncertain=True, run=run, index=i)
+                    kwargs = self._request(BATCH_CANCEL, body=run.batches[i].request())
+                    result = await self._drive(BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i)
                     run.record(i, result)
                 except Exception as exc:  # a bug must not lose the report: the batch is in flight, so unknown
                     run.fail(i, exc)
@@ -499,7 +652,8 @@ class AsyncBitgetClient(_BaseClient):
         """See `BitgetClient.sync_time`."""
         start = time.time()
         try:
-            response, content = await self._fetch({"method": "GET", "url": SERVER_TIME_PATH}, signed=False)
+            async with self._limiters[SERVER_TIME.id].aslot():
+                response, content = await self._fetch(self._request(SERVER_TIME))
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise self._time_error(exc) from None
         self.clock.offset_ms = _offset(response.status_code, content, start, time.time())

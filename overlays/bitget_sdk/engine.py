@@ -14,6 +14,8 @@ from typing import Any, Literal, NamedTuple
 import attrs
 import httpx
 
+from bitget_api import facts
+
 from .batching import Batch, OrderRef
 from .credentials import Redactor
 from .errors import (
@@ -26,9 +28,13 @@ from .errors import (
     TimestampError,
     error_class,
 )
+from .operations import is_batch_result
 from .report import CancelReport, OrderOutcome
 
-NOT_FOUND_CODES = frozenset({"43001", "40768", "40109"})
+# "The order does not exist": the contract's order-category codes (spot), and futures' twins seen in the wild.
+NOT_FOUND_CODES = frozenset(
+    {code for code, category, _ in facts.ERROR_CODES if category == "order"} | {"40768", "40109"}
+)
 # Errors that no retry and no other batch can fix: stop the run and raise.
 FATAL = (AuthenticationError, TimestampError, PermissionDeniedError)
 # A 50-order answer is a few KB; anything this large is not an answer to read.
@@ -68,14 +74,19 @@ def _decode(content: bytes | None, redactor: Redactor | None) -> dict[str, Any] 
     return payload
 
 
-def _is_success(payload: dict[str, Any] | None) -> bool:
-    """Exactly the documented success: code the *string* "00000", and both lists present as lists."""
+def _batch_result(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("successList"), list)
+        and isinstance(data.get("failureList"), list)
+    )
+
+
+def _is_success(payload: dict[str, Any] | None, data_ok: Callable[[Any], bool]) -> bool:
+    """Exactly the documented success: code the *string* "00000", and `data` of the operation's shape."""
     if payload is None or type(payload.get("code")) is not str or payload["code"] != "00000":
         return False
-    data = payload.get("data")
-    if not isinstance(data, dict):
-        return False
-    return isinstance(data.get("successList"), list) and isinstance(data.get("failureList"), list)
+    return data_ok(payload.get("data"))
 
 
 def _snippet(content: bytes | None, redactor: Redactor | None) -> str:
@@ -94,6 +105,7 @@ def classify_response(
     reason: str = "",
     location: str | None = None,
     redactor: Redactor | None = None,
+    data_ok: Callable[[Any], bool] = is_batch_result,
 ) -> Attempt:
     """What an HTTP answer means for the orders it was about. `content` None: abandoned at the size cap.
     `redactor` scrubs the credentials' secrets from everything the answer says before it is kept.
@@ -103,7 +115,7 @@ def classify_response(
     before any effect (429 among them, retried); its envelope's code picks the exception class.
     """
     payload = _decode(content, redactor)
-    if 200 <= status < 300 and _is_success(payload):
+    if 200 <= status < 300 and _is_success(payload, data_ok):
         return Attempt("ok", payload=payload)
     payload = payload or {}
     raw_code = payload.get("code")
@@ -119,7 +131,7 @@ def classify_response(
         return Attempt("fatal" if isinstance(error, FATAL) else "batch_error", error=error)
     if 200 <= status < 300:
         snippet = _snippet(content, redactor)
-        text = f"unreadable answer to a cancel (HTTP {status}, {snippet}): it may have been processed"
+        text = f"unreadable answer (HTTP {status}, {snippet}): it may have been processed"
     elif 300 <= status < 400:
         text = f"redirected to {location or '(no Location)'}; redirects are not followed"
     else:

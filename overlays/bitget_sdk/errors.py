@@ -1,12 +1,14 @@
 """The SDK's exceptions, and the mapping from Bitget's error codes to them.
 
-The code table mirrors `x-error-codes` in openapi/openapi.yaml (a test keeps them in agreement):
+The code table is read from the contract's `x-error-codes` (generated into `bitget_api.facts`):
 callers catch a class (`except AuthenticationError`) instead of comparing code strings.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from bitget_api import facts
 
 if TYPE_CHECKING:
     from .report import CancelReport
@@ -98,15 +100,18 @@ class CancelAbortedError(BitgetError):
     """
 
 
-# code -> class; anything else 4xx is a ParameterError, 5xx a ServerError, 429 a RateLimitError.
+# code -> class, from the contract's `x-error-codes` categories (bitget_api.facts, generated);
+# anything else 4xx is a ParameterError, 5xx a ServerError, 429 a RateLimitError.
+_BY_CATEGORY: dict[str, type[BitgetAPIError]] = {
+    "authentication": AuthenticationError,
+    "timestamp": TimestampError,
+    "permission": PermissionDeniedError,
+    "parameter": ParameterError,
+    "rate-limit": RateLimitError,
+    "server": ServerError,
+}
 ERROR_CLASSES: dict[str, type[BitgetAPIError]] = {
-    **dict.fromkeys(
-        ["40001", "40002", "40003", "40006", "40009", "40010", "40011", "40012", "40037"], AuthenticationError
-    ),
-    **dict.fromkeys(["40004", "40005", "40008"], TimestampError),
-    **dict.fromkeys(["40014", "40018"], PermissionDeniedError),
-    **dict.fromkeys(["40007", "40017", "40019", "40020", "40808"], ParameterError),
-    "429": RateLimitError,
+    code: _BY_CATEGORY[category] for code, category, _ in facts.ERROR_CODES if category in _BY_CATEGORY
 }
 
 

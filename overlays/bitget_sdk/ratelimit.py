@@ -127,20 +127,22 @@ _registry: dict[str, _Budget] = {}
 _registry_lock = threading.Lock()
 
 
-def shared_limiter(api_key: str, limit: int, margin_s: float) -> SlidingWindowLimiter:
-    """The rate budget of `api_key` in this process, shared by every client of that key, sync or async,
-    whatever its base URL or other options; call `release_limiter(api_key)` when a client is gone.
+def shared_limiter(budget_key: str, limit: int, margin_s: float, window_s: float = 1.0) -> SlidingWindowLimiter:
+    """The rate budget `budget_key` (an API key and an operation, say) in this process, shared by every
+    client of that key, sync or async, whatever its base URL or other options; call
+    `release_limiter(budget_key)` when a client is gone.
 
     The budget's limit is the first client's: a client asking for another non-zero limit for the same
-    key is refused (ValueError), since two budgets for one key would together exceed Bitget's limit.
+    budget is refused (ValueError), since two budgets for one key would together exceed Bitget's limit.
     A larger `margin_s` raises the shared margin (only ever safer).
     """
     with _registry_lock:
         for key in [k for k, b in _registry.items() if b.users == 0 and b.limiter.idle()]:
             del _registry[key]
-        budget = _registry.get(api_key)
+        budget = _registry.get(budget_key)
         if budget is None:
-            budget = _registry[api_key] = _Budget(SlidingWindowLimiter(limit, margin_s=margin_s))
+            limiter = SlidingWindowLimiter(limit, window_s=window_s, margin_s=margin_s)
+            budget = _registry[budget_key] = _Budget(limiter)
         elif budget.limiter.limit != limit:
             raise ValueError(
                 f"rate_limit={limit} conflicts with the {budget.limiter.limit} requests/s already in use for this "
@@ -151,9 +153,9 @@ def shared_limiter(api_key: str, limit: int, margin_s: float) -> SlidingWindowLi
         return budget.limiter
 
 
-def release_limiter(api_key: str) -> None:
-    """One client of `api_key` is gone; its budget stays while it has history (see `shared_limiter`)."""
+def release_limiter(budget_key: str) -> None:
+    """One client of `budget_key` is gone; its budget stays while it has history (see `shared_limiter`)."""
     with _registry_lock:
-        budget = _registry.get(api_key)
+        budget = _registry.get(budget_key)
         if budget is not None and budget.users > 0:
             budget.users -= 1

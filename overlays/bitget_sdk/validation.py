@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from bitget_api import facts
 from bitget_api.models import BatchCancelOrderItem
 
 from .errors import BatchValidationError
 
-MAX_BATCH = 50
-BATCH_MODES = ("single", "multiple")
+MAX_BATCH = facts.BATCH_MAX_ORDERS
+BATCH_MODES = facts.BATCH_MODES
 ITEM_KEYS = ("symbol", "orderId", "clientOid")
 _ITEM_KEY_SET = frozenset(ITEM_KEYS)
 

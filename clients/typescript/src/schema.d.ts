@@ -38,10 +38,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/public/time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server time
+         * @description The exchange's clock, in milliseconds since the Unix epoch (a decimal string). Clients
+         *     measure their offset with it, since a signed request's `ACCESS-TIMESTAMP` must be within
+         *     the server's window (code `40008` otherwise). Needs no signature.
+         */
+        get: operations["getServerTime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/spot/trade/orderInfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One order's state, by orderId or clientOid
+         * @description Reads one order. Give `orderId` or `clientOid` (one is required; with both, `orderId` is
+         *     used). `data` is an array: one order, or empty when none is found.
+         *
+         *     * **By clientOid only while unfilled.** A lookup by `clientOid` finds an order only while
+         *       it is open (`live`, `partially_filled`); a filled or cancelled order can come back
+         *       empty. By `orderId`, every status is found.
+         *     * **Read-after-write lag.** A state change may reach this endpoint with a delay: a
+         *       "not found" right after a lost cancel proves nothing; read again within a bounded time.
+         */
+        get: operations["getOrderInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/spot/trade/unfilled-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open orders (live and partially filled), newest first
+         * @description Lists open orders (`live`, `partially_filled`), newest first, at most `limit` (≤ 100) a
+         *     page. The next page: `idLessThan` = the last `orderId` of this page. `startTime`/`endTime`
+         *     bound the creation time (ms); the window is at most 90 days.
+         */
+        get: operations["getUnfilledOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/spot/trade/history-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Closed orders (filled and cancelled) of the last 90 days, newest first
+         * @description Lists filled and cancelled orders of the last 90 days, newest first, at most `limit`
+         *     (≤ 100) a page, each with its `clientOid`: the bulk way to settle many orders at once.
+         *     Paged like `unfilled-orders` (`idLessThan` = the last `orderId` of a page).
+         */
+        get: operations["getHistoryOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Language of error messages.
+         * @enum {string}
+         */
+        Locale: "en-US" | "zh-CN";
+        /**
+         * @description `1` addresses demo trading (paper trading) instead of the live account.
+         * @enum {string}
+         */
+        PapTrading: "1";
         /**
          * @description `single` (the default): every order belongs to the top-level `symbol`, and each item's
          *     `symbol` is ignored. `multiple`: each item names its own `symbol`, and the top-level
@@ -123,6 +226,77 @@ export interface components {
             requestTime?: components["schemas"]["RequestTime"];
             data: components["schemas"]["BatchCancelResult"];
         };
+        /**
+         * @description An order's state. `init`, `new` and `live`: open, nothing filled; `partially_filled`: open,
+         *     partly filled; `filled`: closed, fully filled; `cancelled`: closed by a cancel (possibly after
+         *     a partial fill: see `baseVolume`).
+         * @enum {string}
+         */
+        OrderStatus: "init" | "live" | "new" | "partially_filled" | "filled" | "cancelled";
+        /** @description One order's state, as the order-state reads return it. Numbers are decimal strings, times are milliseconds since the Unix epoch as strings. */
+        Order: {
+            /** @description The account (UID) the order belongs to. */
+            userId?: string;
+            /** @description Trading pair, e.g. `BTCUSDT`. */
+            symbol: string;
+            /** @description Order ID. */
+            orderId: string;
+            /** @description Client order ID (may be empty). */
+            clientOid?: string;
+            /** @description Limit price. */
+            price?: string;
+            /** @description Order size (base coin for limit orders). */
+            size?: string;
+            /** @description `limit` or `market`. */
+            orderType?: string;
+            /** @description `buy` or `sell`. */
+            side?: string;
+            status: components["schemas"]["OrderStatus"];
+            /** @description Average fill price. */
+            priceAvg?: string;
+            /** @description Filled size in the base coin (the filled part of `size`). */
+            baseVolume?: string;
+            /** @description Filled amount in the quote coin. */
+            quoteVolume?: string;
+            /** @description Where the order was placed from (`API`, `WEB`, ...). */
+            enterPointSource?: string;
+            /** @description Fees as a JSON string (may be empty). */
+            feeDetail?: string;
+            /** @description Order source (`normal`, `market`, ...). */
+            orderSource?: string;
+            /** @description Why the order was cancelled (only on cancelled orders). */
+            cancelReason?: string;
+            /** @description Creation time, milliseconds since the Unix epoch. */
+            cTime: string;
+            /** @description Last update time, milliseconds since the Unix epoch. */
+            uTime: string;
+        };
+        /** @description Envelope of an order-state read (HTTP 200); `data` lists the orders found, newest first. */
+        OrderListResponse: {
+            /** @description `00000` on success. */
+            code: string;
+            /** @description Human-readable status, `success` on success. */
+            msg?: string;
+            /** @description Seen instead of `msg` on some mirrors of the documentation. */
+            message?: string;
+            requestTime?: components["schemas"]["RequestTime"];
+            /** @description The orders; empty when none matched. */
+            data: components["schemas"]["Order"][];
+        };
+        /** @description The server's clock. */
+        ServerTime: {
+            /** @description Milliseconds since the Unix epoch, as a decimal string. */
+            serverTime: string;
+        };
+        /** @description Envelope of the server time (HTTP 200). */
+        ServerTimeResponse: {
+            /** @description `00000` on success. */
+            code: string;
+            /** @description Human-readable status, `success` on success. */
+            msg?: string;
+            requestTime?: components["schemas"]["RequestTime"];
+            data: components["schemas"]["ServerTime"];
+        };
         /** @description Envelope of a rejected request. `data` is `null`. */
         ErrorResponse: {
             /** @description Bitget error code, see `x-error-codes`. */
@@ -136,12 +310,72 @@ export interface components {
             data?: null;
         };
     };
-    responses: never;
+    responses: {
+        /**
+         * @description Parameter, authentication, signature or timestamp error. `data` is `null`; `code`
+         *     identifies the error (see `x-error-codes` on `ErrorResponse`).
+         */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /**
+         * @description Authentication failed. **Only** returned by the project's mock exchange in conformance
+         *     mode (`--auth-error-status 401`); Bitget itself answers authentication failures with
+         *     HTTP 400.
+         */
+        ConformanceUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Rate limit exceeded (see the operation's `x-rate-limit`). Nothing was processed; back off and retry. */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Server-side error. A gateway may answer with a non-JSON body; clients must tolerate that. */
+        ServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
     parameters: {
+        /** @description Trading pair, e.g. `BTCUSDT`; all symbols when absent. */
+        SymbolQuery: string;
+        /** @description Earliest creation time, milliseconds since the Unix epoch. */
+        StartTime: number;
+        /** @description Latest creation time, milliseconds since the Unix epoch. */
+        EndTime: number;
+        /** @description Paging cursor: only orders whose orderId is lower than this one (the last orderId of the previous page). */
+        IdLessThan: string;
+        /** @description Orders per page, at most 100 (the default). */
+        PageLimit: number;
+        /** @description Only this order. */
+        OrderIdQuery: string;
+        /** @description The client's request time, milliseconds since the Unix epoch (optional). */
+        RequestTimeParam: number;
+        /** @description How long after `requestTime` the request stays valid, in milliseconds (optional). */
+        ReceiveWindow: number;
         /** @description Language of error messages. */
-        Locale: "en-US" | "zh-CN";
+        Locale: components["schemas"]["Locale"];
         /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
-        PapTrading: "1";
+        PapTrading: components["schemas"]["PapTrading"];
     };
     requestBodies: never;
     headers: never;
@@ -226,6 +460,158 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+        };
+    };
+    getServerTime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server time. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerTimeResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getOrderInfo: {
+        parameters: {
+            query?: {
+                /** @description Order ID. Either orderId or clientOid is required. */
+                orderId?: string;
+                /** @description Client order ID. Either clientOid or orderId is required; found only while the order is unfilled. */
+                clientOid?: string;
+                /** @description The client's request time, milliseconds since the Unix epoch (optional). */
+                requestTime?: components["parameters"]["RequestTimeParam"];
+                /** @description How long after `requestTime` the request stays valid, in milliseconds (optional). */
+                receiveWindow?: components["parameters"]["ReceiveWindow"];
+            };
+            header?: {
+                /** @description Language of error messages. */
+                locale?: components["parameters"]["Locale"];
+                /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
+                PAPTRADING?: components["parameters"]["PapTrading"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order, or an empty array when none is found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ConformanceUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getUnfilledOrders: {
+        parameters: {
+            query?: {
+                /** @description Trading pair, e.g. `BTCUSDT`; all symbols when absent. */
+                symbol?: components["parameters"]["SymbolQuery"];
+                /** @description Earliest creation time, milliseconds since the Unix epoch. */
+                startTime?: components["parameters"]["StartTime"];
+                /** @description Latest creation time, milliseconds since the Unix epoch. */
+                endTime?: components["parameters"]["EndTime"];
+                /** @description Paging cursor: only orders whose orderId is lower than this one (the last orderId of the previous page). */
+                idLessThan?: components["parameters"]["IdLessThan"];
+                /** @description Orders per page, at most 100 (the default). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description Only this order. */
+                orderId?: components["parameters"]["OrderIdQuery"];
+                /** @description The client's request time, milliseconds since the Unix epoch (optional). */
+                requestTime?: components["parameters"]["RequestTimeParam"];
+                /** @description How long after `requestTime` the request stays valid, in milliseconds (optional). */
+                receiveWindow?: components["parameters"]["ReceiveWindow"];
+            };
+            header?: {
+                /** @description Language of error messages. */
+                locale?: components["parameters"]["Locale"];
+                /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
+                PAPTRADING?: components["parameters"]["PapTrading"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of open orders, newest first (possibly empty). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ConformanceUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getHistoryOrders: {
+        parameters: {
+            query?: {
+                /** @description Trading pair, e.g. `BTCUSDT`; all symbols when absent. */
+                symbol?: components["parameters"]["SymbolQuery"];
+                /** @description Earliest creation time, milliseconds since the Unix epoch. */
+                startTime?: components["parameters"]["StartTime"];
+                /** @description Latest creation time, milliseconds since the Unix epoch. */
+                endTime?: components["parameters"]["EndTime"];
+                /** @description Paging cursor: only orders whose orderId is lower than this one (the last orderId of the previous page). */
+                idLessThan?: components["parameters"]["IdLessThan"];
+                /** @description Orders per page, at most 100 (the default). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description Only this order. */
+                orderId?: components["parameters"]["OrderIdQuery"];
+                /** @description The client's request time, milliseconds since the Unix epoch (optional). */
+                requestTime?: components["parameters"]["RequestTimeParam"];
+                /** @description How long after `requestTime` the request stays valid, in milliseconds (optional). */
+                receiveWindow?: components["parameters"]["ReceiveWindow"];
+            };
+            header?: {
+                /** @description Language of error messages. */
+                locale?: components["parameters"]["Locale"];
+                /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
+                PAPTRADING?: components["parameters"]["PapTrading"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of closed orders, newest first (possibly empty). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ConformanceUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
 }

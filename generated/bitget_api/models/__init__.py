@@ -2,24 +2,34 @@
 
 from .batch_cancel_failure_item import BatchCancelFailureItem
 from .batch_cancel_order_item import BatchCancelOrderItem
-from .batch_cancel_orders_locale import BatchCancelOrdersLocale
-from .batch_cancel_orders_paptrading import BatchCancelOrdersPAPTRADING
 from .batch_cancel_request import BatchCancelRequest
 from .batch_cancel_response import BatchCancelResponse
 from .batch_cancel_result import BatchCancelResult
 from .batch_cancel_success_item import BatchCancelSuccessItem
 from .batch_mode import BatchMode
 from .error_response import ErrorResponse
+from .locale import Locale
+from .order import Order
+from .order_list_response import OrderListResponse
+from .order_status import OrderStatus
+from .pap_trading import PapTrading
+from .server_time import ServerTime
+from .server_time_response import ServerTimeResponse
 
 __all__ = (
     "BatchCancelFailureItem",
     "BatchCancelOrderItem",
-    "BatchCancelOrdersLocale",
-    "BatchCancelOrdersPAPTRADING",
     "BatchCancelRequest",
     "BatchCancelResponse",
     "BatchCancelResult",
     "BatchCancelSuccessItem",
     "BatchMode",
     "ErrorResponse",
+    "Locale",
+    "Order",
+    "OrderListResponse",
+    "OrderStatus",
+    "PapTrading",
+    "ServerTime",
+    "ServerTimeResponse",
 )

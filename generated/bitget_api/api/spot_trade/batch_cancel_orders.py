@@ -1,28 +1,29 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.batch_cancel_orders_locale import (
-    BatchCancelOrdersLocale,
-)
-from ...models.batch_cancel_orders_paptrading import (
-    BatchCancelOrdersPAPTRADING,
-)
 from ...models.batch_cancel_request import BatchCancelRequest
 from ...models.batch_cancel_response import BatchCancelResponse
 from ...models.error_response import ErrorResponse
+from ...models.locale import Locale
+from ...models.pap_trading import PapTrading
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: BatchCancelRequest,
-    locale: BatchCancelOrdersLocale | Unset = UNSET,
-    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The keyword arguments of `httpx.Client.request` for this operation (method, url, params, json, headers).
+
+    Public so that a runtime layer (signing, limiting, retrying) can send the request itself. Query
+    parameters are sorted by name, so the query string sent (and signed) is the same for every client.
+    """
     headers: dict[str, Any] = {}
     if not isinstance(locale, Unset):
         headers["locale"] = str(locale)
@@ -44,6 +45,20 @@ def _get_kwargs(
 
 
 def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BatchCancelResponse | ErrorResponse | None:
+    try:
+        return _parse_known(client=client, response=response)
+    except (ValueError, KeyError, TypeError):
+        # A gateway's non-JSON 5xx, or JSON of another shape: not a documented answer.
+        if client.raise_on_unexpected_status:
+            raise errors.UnexpectedStatus(
+                response.status_code, response.content
+            ) from None
+        return None
+
+
+def _parse_known(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> BatchCancelResponse | ErrorResponse | None:
     if response.status_code == 200:
@@ -80,8 +95,14 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[BatchCancelResponse | ErrorResponse]:
+    try:
+        status_code = HTTPStatus(response.status_code)
+    except (
+        ValueError
+    ):  # statuses outside IANA's list (520, 499, ...) that gateways send
+        status_code = cast(HTTPStatus, response.status_code)
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=status_code,
         content=response.content,
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
@@ -92,8 +113,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BatchCancelRequest,
-    locale: BatchCancelOrdersLocale | Unset = UNSET,
-    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
 ) -> Response[BatchCancelResponse | ErrorResponse]:
     """Cancel up to 50 spot orders in one request
 
@@ -114,8 +135,9 @@ def sync_detailed(
       one) and `errorMsg`.
 
     Args:
-        locale (BatchCancelOrdersLocale | Unset):
-        paptrading (BatchCancelOrdersPAPTRADING | Unset):
+        locale (Locale | Unset): Language of error messages.
+        paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
+            live account.
         body (BatchCancelRequest): A batch of at most 50 orders to cancel.
 
     Raises:
@@ -126,7 +148,7 @@ def sync_detailed(
         Response[BatchCancelResponse | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
         locale=locale,
         paptrading=paptrading,
@@ -143,8 +165,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BatchCancelRequest,
-    locale: BatchCancelOrdersLocale | Unset = UNSET,
-    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
 ) -> BatchCancelResponse | ErrorResponse | None:
     """Cancel up to 50 spot orders in one request
 
@@ -165,8 +187,9 @@ def sync(
       one) and `errorMsg`.
 
     Args:
-        locale (BatchCancelOrdersLocale | Unset):
-        paptrading (BatchCancelOrdersPAPTRADING | Unset):
+        locale (Locale | Unset): Language of error messages.
+        paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
+            live account.
         body (BatchCancelRequest): A batch of at most 50 orders to cancel.
 
     Raises:
@@ -189,8 +212,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BatchCancelRequest,
-    locale: BatchCancelOrdersLocale | Unset = UNSET,
-    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
 ) -> Response[BatchCancelResponse | ErrorResponse]:
     """Cancel up to 50 spot orders in one request
 
@@ -211,8 +234,9 @@ async def asyncio_detailed(
       one) and `errorMsg`.
 
     Args:
-        locale (BatchCancelOrdersLocale | Unset):
-        paptrading (BatchCancelOrdersPAPTRADING | Unset):
+        locale (Locale | Unset): Language of error messages.
+        paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
+            live account.
         body (BatchCancelRequest): A batch of at most 50 orders to cancel.
 
     Raises:
@@ -223,7 +247,7 @@ async def asyncio_detailed(
         Response[BatchCancelResponse | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
         locale=locale,
         paptrading=paptrading,
@@ -238,8 +262,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BatchCancelRequest,
-    locale: BatchCancelOrdersLocale | Unset = UNSET,
-    paptrading: BatchCancelOrdersPAPTRADING | Unset = UNSET,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
 ) -> BatchCancelResponse | ErrorResponse | None:
     """Cancel up to 50 spot orders in one request
 
@@ -260,8 +284,9 @@ async def asyncio(
       one) and `errorMsg`.
 
     Args:
-        locale (BatchCancelOrdersLocale | Unset):
-        paptrading (BatchCancelOrdersPAPTRADING | Unset):
+        locale (Locale | Unset): Language of error messages.
+        paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
+            live account.
         body (BatchCancelRequest): A batch of at most 50 orders to cancel.
 
     Raises:
