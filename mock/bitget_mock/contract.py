@@ -113,6 +113,9 @@ class OperationContract:
                 if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 19:
                     return values, Rejection("40017", f"Parameter verification failed: {q.name} must be an integer")
                 value: Any = int(raw)
+                bits = {"int32": 31, "int64": 63}.get(schema.get("format", ""), 63)
+                if not -(2**bits) <= value < 2**bits:
+                    return values, Rejection("40017", f"Parameter verification failed: {q.name} is out of range")
                 if ("minimum" in schema and value < schema["minimum"]) or (
                     "maximum" in schema and value > schema["maximum"]
                 ):

@@ -186,7 +186,11 @@ class OrderBook:
         not_before: int | None = None,
     ) -> list[Order]:
         """Newest first, at most `limit`, only orderIds below `id_less_than` (the paging cursor)."""
-        cursor = int(id_less_than) if id_less_than is not None and id_less_than.isdigit() else None
+        cursor: int | None = None
+        if id_less_than is not None:
+            if not (id_less_than.isascii() and id_less_than.isdigit()):
+                return []  # no orderId is below a cursor that is not one
+            cursor = int(id_less_than)
         with self._lock:
             out: list[Order] = []
             for o in self._newest_first(uid):

@@ -4,12 +4,17 @@
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 
-import type { components, paths } from "./schema.js";
+import type { components, operations, paths } from "./schema.js";
 import { type Credentials, signedHeaders } from "./signer.js";
 
 export type BatchCancelRequest = components["schemas"]["BatchCancelRequest"];
 export type BatchCancelResponse = components["schemas"]["BatchCancelResponse"];
 export type ErrorResponse = components["schemas"]["ErrorResponse"];
+export type OrderListResponse = components["schemas"]["OrderListResponse"];
+export type ServerTimeResponse = components["schemas"]["ServerTimeResponse"];
+export type Order = components["schemas"]["Order"];
+type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
+type Answer<T> = { status: number; data?: T; error?: ErrorResponse };
 
 export interface ClientOptions {
   baseUrl?: string;
@@ -30,8 +35,20 @@ export function signingMiddleware(credentials: Credentials, clockOffsetMs = 0): 
   };
 }
 
+/** Query parameters sorted by name (as the contract asks), so every client sends and signs the same string. */
+export function sortedQuery(query: Record<string, unknown>): string {
+  const entries = Object.entries(query)
+    .filter(([, value]) => value !== undefined && value !== null)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => [key, String(value)] as [string, string]);
+  return new URLSearchParams(entries).toString();
+}
+
 export function createBitgetClient(credentials: Credentials, options: ClientOptions = {}): Client<paths> {
-  const client = createClient<paths>({ baseUrl: options.baseUrl ?? "https://api.bitget.com" });
+  const client = createClient<paths>({
+    baseUrl: options.baseUrl ?? "https://api.bitget.com",
+    querySerializer: sortedQuery,
+  });
   client.use(signingMiddleware(credentials, options.clockOffsetMs ?? 0));
   return client;
 }
@@ -42,5 +59,38 @@ export async function batchCancelOrders(
   body: BatchCancelRequest,
 ): Promise<{ status: number; data?: BatchCancelResponse; error?: ErrorResponse }> {
   const { data, error, response } = await client.POST("/api/v2/spot/trade/batch-cancel-order", { body });
+  return { status: response.status, ...(data ? { data } : {}), ...(error ? { error } : {}) };
+}
+
+/** `GET /api/v2/public/time`: the exchange's clock. */
+export async function getServerTime(client: Client<paths>): Promise<Answer<ServerTimeResponse>> {
+  const { data, error, response } = await client.GET("/api/v2/public/time", {});
+  return { status: response.status, ...(data ? { data } : {}), ...(error ? { error } : {}) };
+}
+
+/** One order by `orderId` (any status) or `clientOid` (only while unfilled); `data` is [] when none. */
+export async function getOrderInfo(
+  client: Client<paths>,
+  query: Query<"getOrderInfo">,
+): Promise<Answer<OrderListResponse>> {
+  const { data, error, response } = await client.GET("/api/v2/spot/trade/orderInfo", { params: { query } });
+  return { status: response.status, ...(data ? { data } : {}), ...(error ? { error } : {}) };
+}
+
+/** A page of open orders, newest first; the next page: `idLessThan` = the last `orderId`. */
+export async function getUnfilledOrders(
+  client: Client<paths>,
+  query: Query<"getUnfilledOrders"> = {},
+): Promise<Answer<OrderListResponse>> {
+  const { data, error, response } = await client.GET("/api/v2/spot/trade/unfilled-orders", { params: { query } });
+  return { status: response.status, ...(data ? { data } : {}), ...(error ? { error } : {}) };
+}
+
+/** A page of filled and cancelled orders of the last 90 days, newest first. */
+export async function getHistoryOrders(
+  client: Client<paths>,
+  query: Query<"getHistoryOrders"> = {},
+): Promise<Answer<OrderListResponse>> {
+  const { data, error, response } = await client.GET("/api/v2/spot/trade/history-orders", { params: { query } });
   return { status: response.status, ...(data ? { data } : {}), ...(error ? { error } : {}) };
 }

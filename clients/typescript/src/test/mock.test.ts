@@ -2,7 +2,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { batchCancelOrders, createBitgetClient } from "../client.js";
+import {
+  batchCancelOrders,
+  createBitgetClient,
+  getHistoryOrders,
+  getOrderInfo,
+  getServerTime,
+  getUnfilledOrders,
+} from "../client.js";
 
 // Set by `nox -s typescript`, which starts the mock; without it the test fails rather than skip.
 const baseUrl = process.env.BITGET_MOCK_URL ?? "";
@@ -40,4 +47,46 @@ test("a wrong secret is rejected with Bitget's signature error", async () => {
   const result = await batchCancelOrders(client, { symbol: "BTCUSDT", orderList: [{ orderId: "1" }] });
   assert.equal(result.status, 400);
   assert.equal(result.error?.code, "40009");
+});
+
+test("the order-state reads are signed over their query and see the mock's orders", async () => {
+  const seeded = await fetch(`${baseUrl}/mock/orders`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ symbol: "ETHUSDT", count: 3 }),
+  });
+  const { orders } = (await seeded.json()) as { orders: { orderId: string; clientOid: string }[] };
+  const [a, b, c] = orders;
+  assert.ok(a && b && c);
+  await fetch(`${baseUrl}/mock/fill`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ orders: [{ orderId: a.orderId, fraction: 0.5 }, { orderId: b.orderId, fraction: 1 }] }),
+  });
+  const client = createBitgetClient(credentials, { baseUrl });
+
+  const time = await getServerTime(client);
+  assert.equal(time.status, 200);
+  assert.ok(Math.abs(Number(time.data?.data.serverTime) - Date.now()) < 60_000);
+
+  const info = await getOrderInfo(client, { orderId: a.orderId });
+  assert.equal(info.status, 200, JSON.stringify(info.error));
+  assert.equal(info.data?.data[0]?.status, "partially_filled");
+  assert.equal(info.data?.data[0]?.baseVolume, "0.5");
+
+  const open = await getUnfilledOrders(client, { symbol: "ETHUSDT", limit: 10 });
+  assert.deepEqual(open.data?.data.map((o) => o.orderId), [c.orderId, a.orderId]); // newest first
+
+  const page = await getUnfilledOrders(client, { symbol: "ETHUSDT", limit: 1 });
+  const cursor = page.data?.data[0]?.orderId;
+  assert.ok(cursor);
+  const next = await getUnfilledOrders(client, { symbol: "ETHUSDT", limit: 1, idLessThan: cursor });
+  assert.deepEqual([page.data?.data[0]?.orderId, next.data?.data[0]?.orderId], [c.orderId, a.orderId]);
+
+  const closed = await getHistoryOrders(client, { symbol: "ETHUSDT" });
+  assert.deepEqual(closed.data?.data.map((o) => [o.orderId, o.status]), [[b.orderId, "filled"]]);
+
+  const bad = await getUnfilledOrders(client, { limit: 101 });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.error?.code, "40017");
 });
