@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bitget_api.models import BatchCancelOrderItem, BatchCancelRequest
 from bitget_sdk import BatchValidationError, BitgetClient, collect_orders, plan_batches
-from bitget_sdk.validation import validate_batch
+from bitget_sdk._validation import validate_batch
 
 from .spec_support import load_spec, validator_for
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bitget_sdk import (
+    DEFAULT_BASE_URL,
     AuthenticationError,
     BatchValidationError,
     BitgetAPIError,
@@ -25,7 +26,6 @@ from bitget_sdk import (
     collect_orders,
     plan_batches,
 )
-from bitget_sdk.client import DEFAULT_BASE_URL
 
 from . import render
 from .inputs import InputError, read_orders_file

@@ -1,5 +1,7 @@
-"""Bitget spot batch cancel SDK: signing, validation, batching, rate limiting, retries and per-order reports
-on top of the generated `bitget_api` client.
+"""Bitget spot batch cancel SDK: the contract's operations (batch cancel, server time, order-state reads)
+signed, limited, retried and classified by one runtime core on top of the generated `bitget_api`
+package, and `cancel_orders` (validation, batching, per-order reports). Modules are private; this
+namespace is the public surface.
 
     from bitget_sdk import BitgetClient
 
@@ -8,10 +10,10 @@ on top of the generated `bitget_api` client.
         print(report)
 """
 
-from .batching import Batch, OrderRef, collect_orders, plan_batches
-from .client import DEFAULT_BASE_URL, AsyncBitgetClient, BitgetClient
-from .credentials import Credentials
-from .errors import (
+from ._batching import Batch, OrderItem, OrderRef, collect_orders, plan_batches
+from ._client import DEFAULT_BASE_URL, AsyncBitgetClient, BitgetClient
+from ._credentials import Credentials
+from ._errors import (
     AuthenticationError,
     BatchValidationError,
     BitgetAPIError,
@@ -24,9 +26,9 @@ from .errors import (
     ServerError,
     TimestampError,
 )
-from .ratelimit import SlidingWindowLimiter
-from .report import CancelReport, OrderOutcome
-from .signing import BitgetAuth, Clock, HmacSigner, RsaSigner, prehash
+from ._ratelimit import SlidingWindowLimiter
+from ._report import CancelReport, OrderOutcome
+from ._signing import BitgetAuth, Clock, HmacSigner, RsaSigner, prehash
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -44,6 +46,7 @@ __all__ = [
     "Clock",
     "Credentials",
     "HmacSigner",
+    "OrderItem",
     "OrderOutcome",
     "OrderRef",
     "ParameterError",

@@ -11,17 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import groupby
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypedDict
 
 import attrs
 
 from bitget_api.models import BatchCancelOrderItem, BatchCancelRequest
 from bitget_api.types import UNSET
 
-from .errors import BatchValidationError
-from .validation import MAX_BATCH, as_item, check_string
+from ._errors import BatchValidationError
+from ._validation import MAX_BATCH, as_item, check_string
 
 BatchModeOption = Literal["auto", "single", "multiple"]
+
+
+class OrderItem(TypedDict, total=False):
+    """One order to cancel, in the contract's names: `symbol` and `orderId` or `clientOid`."""
+
+    symbol: str
+    orderId: str
+    clientOid: str
 
 
 class OrderRef(NamedTuple):

@@ -17,8 +17,8 @@ from bitget_api.api.public import get_server_time
 from bitget_api.api.spot_trade import batch_cancel_orders, get_history_orders, get_order_info, get_unfilled_orders
 from bitget_api.models import BatchCancelResponse, OrderListResponse, ServerTimeResponse
 
-from .errors import BatchValidationError
-from .validation import check_encodable
+from ._errors import BatchValidationError
+from ._validation import check_encodable
 
 
 class _Model(Protocol):

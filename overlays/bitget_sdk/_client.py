@@ -28,13 +28,19 @@ from typing import Any, Literal, Self
 import httpx
 
 from bitget_api import AuthenticatedClient
-from bitget_api.models import BatchCancelRequest, BatchCancelResponse, OrderListResponse, ServerTimeResponse
+from bitget_api.models import (
+    BatchCancelOrderItem,
+    BatchCancelRequest,
+    BatchCancelResponse,
+    OrderListResponse,
+    ServerTimeResponse,
+)
 from bitget_api.types import UNSET
 
-from . import options
-from .batching import BatchModeOption, collect_orders, plan_batches
-from .credentials import Credentials
-from .engine import (
+from . import _options as options
+from ._batching import BatchModeOption, OrderItem, collect_orders, plan_batches
+from ._credentials import Credentials
+from ._engine import (
     MAX_ANSWER_BYTES,
     Attempt,
     Attempts,
@@ -48,13 +54,13 @@ from .engine import (
     classify_response,
     classify_transport,
 )
-from .errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
-from .operations import BATCH_CANCEL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS, Operation
-from .ratelimit import SlidingWindowLimiter, release_limiter, shared_limiter
-from .report import CancelReport
-from .signing import BitgetAuth, Clock
-from .transport import AnswerTooLarge, DeadlineTransport, aread_capped, deadline_scope, read_capped
-from .validation import validate_batch
+from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
+from ._operations import BATCH_CANCEL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS, Operation
+from ._ratelimit import SlidingWindowLimiter, release_limiter, shared_limiter
+from ._report import CancelReport
+from ._signing import BitgetAuth, Clock
+from ._transport import AnswerTooLarge, DeadlineTransport, aread_capped, deadline_scope, read_capped
+from ._validation import validate_batch
 
 log = logging.getLogger("bitget_sdk")
 
@@ -339,7 +345,7 @@ class BitgetClient(_BaseClient):
         *,
         symbol: str | None = None,
         batch_mode: Literal["single", "multiple"] | None = None,
-        order_list: Sequence[Any],
+        order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
     ) -> BatchCancelResponse:
         """Exactly one validated, signed request (at most 50 orders), returned as the generated response model.
 
@@ -411,7 +417,7 @@ class BitgetClient(_BaseClient):
         symbol: str | None = None,
         order_ids: Iterable[str] | None = None,
         client_oids: Iterable[str] | None = None,
-        orders: Iterable[Mapping[str, Any]] | None = None,
+        orders: Iterable[OrderItem | Mapping[str, str]] | None = None,
         batch_mode: BatchModeOption = "auto",
         on_progress: ProgressCallback | None = None,
     ) -> CancelReport:
@@ -549,7 +555,7 @@ class AsyncBitgetClient(_BaseClient):
         *,
         symbol: str | None = None,
         batch_mode: Literal["single", "multiple"] | None = None,
-        order_list: Sequence[Any],
+        order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
     ) -> BatchCancelResponse:
         """See `BitgetClient.batch_cancel_orders`."""
         body = BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
@@ -616,7 +622,7 @@ class AsyncBitgetClient(_BaseClient):
         symbol: str | None = None,
         order_ids: Iterable[str] | None = None,
         client_oids: Iterable[str] | None = None,
-        orders: Iterable[Mapping[str, Any]] | None = None,
+        orders: Iterable[OrderItem | Mapping[str, str]] | None = None,
         batch_mode: BatchModeOption = "auto",
         on_progress: ProgressCallback | None = None,
     ) -> CancelReport:

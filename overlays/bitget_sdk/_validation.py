@@ -14,7 +14,7 @@ from typing import Any
 from bitget_api import facts
 from bitget_api.models import BatchCancelOrderItem
 
-from .errors import BatchValidationError
+from ._errors import BatchValidationError
 
 MAX_BATCH = facts.BATCH_MAX_ORDERS
 BATCH_MODES = facts.BATCH_MODES

@@ -16,9 +16,9 @@ import httpx
 
 from bitget_api import facts
 
-from .batching import Batch, OrderRef
-from .credentials import Redactor
-from .errors import (
+from ._batching import Batch, OrderRef
+from ._credentials import Redactor
+from ._errors import (
     AuthenticationError,
     BitgetAPIError,
     BitgetError,
@@ -28,8 +28,8 @@ from .errors import (
     TimestampError,
     error_class,
 )
-from .operations import is_batch_result
-from .report import CancelReport, OrderOutcome
+from ._operations import is_batch_result
+from ._report import CancelReport, OrderOutcome
 
 # "The order does not exist": the contract's order-category codes (spot), and futures' twins seen in the wild.
 NOT_FOUND_CODES = frozenset(

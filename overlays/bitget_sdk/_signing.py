@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from .credentials import Credentials
+from ._credentials import Credentials
 
 
 def prehash(timestamp: str, method: str, request_path: str | bytes, body: bytes = b"") -> bytes:

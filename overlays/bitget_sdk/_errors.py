@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bitget_api import facts
 
 if TYPE_CHECKING:
-    from .report import CancelReport
+    from ._report import CancelReport
 
 
 class BitgetError(Exception):
