@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -72,3 +73,57 @@ def test_package_is_typed_and_named_by_the_config() -> None:
     assert (GENERATED / "py.typed").exists()
     assert (GENERATED / "api" / "spot_trade" / "batch_cancel_orders.py").exists()
     assert not list(GENERATED.rglob(".ruff_cache"))
+
+
+def _code_strings(path: Path) -> list[tuple[int, object]]:
+    """(line, value) of every constant in the module's code, docstrings excluded."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and id(node) not in docstrings
+    ]
+
+
+HAND_WRITTEN_RUNTIME = sorted((ROOT / "overlays").rglob("*.py")) + sorted((ROOT / "mock").rglob("*.py"))
+
+
+def test_no_endpoint_path_or_batch_limit_is_typed_into_the_overlay_or_the_mock() -> None:
+    # Paths, limits and codes reach them from the contract (bitget_api.facts, or the shipped YAML).
+    found = [
+        f"{p.relative_to(ROOT)}:{line}: {value!r}"
+        for p in HAND_WRITTEN_RUNTIME
+        for line, value in _code_strings(p)
+        if (isinstance(value, str) and "/api/" in value) or (type(value) is int and value == 50)
+    ]
+    assert found == []
+
+
+def test_the_overlay_uses_only_public_generated_names() -> None:
+    private = []
+    for p in sorted((ROOT / "overlays").rglob("*.py")):
+        tree = ast.parse(p.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bitget_api"):
+                module_parts = (node.module or "").split(".")
+                for alias in node.names:
+                    if any(x.startswith("_") for x in [*module_parts, alias.name]):
+                        private.append(f"{p.name}: {node.module}.{alias.name}")
+            if isinstance(node, ast.Attribute) and node.attr in {"_get_kwargs", "_parse_response", "_build_response"}:
+                private.append(f"{p.name}: .{node.attr}")
+    assert private == []
+
+
+def test_the_readme_lists_every_public_name() -> None:
+    import bitget_sdk
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [name for name in bitget_sdk.__all__ if f"`{name}`" not in readme] == []
