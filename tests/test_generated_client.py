@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+import httpx
 import pytest
 
 from bitget_api.api.spot_trade import batch_cancel_orders
@@ -79,3 +80,29 @@ def test_failure_item_without_error_code_and_unknown_fields_survive() -> None:
     item = BatchCancelFailureItem.from_dict(value)
     assert item.error_msg == "duplicate clientOrderId"
     assert item.to_dict() == value
+
+
+@pytest.mark.parametrize(
+    ("status", "content"),
+    [(520, b"<html>origin unreachable</html>"), (502, b"Bad Gateway"), (200, b"not json"), (499, b"")],
+)
+def test_generated_calls_survive_gateway_answers(status: int, content: bytes) -> None:
+    # Our template fixes openapi-python-client #1442: non-IANA statuses and non-JSON bodies give a
+    # Response with parsed=None instead of a ValueError from HTTPStatus() or response.json().
+    from bitget_api import Client
+    from bitget_api.api.spot_trade import get_unfilled_orders
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, content=content))
+    client = Client(base_url="https://bitget.test", httpx_args={"transport": transport})
+    response = get_unfilled_orders.sync_detailed(client=client, symbol="BTCUSDT")
+    assert int(response.status_code) == status
+    assert response.parsed is None
+    assert response.content == content
+
+
+def test_build_request_is_public_and_sorts_the_query() -> None:
+    from bitget_api.api.spot_trade import get_unfilled_orders
+
+    kwargs = get_unfilled_orders.build_request(symbol="BTCUSDT", limit=20, id_less_than="7")
+    assert kwargs["method"] == "get"
+    assert list(kwargs["params"]) == ["idLessThan", "limit", "symbol"]
