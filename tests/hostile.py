@@ -1,5 +1,6 @@
 """A hostile exchange: a raw HTTP/1.1 server on loopback that keeps its own record of what it cancelled
-and answers however a scenario says - lost, unreadable, contradictory, dribbled, oversized, redirected.
+and answers cancels however a scenario says - lost, unreadable, contradictory, dribbled, oversized,
+redirected. Reads of order state (what settling asks) are answered from that record by default.
 
 It shares nothing with the SDK or the mock: it parses requests itself, cancels from its own book, and
 writes its answers byte by byte, so the SDK can be held against the server's truth under behaviour no
@@ -12,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import threading
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,11 +89,33 @@ def honest(req: Request, book: Book) -> Reply:
     return http(200, envelope("00000", "success", book.apply(req.json())))
 
 
+def _order(oid: str, coid: str, status: str) -> dict[str, str]:
+    return {"orderId": oid, "clientOid": coid, "symbol": "BTCUSDT", "status": status, "cTime": "1", "uTime": "2"}
+
+
+def honest_read(req: Request, book: Book) -> Reply:
+    """The order-state reads, answered truthfully from the server's own book (one symbol, ids numeric)."""
+    path, _, query = req.target.partition("?")
+    q = dict(urllib.parse.parse_qsl(query))
+    with book.lock:
+        states = {oid: _order(oid, coid, "live") for oid, coid in book.live.items()}
+        states |= {oid: _order(oid, "", "cancelled") for oid in book.cancelled}
+    if path.endswith("/orderInfo"):
+        found = states.get(q.get("orderId", ""))
+        return http(200, envelope("00000", "success", [found] if found else []))
+    wanted = "live" if path.endswith("/unfilled-orders") else "cancelled"
+    cursor = int(q["idLessThan"]) if "idLessThan" in q else None
+    rows = sorted((o for o in states.values() if o["status"] == wanted), key=lambda o: -int(o["orderId"]))
+    rows = [o for o in rows if cursor is None or int(o["orderId"]) < cursor][: int(q.get("limit", "100"))]
+    return http(200, envelope("00000", "success", rows))
+
+
 class HostileServer:
     """Serves `behaviour(request, book)` on a free loopback port, in a background thread."""
 
-    def __init__(self, behaviour: Behaviour) -> None:
+    def __init__(self, behaviour: Behaviour, reads: Behaviour = honest_read) -> None:
         self.behaviour = behaviour
+        self.reads = reads
         self.book = Book()
         self.requests: list[Request] = []
         self._loop = asyncio.new_event_loop()
@@ -144,7 +168,7 @@ class HostileServer:
         self._writers.add(writer)
         try:
             while (request := await self._read_request(reader)) is not None:
-                reply = self.behaviour(request, self.book)
+                reply = (self.reads if request.method == "GET" else self.behaviour)(request, self.book)
                 if reply.hang:
                     await asyncio.sleep(3600)
                 if reply.head is None:

@@ -187,10 +187,31 @@ def test_timed_out_answers_are_unknown_and_exit_1_not_4(mock: MockClient) -> Non
     ids = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
     mock.http.post("/mock/faults", json={"delay_rate": 1.0, "delay_ms": 1500})
     args = ["cancel", "--symbol", "BTCUSDT", "--base-url", mock.server.url, "--timeout", "0.3", "--json"]
-    r = run(*args, *[a for i in ids for a in ("--order-id", i)])
+    r = run(*args, "--no-settle", *[a for i in ids for a in ("--order-id", i)])
     assert r.returncode == EXIT_PARTIAL, r.stderr
     assert json.loads(r.stdout)["counts"]["unknown"] == 3
     assert mock.orders(status="live") == []  # the mock did cancel them: unknown, not failed
+
+
+def test_settling_turns_timed_out_answers_into_the_truth(mock: MockClient) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
+    mock.http.post("/mock/faults", json={"delay_rate": 1.0, "delay_ms": 1500})
+    args = ["cancel", "--symbol", "BTCUSDT", "--base-url", mock.server.url, "--timeout", "0.3", "--json"]
+    r = run(*args, *[a for i in ids for a in ("--order-id", i)])
+    report = json.loads(r.stdout)
+    assert r.returncode == EXIT_OK, r.stderr
+    assert report["counts"] == {"cancelled": 3, "failed": 0, "unknown": 0}
+    assert {o["status"] for o in report["cancelled"]} == {"cancelled"}
+
+
+def test_filled_orders_are_shown_apart(mock: MockClient) -> None:
+    a, b = mock.seed("BTCUSDT", 2)
+    mock.http.post("/mock/fill", json={"orders": [{"orderId": b["orderId"], "fraction": 1}]})
+    ids = ["--order-id", a["orderId"], "--order-id", b["orderId"]]
+    r = run("cancel", "--symbol", "BTCUSDT", "--base-url", mock.server.url, *ids)
+    assert r.returncode == EXIT_PARTIAL
+    assert "filled" in r.stdout and "filled before the cancel reached it" in r.stdout
+    assert "1 failed (1 filled)" in r.stdout
 
 
 def test_version_flag() -> None:

@@ -34,12 +34,14 @@ CREDS = {"api_key": DEMO.api_key, "secret_key": "demo-secret-key", "passphrase":
 def sync_client(url: str, **kw: Any) -> BitgetClient:
     kw.setdefault("rate_limit", 0)
     kw.setdefault("backoff_base_s", 0.01)
+    kw.setdefault("settle_lag_s", 0.3)
     return BitgetClient(**{**CREDS, **kw}, base_url=url)
 
 
 def async_client(url: str, **kw: Any) -> AsyncBitgetClient:
     kw.setdefault("rate_limit", 0)
     kw.setdefault("backoff_base_s", 0.01)
+    kw.setdefault("settle_lag_s", 0.3)
     return AsyncBitgetClient(**{**CREDS, **kw}, base_url=url)
 
 
@@ -105,7 +107,9 @@ def test_partial_failures_keep_bitgets_codes(mock: MockClient, mode: str) -> Non
     report = cancel(mock.server.url, mode, symbol="BTCUSDT", order_ids=ids + unknown)
     assert len(report.cancelled) == 1000
     assert [o.order_id for o in report.failed] == unknown
-    assert {(o.error_code, o.error_msg) for o in report.failed} == {("43001", "The order does not exist")}
+    assert {o.error_code for o in report.failed} == {"43001"}
+    assert all((o.error_msg or "").startswith("The order does not exist; confirmed") for o in report.failed)
+    assert {o.status for o in report.failed} == {"not_found"}  # settled: read back, and really not there
     assert report.unknown == []
     assert "1000 cancelled, 20 failed, 0 unknown" in str(report)
     assert json.loads(json.dumps(report.to_dict()))["counts"] == {"cancelled": 1000, "failed": 20, "unknown": 0}
@@ -218,9 +222,12 @@ def test_server_error_is_not_retried_by_the_raw_call_and_resolved_by_cancel_orde
         with pytest.raises(ServerError) as info:
             client.batch_cancel_orders(symbol="BTCUSDT", order_list=[{"orderId": ids[0]}])
         assert (info.value.http_status, info.value.code) == (503, "50001")
+        unsettled = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, settle=False)
         report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids)
-    assert len(report.unknown) == 5
-    assert all("outcome unknown after 3 attempts" in (o.error_msg or "") for o in report.unknown)
+    assert len(unsettled.unknown) == 5
+    assert all("outcome unknown after 3 attempts" in (o.error_msg or "") for o in unsettled.unknown)
+    # Settled: the 5xx came before anything was cancelled, and the reads say so.
+    assert [(o.status, o.error_msg) for o in report.failed] == [("live", "still live (live) after every attempt")] * 5
 
 
 def test_5xx_then_success_is_cancelled(mock: MockClient) -> None:
@@ -251,13 +258,29 @@ def test_lost_answer_then_not_found_is_unknown_never_failed(mock: MockClient) ->
     live = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
     transport = LoseFirstAnswer()
     with sync_client(mock.server.url, httpx_args={"transport": transport}) as client:
-        report = client.cancel_orders(symbol="BTCUSDT", order_ids=[*live, "777"])
+        report = client.cancel_orders(symbol="BTCUSDT", order_ids=[*live, "777"], settle=False)
     assert transport.calls == 2
     assert report.cancelled == []
     assert report.failed == []
     assert [o.order_id for o in report.unknown] == [*live, "777"]
     assert "the lost attempt may have cancelled it, or it never existed" in (report.unknown[0].error_msg or "")
     assert mock.orders(status="live") == []  # the truth: the lost attempt did cancel them
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_settling_reads_back_what_a_lost_answer_did(mock: MockClient, mode: str) -> None:
+    live = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
+    transport: Any = LoseFirstAnswer() if mode == "sync" else None
+    if transport is None:
+        report = cancel(mock.server.url, mode, symbol="BTCUSDT", order_ids=[*live, "777"])  # no loss: baseline
+        assert [o.order_id for o in report.failed] == ["777"] and report.failed[0].status == "not_found"
+        return
+    with sync_client(mock.server.url, httpx_args={"transport": transport}) as client:
+        report = client.cancel_orders(symbol="BTCUSDT", order_ids=[*live, "777"])
+    assert [(o.order_id, o.status) for o in report.cancelled] == [(i, "cancelled") for i in live]
+    assert [(o.order_id, o.status, o.error_code) for o in report.failed] == [("777", "not_found", "43001")]
+    assert report.unknown == []
+    assert report.settled_count == 4 and report.read_count >= 4
 
 
 def test_raw_call_does_not_retry_an_uncertain_attempt(mock: MockClient) -> None:
@@ -294,7 +317,7 @@ def test_non_json_gateway_error_and_odd_status_are_handled() -> None:
     answers = iter([httpx.Response(520, text="<html>bad gateway</html>"), httpx.Response(502, text="")])
     transport = httpx.MockTransport(lambda r: next(answers))
     with sync_client("https://bitget.test", max_retries=1, httpx_args={"transport": transport}) as client:
-        report = client.cancel_orders(symbol="BTCUSDT", order_ids=["1"])
+        report = client.cancel_orders(symbol="BTCUSDT", order_ids=["1"], settle=False)
     assert report.unknown[0].error_code == "502"
 
 
@@ -302,7 +325,7 @@ def test_order_missing_from_both_lists_is_unknown() -> None:
     body = {"code": "00000", "msg": "success", "requestTime": 1, "data": {"successList": [], "failureList": []}}
     transport = httpx.MockTransport(lambda r: httpx.Response(200, json=body))
     with sync_client("https://bitget.test", httpx_args={"transport": transport}) as client:
-        report = client.cancel_orders(symbol="BTCUSDT", order_ids=["1"])
+        report = client.cancel_orders(symbol="BTCUSDT", order_ids=["1"], settle=False)
     assert report.unknown[0].error_msg == "the exchange listed this order in neither successList nor failureList"
 
 

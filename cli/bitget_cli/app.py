@@ -93,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=_seconds, default=10.0, help="seconds per attempt, connect to last byte (default 10)"
     )
     c.add_argument("--demo-trading", action="store_true", help="send PAPTRADING: 1 (Bitget demo trading)")
+    c.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="do not read back the state of orders whose outcome is unknown or 'does not exist'",
+    )
     c.add_argument("--json", action="store_true", help="print the whole report as JSON")
     c.add_argument("--dry-run", action="store_true", help="validate and show the batches; send nothing")
     c.add_argument("--all", action="store_true", help="list every cancelled order in the table")
@@ -211,7 +216,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     show_bar = sys.stderr.isatty() and not args.json
     try:
         with client, render.progress(show_bar, len(refs)) as on_progress:
-            report = client.cancel_orders(**kwargs, on_progress=on_progress)
+            report = client.cancel_orders(**kwargs, on_progress=on_progress, settle=not args.no_settle)
     except (AuthenticationError, PermissionDeniedError, TimestampError) as e:
         render.error(f"the exchange refused the request: {e}")
         if e.report is not None and args.json:

@@ -65,8 +65,11 @@ def report_table(report: CancelReport, show_cancelled: int | None = 10) -> Table
             "",
             "",
         )
+    for o in report.filled:
+        table.add_row(*_row("[magenta]filled[/]", o))
     for o in report.failed:
-        table.add_row(*_row("[red]failed[/]", o))
+        if o.status != "filled":
+            table.add_row(*_row("[red]failed[/]", o))
     for o in report.unknown:
         table.add_row(*_row("[yellow]unknown[/]", o))
     return table
@@ -75,8 +78,10 @@ def report_table(report: CancelReport, show_cancelled: int | None = 10) -> Table
 def summary_line(report: CancelReport) -> str:
     rate = report.cancels_per_second
     return (
-        f"{report.total} orders: {len(report.cancelled)} cancelled, {len(report.failed)} failed, "
-        f"{len(report.unknown)} unknown; {report.request_count} requests ({report.retry_count} retries) "
+        f"{report.total} orders: {len(report.cancelled)} cancelled, {len(report.failed)} failed"
+        f"{f' ({len(report.filled)} filled)' if report.filled else ''}, {len(report.unknown)} unknown; "
+        f"{report.request_count} requests ({report.retry_count} retries)"
+        f"{f', {report.read_count} reads to settle' if report.read_count else ''} "
         f"in {report.elapsed_s:.2f} s; {rate:.0f} cancels/s "
         f"({rate / CEILING_PER_S:.0%} of the {CEILING_PER_S}/s ceiling)"
     )

@@ -156,7 +156,7 @@ async def _batch_cancel(call: Call) -> Response:
         raise _Reject("429", "Too Many Requests", 429)
     if decision.error:
         raise _Reject("50001", "Service temporarily unavailable", ex.faults.config.error_status)
-    result = ex.orders.batch_cancel(uid, call.body)
+    result = ex.orders.batch_cancel(uid, call.body, ex.faults.fill_first if ex.faults.config.fill_rate else None)
     if decision.drop:
         return _DropConnection()
     if decision.delay:
@@ -168,12 +168,18 @@ async def _server_time(call: Call) -> Response:
     return envelope("00000", "success", {"serverTime": str(_now_ms())}, status=200)
 
 
+def _read_fault(ex: MockExchange) -> None:
+    if ex.faults.read_error():
+        raise _Reject("50001", "Service temporarily unavailable", ex.faults.config.error_status)
+
+
 async def _order_info(call: Call) -> Response:
     ex, uid, q = call.exchange, call.uid, call.query
     assert uid is not None
     if "orderId" not in q and "clientOid" not in q:  # the contract's x-parameter-rules
         raise _Reject("40019", "Parameter orderId or clientOid cannot be empty")
-    order = ex.orders.find(uid, q.get("orderId"), None if "orderId" in q else q["clientOid"])
+    _read_fault(ex)
+    order = ex.orders.find(uid, q.get("orderId"), None if "orderId" in q else q["clientOid"], ex.faults.read_view_ms())
     if order is not None and "orderId" not in q and ex.settings.client_oid_lookup_unfilled_only and not order.is_open:
         order = None  # by clientOid, Bitget finds an order only while it is unfilled
     return envelope("00000", "success", [] if order is None else [order.as_api()], status=200)
@@ -183,6 +189,7 @@ def _list_orders(statuses: frozenset[str], history: bool) -> Handler:
     async def handler(call: Call) -> Response:
         ex, uid, q = call.exchange, call.uid, call.query
         assert uid is not None
+        _read_fault(ex)
         orders = ex.orders.page(
             uid,
             statuses,
@@ -193,6 +200,7 @@ def _list_orders(statuses: frozenset[str], history: bool) -> Handler:
             order_id=q.get("orderId"),
             limit=q.get("limit", 100),
             not_before=_now_ms() - HISTORY_DAYS * 86_400_000 if history else None,
+            at_ms=ex.faults.read_view_ms(),
         )
         return envelope("00000", "success", [o.as_api() for o in orders], status=200)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -18,6 +19,9 @@ class FaultConfig:
     throttle_burst: int = 1  # a throttle lasts this many requests in a row
     error_status: int = 503
     seed: int | None = None
+    fill_rate: float = 0.0  # each live order a valid cancel targets is filled just before the cancel
+    read_lag_ms: int = 0  # state changes reach the read endpoints only after this long
+    read_error_rate: float = 0.0  # reads answered 5xx (error_status)
 
     @classmethod
     def from_json(cls, data: Any) -> FaultConfig:
@@ -28,12 +32,14 @@ class FaultConfig:
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}; known: {sorted(known)}")
         cfg = cls(**data)
-        for name in ("error_rate", "drop_rate", "delay_rate", "throttle_rate"):
+        for name in ("error_rate", "drop_rate", "delay_rate", "throttle_rate", "fill_rate", "read_error_rate"):
             value = getattr(cfg, name)
             if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
                 raise ValueError(f"{name} must be a number from 0 to 1")
-        if not isinstance(cfg.delay_ms, int) or isinstance(cfg.delay_ms, bool) or not 0 <= cfg.delay_ms <= 120_000:
-            raise ValueError("delay_ms must be an integer from 0 to 120000")
+        for name in ("delay_ms", "read_lag_ms"):
+            value = getattr(cfg, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 120_000:
+                raise ValueError(f"{name} must be an integer from 0 to 120000")
         if (
             not isinstance(cfg.throttle_burst, int)
             or isinstance(cfg.throttle_burst, bool)
@@ -63,13 +69,17 @@ class Faults:
         self._lock = threading.Lock()
         self.config = FaultConfig()
         self._rng = random.Random(0)
-        self.counts = {"error": 0, "drop": 0, "delay": 0, "throttle": 0}
+        self.counts = {"error": 0, "drop": 0, "delay": 0, "throttle": 0, "fill": 0, "read_error": 0}
+        self._side_rng = random.Random(1)
         self._burst_left = 0
 
     def configure(self, config: FaultConfig) -> None:
         with self._lock:
             self.config = config
             self._rng = random.Random(config.seed)
+            # Fills and read errors draw from their own generator, so enabling them leaves the cancel faults'
+            # sequence (and a seeded chaos run's injected counts) unchanged.
+            self._side_rng = random.Random(None if config.seed is None else config.seed + 1)
             self.counts = dict.fromkeys(self.counts, 0)
             self._burst_left = 0
 
@@ -93,3 +103,24 @@ class Faults:
                         self._burst_left = c.throttle_burst - 1
                     return Decision(**{name: True})
             return Decision()
+
+    def fill_first(self) -> bool:
+        """Whether a live order a cancel targets is filled just before the cancel (`fill_rate`)."""
+        with self._lock:
+            if self.config.fill_rate and self._side_rng.random() < self.config.fill_rate:
+                self.counts["fill"] += 1
+                return True
+            return False
+
+    def read_error(self) -> bool:
+        """Whether a read is answered 5xx (`read_error_rate`)."""
+        with self._lock:
+            if self.config.read_error_rate and self._side_rng.random() < self.config.read_error_rate:
+                self.counts["read_error"] += 1
+                return True
+            return False
+
+    def read_view_ms(self) -> int | None:
+        """The time a read sees the book at (now - `read_lag_ms`), or None for now."""
+        lag = self.config.read_lag_ms
+        return None if not lag else int(time.time() * 1000) - lag

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,10 +49,37 @@ class Order:
     c_time: int = field(default_factory=_now_ms)
     u_time: int = field(default_factory=_now_ms)
     cancel_reason: str | None = None
+    # Every state the order has had, (time ms, status, filled, cancelReason): what a lagging read sees.
+    history: list[tuple[int, str, Decimal, str | None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.history.append((self.c_time, self.status, self.filled, self.cancel_reason))
+
+    def change(self, status: str, filled: Decimal | None = None, cancel_reason: str | None = None) -> None:
+        self.status = status
+        if filled is not None:
+            self.filled = filled
+        if cancel_reason is not None:
+            self.cancel_reason = cancel_reason
+        self.u_time = max(_now_ms(), self.u_time)
+        self.history.append((self.u_time, self.status, self.filled, self.cancel_reason))
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    def seen_at(self, at_ms: int | None) -> Order | None:
+        """The order as a read at `at_ms` sees it (None: not visible yet); `at_ms` None = now."""
+        if at_ms is None or self.u_time <= at_ms:
+            return self
+        past = [h for h in self.history if h[0] <= at_ms]
+        if not past:
+            return None
+        t, status, filled, reason = past[-1]
+        return Order(
+            self.uid, self.order_id, self.symbol, self.client_oid, self.price, self.size, self.side,
+            status, filled, self.c_time, t, reason, history=[],
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         """The control API's view (ground truth for tests)."""
@@ -87,6 +114,12 @@ class Order:
         if self.cancel_reason is not None:
             out["cancelReason"] = self.cancel_reason
         return out
+
+
+def _fill(order: Order, fraction: Decimal) -> None:
+    size = Decimal(order.size)
+    filled = max(order.filled, size * fraction)
+    order.change("filled" if filled >= size else "partially_filled", filled)
 
 
 def _fmt(value: Decimal) -> str:
@@ -147,12 +180,14 @@ class OrderBook:
                 if (symbol is None or o.symbol == symbol) and (status is None or o.status == status)
             ]
 
-    def find(self, uid: str, order_id: str | None, client_oid: str | None) -> Order | None:
+    def find(self, uid: str, order_id: str | None, client_oid: str | None, at_ms: int | None = None) -> Order | None:
         with self._lock:
             if order_id is not None:
-                return self._by_id.get((uid, order_id))
-            assert client_oid is not None
-            return self._by_client_oid.get((uid, client_oid))
+                order = self._by_id.get((uid, order_id))
+            else:
+                assert client_oid is not None
+                order = self._by_client_oid.get((uid, client_oid))
+            return None if order is None else order.seen_at(at_ms)
 
     def fill(self, uid: str, fills: list[tuple[str | None, str | None, str | None, Decimal]]) -> list[Order]:
         """Fill open orders: (orderId, clientOid, symbol or None, fraction of the size filled in total)."""
@@ -166,10 +201,7 @@ class OrderBook:
                     raise ValueError(f"orders[{i}]: order {order.order_id} is {order.status}, not open")
                 targets.append((order, fraction))
             for order, fraction in targets:
-                size = Decimal(order.size)
-                order.filled = max(order.filled, size * fraction)
-                order.status = "filled" if order.filled >= size else "partially_filled"
-                order.u_time = _now_ms()
+                _fill(order, fraction)
             return [o for o, _ in targets]
 
     def page(
@@ -184,6 +216,7 @@ class OrderBook:
         order_id: str | None,
         limit: int,
         not_before: int | None = None,
+        at_ms: int | None = None,
     ) -> list[Order]:
         """Newest first, at most `limit`, only orderIds below `id_less_than` (the paging cursor)."""
         cursor: int | None = None
@@ -193,8 +226,9 @@ class OrderBook:
             cursor = int(id_less_than)
         with self._lock:
             out: list[Order] = []
-            for o in self._newest_first(uid):
-                if cursor is not None and int(o.order_id) >= cursor:
+            for current in self._newest_first(uid):
+                o = current.seen_at(at_ms)
+                if o is None or (cursor is not None and int(o.order_id) >= cursor):
                     continue
                 if o.status not in statuses or (symbol is not None and o.symbol != symbol):
                     continue
@@ -212,7 +246,9 @@ class OrderBook:
     def _newest_first(self, uid: str) -> Iterator[Order]:
         return reversed(self._by_uid.get(uid, []))
 
-    def batch_cancel(self, uid: str, body: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    def batch_cancel(
+        self, uid: str, body: dict[str, Any], fill_first: Callable[[], bool] | None = None
+    ) -> dict[str, list[dict[str, str]]]:
         """Apply one validated batch; returns `{"successList": [...], "failureList": [...]}`.
 
         * single mode: the top-level symbol applies to every item, item symbols are ignored;
@@ -222,6 +258,8 @@ class OrderBook:
         * The same order named twice in a batch: the first occurrence is processed, later ones fail as duplicates.
         * An unknown, already cancelled or filled, or other-symbol order fails with 43001. A partially
           filled order is cancelled (its filled part stays filled).
+        * `fill_first()` true (a fault): the order is filled just before the cancel reaches it, as a fill
+          racing a cancel would, and the cancel then fails with 43001.
         """
         multiple = body.get("batchMode", "single") == "multiple"
         items: list[dict[str, str]] = body["orderList"]
@@ -229,7 +267,6 @@ class OrderBook:
         success: list[dict[str, str]] = []
         failure: list[dict[str, str]] = []
         seen: set[tuple[str, str]] = set()
-        now = _now_ms()
         with self._lock:
             for item in items:
                 symbol = item["symbol"] if multiple else body["symbol"]
@@ -245,11 +282,11 @@ class OrderBook:
                 seen.add(key)
                 index = self._by_id if by_order_id else self._by_client_oid
                 order = index.get((uid, key[1]))
+                if order is not None and order.is_open and order.symbol == symbol and fill_first and fill_first():
+                    _fill(order, Decimal(1))
                 if order is None or not order.is_open or order.symbol != symbol:
                     failure.append({**echo, "errorMsg": NOT_FOUND[1], "errorCode": NOT_FOUND[0]})
                     continue
-                order.status = "cancelled"
-                order.cancel_reason = "normal_cancel"
-                order.u_time = now
+                order.change("cancelled", cancel_reason="normal_cancel")
                 success.append({"orderId": order.order_id, "clientOid": order.client_oid or ""})
         return {"successList": success, "failureList": failure}

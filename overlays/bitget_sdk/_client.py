@@ -58,6 +58,7 @@ from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTr
 from ._operations import BATCH_CANCEL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS, Operation
 from ._ratelimit import SlidingWindowLimiter, release_limiter, shared_limiter
 from ._report import CancelReport
+from ._settle import Wait, needs_settling, settle_steps
 from ._signing import BitgetAuth, Clock
 from ._transport import AnswerTooLarge, DeadlineTransport, aread_capped, deadline_scope, read_capped
 from ._validation import validate_batch
@@ -94,6 +95,7 @@ class _BaseClient:
         auto_sync_time: bool = True,
         max_concurrency: int = 4,
         retry_seed: int | None = None,
+        settle_lag_s: float = 2.0,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         """Credentials as arguments, or `credentials=`; `private_key=` (PKCS#8 PEM) instead of `secret_key` for RSA.
@@ -104,7 +106,8 @@ class _BaseClient:
         process, shared by every client of the key whatever its base URL; `rate_limit=N` sets the batch
         cancel budget instead, `rate_limit=0` turns client-side limiting off. `httpx_args` go to the
         underlying httpx client (e.g. `transport=` for tests or proxies). `auto_sync_time`: on a timestamp
-        rejection (40008), measure the clock offset once and resend.
+        rejection (40008), measure the clock offset once and resend. `settle_lag_s`: how long settling
+        keeps looking for an order the reads do not show yet (read-after-write lag) before it is "not found".
         """
         if credentials is None:
             if api_key is None or passphrase is None:
@@ -132,6 +135,7 @@ class _BaseClient:
         if retry_seed is not None:
             options.check_int("retry_seed", retry_seed, -(2**63))
         extra = options.check_httpx_args(httpx_args)
+        self.settle_lag_s = options.check_number("settle_lag_s", settle_lag_s, positive=False)
         self.clock = Clock(offset)
         self.auth = BitgetAuth(credentials, self.clock)
         self._redactor = credentials.redactor()
@@ -420,9 +424,15 @@ class BitgetClient(_BaseClient):
         orders: Iterable[OrderItem | Mapping[str, str]] | None = None,
         batch_mode: BatchModeOption = "auto",
         on_progress: ProgressCallback | None = None,
+        settle: bool = True,
     ) -> CancelReport:
         """Cancel any number of orders: validated up front, split into valid batches, sent within the rate
         limit with retries, and accounted for order by order in the returned `CancelReport`.
+
+        With `settle` (the default), every order whose outcome is unknown, and every "does not exist"
+        failure, is then read back from the exchange (orderInfo, or the open and closed order lists):
+        cancelled, filled (failed, with `status="filled"`), still live (failed), or not found (failed);
+        `unknown` remains only where the reads themselves failed. `settle=False` skips the reads.
 
         Raises `BatchValidationError` before any I/O. Any other `BitgetError` that ends the run carries
         `.report` for every order: refused credentials (`AuthenticationError`, `TimestampError`,
@@ -454,12 +464,36 @@ class BitgetClient(_BaseClient):
                     except BaseException as exc:  # KeyboardInterrupt: start nothing new, let in-flight finish
                         run.interrupt(exc)
                         raise
+            if settle and run.may_settle():
+                self._settle(run)
         except BaseException as exc:
             run.interrupt(exc)
             with contextlib.suppress(AttributeError):
                 exc.report = run.snapshot()  # type: ignore[attr-defined]
             raise
         return run.report()
+
+    def _settle(self, run: CancelRun) -> None:
+        targets = run.resolved_where(needs_settling)
+        if not targets:
+            return
+        steps = settle_steps(targets, lag_s=self.settle_lag_s)
+        try:
+            step = next(steps)
+            while True:
+                if isinstance(step, Wait):
+                    time.sleep(step.seconds)
+                    step = steps.send(None)
+                    continue
+                try:
+                    answer: Any = self._call(step.op, **step.op.check_query(step.params))
+                except BitgetError as exc:
+                    answer = exc
+                step = steps.send(answer)
+        except StopIteration as stop:
+            run.settled(*stop.value)
+        except Exception as exc:  # a bug while settling: the report keeps the outcomes as they stood
+            run.abort(exc, "an unexpected error while settling")
 
     def sync_time(self) -> int:
         """Measure the offset to Bitget's clock (one GET /api/v2/public/time) and sign with it from now on."""
@@ -625,6 +659,7 @@ class AsyncBitgetClient(_BaseClient):
         orders: Iterable[OrderItem | Mapping[str, str]] | None = None,
         batch_mode: BatchModeOption = "auto",
         on_progress: ProgressCallback | None = None,
+        settle: bool = True,
     ) -> CancelReport:
         """See `BitgetClient.cancel_orders`; up to `max_concurrency` batches are in flight at once.
 
@@ -647,12 +682,37 @@ class AsyncBitgetClient(_BaseClient):
 
         try:
             await asyncio.gather(*(send(i) for i in range(len(run.batches))))
+            if settle and run.may_settle():
+                await self._settle(run)
         except BaseException as exc:
             run.interrupt(exc)
             with contextlib.suppress(AttributeError):
                 exc.report = run.snapshot()  # type: ignore[attr-defined]
             raise
         return run.report()
+
+    async def _settle(self, run: CancelRun) -> None:
+        """See `BitgetClient._settle`."""
+        targets = run.resolved_where(needs_settling)
+        if not targets:
+            return
+        steps = settle_steps(targets, lag_s=self.settle_lag_s)
+        try:
+            step = next(steps)
+            while True:
+                if isinstance(step, Wait):
+                    await asyncio.sleep(step.seconds)
+                    step = steps.send(None)
+                    continue
+                try:
+                    answer: Any = await self._call(step.op, **step.op.check_query(step.params))
+                except BitgetError as exc:
+                    answer = exc
+                step = steps.send(answer)
+        except StopIteration as stop:
+            run.settled(*stop.value)
+        except Exception as exc:  # a bug while settling: the report keeps the outcomes as they stood
+            run.abort(exc, "an unexpected error while settling")
 
     async def sync_time(self) -> int:
         """See `BitgetClient.sync_time`."""

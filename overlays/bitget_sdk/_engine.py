@@ -380,6 +380,8 @@ class CancelRun:
         self._requests = 0
         self._retries = 0
         self._sent = 0
+        self._reads = 0
+        self._settled = 0
         self._connect_failures = 0
         self._orders_done = 0
         self._total = sum(len(b.orders) for b in batches)
@@ -443,6 +445,26 @@ class CancelRun:
         """Batch i raised instead of returning: its orders stay unaccounted until `report()` (unknown)."""
         self._abort(exc, "an unexpected error")
 
+    def resolved_where(self, wanted: Callable[[Resolved], bool]) -> list[Resolved]:
+        with self._lock:
+            return [r for r in self._resolved if wanted(r)]
+
+    def may_settle(self) -> bool:
+        """Settling reads can still work: no interrupt, and not stopped by refused credentials or no network."""
+        return self._interrupted is None and (self._stop is None or isinstance(self._stop, CancelAbortedError))
+
+    def settled(self, new: Sequence[Resolved], reads: int) -> None:
+        """Replace the resolutions of settled orders (same positions) by what their state said."""
+        by_position = {r.position: r for r in new}
+        with self._lock:
+            self._resolved = [by_position.get(r.position, r) for r in self._resolved]
+            self._reads += reads
+            self._settled += len(new)
+
+    def abort(self, exc: Exception, what: str) -> None:
+        """Stop the run on an exception that is not an answer (a callback, a bug)."""
+        self._abort(exc, what)
+
     def _abort(self, exc: Exception, what: str) -> None:
         error = CancelAbortedError(f"cancel_orders stopped on {what}: {type(exc).__name__}: {exc}")
         error.__cause__ = exc
@@ -480,7 +502,10 @@ class CancelRun:
         """The report as things stand (every order accounted for), without raising."""
         with self._lock:
             resolved = self._resolved + self._unfinished()
-            return build_report(resolved, self._requests, self._retries, self._sent, time.perf_counter() - self._start)
+            elapsed = time.perf_counter() - self._start
+            report = build_report(resolved, self._requests, self._retries, self._sent, elapsed)
+            report.read_count, report.settled_count = self._reads, self._settled
+            return report
 
     def report(self) -> CancelReport:
         report = self.snapshot()

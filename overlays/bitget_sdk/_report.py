@@ -9,7 +9,12 @@ import attrs
 
 @attrs.frozen
 class OrderOutcome:
-    """One order as given, enriched with what Bitget said (`order_id` is filled in for clientOid cancels)."""
+    """One order as given, enriched with what Bitget said (`order_id` is filled in for clientOid cancels).
+
+    `status` is the exchange's state of the order when it was read while settling (`cancelled`,
+    `filled`, `partially_filled`, `live`, ..., or `not_found`), None when it was never read;
+    `filled_size` is its filled size as Bitget sends it (a string), where known.
+    """
 
     symbol: str | None
     order_id: str | None = None
@@ -17,6 +22,8 @@ class OrderOutcome:
     error_code: str | None = None
     error_msg: str | None = None
     attempts: int = 0
+    status: str | None = None
+    filled_size: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -49,6 +56,8 @@ class CancelReport:
     retry_count: int = 0
     elapsed_s: float = 0.0
     sent_count: int = 0
+    read_count: int = 0
+    settled_count: int = 0
 
     @property
     def total(self) -> int:
@@ -58,6 +67,11 @@ class CancelReport:
     def ok(self) -> bool:
         """True when every order was cancelled."""
         return not self.failed and not self.unknown
+
+    @property
+    def filled(self) -> list[OrderOutcome]:
+        """The failed orders that were filled before the cancel reached them (read while settling)."""
+        return [o for o in self.failed if o.status == "filled"]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -73,6 +87,8 @@ class CancelReport:
             "request_count": self.request_count,
             "retry_count": self.retry_count,
             "sent_count": self.sent_count,
+            "read_count": self.read_count,
+            "settled_count": self.settled_count,
             "elapsed_s": round(self.elapsed_s, 4),
             "cancelled": [o.to_dict() for o in self.cancelled],
             "failed": [o.to_dict() for o in self.failed],
@@ -80,8 +96,9 @@ class CancelReport:
         }
 
     def summary(self) -> str:
+        filled = f" ({len(self.filled)} filled)" if self.filled else ""
         return (
-            f"{len(self.cancelled)} cancelled, {len(self.failed)} failed, {len(self.unknown)} unknown "
+            f"{len(self.cancelled)} cancelled, {len(self.failed)} failed{filled}, {len(self.unknown)} unknown "
             f"of {self.total} orders in {self.request_count} requests ({self.retry_count} retries), "
             f"{self.elapsed_s:.2f} s"
         )

@@ -1,0 +1,143 @@
+"""Settling: after its cancel attempts, `cancel_orders` asks the exchange what became of every order
+whose outcome is `unknown`, and of every "does not exist" (43001) failure, which may be a fill.
+
+I/O-free like the engine: `settle_steps` yields `Read`s (an operation and its parameters) and `Wait`s;
+the sync and async clients perform them and send back the generated response model, or the
+BitgetError the read ended with. It returns the new resolution of every order it was given.
+
+How it reads (20 reads/s per UID and endpoint, 100 orders a page):
+* a few orders of a symbol, all known by orderId: one `orderInfo` read each;
+* otherwise the symbol's open orders (`unfilled-orders`, every page), then its closed ones
+  (`history-orders`, newest first, until every order is found or the pages pass below the oldest
+  orderId wanted); orders known only by clientOid can only be found this way (Bitget's orderInfo
+  finds them by clientOid only while they are open).
+* Read-after-write lag: an order seen nowhere is looked for again, with growing pauses, for up to
+  `lag_s`, before it is declared not found (nautilus_trader and hummingbot do the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from typing import Any
+
+import attrs
+
+from ._engine import NOT_FOUND_CODES, Resolved, Status
+from ._errors import BitgetError
+from ._operations import HISTORY_ORDERS, ORDER_INFO, UNFILLED_ORDERS, Operation
+from ._report import OrderOutcome
+
+PER_ORDER_MAX = 20  # up to this many orders of a symbol (all by orderId) are read one by one
+PAGE = 100
+OPEN_STATUSES = frozenset({"init", "new", "live", "partially_filled"})
+
+
+@attrs.frozen
+class Read:
+    op: Operation
+    params: dict[str, Any]
+
+
+@attrs.frozen
+class Wait:
+    seconds: float
+
+
+def needs_settling(r: Resolved) -> bool:
+    """Unknown orders, and "does not exist" failures (cancelled by someone else, filled, or never there)."""
+    if r.status == "unknown":
+        return True
+    return r.status == "failed" and r.outcome.error_code in NOT_FOUND_CODES
+
+
+def _key(o: OrderOutcome) -> tuple[str, str]:
+    return ("orderId", o.order_id) if o.order_id is not None else ("clientOid", o.client_oid or "")
+
+
+def _numeric(ids: list[str]) -> int | None:
+    return min(int(i) for i in ids) if ids and all(i.isascii() and i.isdigit() for i in ids) else None
+
+
+def settle_steps(
+    targets: Sequence[Resolved], *, lag_s: float = 2.0, first_pause_s: float = 0.25
+) -> Generator[Read | Wait, Any, tuple[list[Resolved], int]]:
+    """Yields reads and waits; returns (the targets' new resolutions, reads made)."""
+    pending = {r.position: r for r in targets}
+    seen: dict[int, Any] = {}  # position -> the generated Order model
+    failed_reads: dict[int, str] = {}
+    reads = 0
+    waited = 0.0
+    pause = first_pause_s
+    while True:
+        by_symbol: dict[str, list[Resolved]] = {}
+        for r in pending.values():
+            if r.position not in seen and r.position not in failed_reads:
+                by_symbol.setdefault(r.outcome.symbol or "", []).append(r)
+        for symbol, group in sorted(by_symbol.items()):
+            wanted = {_key(r.outcome): r.position for r in group}
+            if len(group) <= PER_ORDER_MAX and all(r.outcome.order_id for r in group):
+                for r in group:
+                    answer = yield Read(ORDER_INFO, {"order_id": r.outcome.order_id})
+                    reads += 1
+                    if isinstance(answer, BitgetError):
+                        failed_reads[r.position] = f"reading orderInfo failed: {answer}"
+                    elif answer.data:
+                        seen[r.position] = answer.data[0]
+                continue
+            for op in (UNFILLED_ORDERS, HISTORY_ORDERS):
+                cursor: str | None = None
+                while wanted:
+                    floor = _numeric([k[1] for k in wanted]) if all(k[0] == "orderId" for k in wanted) else None
+                    answer = yield Read(op, {"symbol": symbol, "limit": PAGE, "id_less_than": cursor})
+                    reads += 1
+                    if isinstance(answer, BitgetError):
+                        for position in wanted.values():
+                            failed_reads[position] = f"reading {op.id} failed: {answer}"
+                        wanted = {}
+                        break
+                    for order in answer.data:
+                        for key in (("orderId", order.order_id), ("clientOid", order.client_oid)):
+                            if key in wanted:
+                                seen[wanted.pop(key)] = order
+                    if len(answer.data) < PAGE:
+                        break
+                    cursor = answer.data[-1].order_id
+                    if floor is not None and cursor.isdigit() and int(cursor) <= floor:
+                        break  # newest first: every order still wanted is older than this page (not there)
+        missing = [p for p in pending if p not in seen and p not in failed_reads]
+        if not missing or waited >= lag_s:
+            break
+        step = min(pause, lag_s - waited)
+        yield Wait(step)
+        waited += step
+        pause *= 2
+    out = [_settled(pending[p], seen.get(p), failed_reads.get(p), lag_s) for p in sorted(pending)]
+    return out, reads
+
+
+def _settled(r: Resolved, order: Any, read_error: str | None, lag_s: float) -> Resolved:
+    o = r.outcome
+    status: Status
+    if order is not None:
+        state = str(order.status)
+        filled = order.base_volume if isinstance(order.base_volume, str) else None
+        order_id = o.order_id or order.order_id
+        if state == "cancelled":
+            # After a lost attempt, this run's cancel; after a plain "does not exist", someone else's, earlier.
+            note = None if r.status == "unknown" else "already cancelled before this run's request"
+            status, code, msg = "cancelled", None, note
+        elif state == "filled":
+            status, code, msg = "failed", o.error_code, "filled before the cancel reached it"
+        elif state in OPEN_STATUSES:
+            status, code, msg = "failed", o.error_code, f"still live ({state}) after every attempt"
+        else:
+            status, code, msg = "unknown", o.error_code, f"the exchange reports status {state!r}"
+        outcome = attrs.evolve(o, order_id=order_id, error_code=code, error_msg=msg, status=state, filled_size=filled)
+        return Resolved(r.position, status, outcome)
+    if read_error is not None:
+        return Resolved(r.position, "unknown", attrs.evolve(o, error_msg=f"{o.error_msg}; settling: {read_error}"))
+    how = "by orderId" if o.order_id is not None else "by clientOid in the open and closed lists"
+    note = f"the exchange does not have this order (not found {how}, read again for {lag_s:g} s)"
+    if r.status == "failed":  # Bitget's own "does not exist", now confirmed: keep its words first
+        note = f"{o.error_msg}; confirmed: {note}"
+    return Resolved(r.position, "failed", attrs.evolve(o, error_code="43001", error_msg=note, status="not_found"))
