@@ -5,9 +5,14 @@ symbols, target them by orderId and by clientOid, add IDs that do not exist, can
 with `cancel_orders`, then hold the report against the mock's ground truth (GET /mock/orders):
 
 * lost = orders missing from the report, doubled = orders in it twice: both must be 0;
-* wrongly cancelled = reported cancelled but live on the mock (or never existed): 0;
+* wrongly cancelled = reported cancelled but not cancelled on the mock (live, filled, never existed): 0;
 * wrongly failed = reported failed but cancelled on the mock: 0;
-* every live order is in failed or unknown; unknown orders are counted by what the mock says.
+* wrong state = an outcome's `status` (read while settling) other than the mock's: 0 (so a filled
+  order reported cancelled, or the reverse, is wrong);
+* every open order is in failed or unknown; unknown orders are counted by what the mock says.
+
+Settling is on (the default): unknown outcomes and "does not exist" failures are read back from the
+exchange; the read faults (`read_lag_ms`, `read_error_rate`) make that harder.
 
 Secrets are canaries: they must not appear in any log line (DEBUG, every logger) or report.
 """
@@ -41,6 +46,9 @@ MIXES: dict[str, dict[str, Any]] = {
     "10% dropped after cancelling": {"drop_rate": 0.1},
     "5% slower than the client timeout": {"delay_rate": 0.05, "delay_ms": 2500},
     "bursts of forced 429 (10% x 3)": {"throttle_rate": 0.1, "throttle_burst": 3},
+    "5% filled just before the cancel": {"fill_rate": 0.05},
+    "10% dropped, reads lag 500 ms": {"drop_rate": 0.1, "read_lag_ms": 500},
+    "10% dropped, 10% read faults": {"drop_rate": 0.1, "read_error_rate": 0.1},
     "all of the above": {
         "error_rate": 0.2,
         "drop_rate": 0.1,
@@ -48,8 +56,12 @@ MIXES: dict[str, dict[str, Any]] = {
         "delay_ms": 2500,
         "throttle_rate": 0.1,
         "throttle_burst": 3,
+        "fill_rate": 0.05,
+        "read_lag_ms": 500,
+        "read_error_rate": 0.1,
     },
 }
+READ_FAULTS = ("read_error_rate",)
 
 
 @dataclass
@@ -71,6 +83,11 @@ class Outcome:
     unknown: int
     unknown_breakdown: dict[str, int] = field(default_factory=dict)
     natural_429: int = 0
+    wrong_state: int = 0
+    filled: int = 0
+    settled: int = 0
+    reads: int = 0
+    settle_s: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -79,6 +96,7 @@ class Outcome:
             or self.doubled
             or self.wrongly_cancelled
             or self.wrongly_failed
+            or self.wrong_state
             or self.live_not_reported_open
             or self.natural_429
         )
@@ -153,7 +171,8 @@ def check(
             k = key(o)
             seen[k] += 1
             status_of[k] = listed
-    wrongly_cancelled = wrongly_failed = live_not_open = 0
+    state_of = {key(o): o.status for o in report.cancelled + report.failed + report.unknown}
+    wrongly_cancelled = wrongly_failed = live_not_open = wrong_state = 0
     unknown_breakdown: Counter[str] = Counter()
     for k in wanted:
         order = mock_order(k)
@@ -162,8 +181,15 @@ def check(
             wrongly_cancelled += 1
         if status == "failed" and order is not None and order["status"] == "cancelled":
             wrongly_failed += 1
-        if order is not None and order["status"] == "live" and status not in ("failed", "unknown"):
+        if (
+            order is not None
+            and order["status"] in ("live", "partially_filled")
+            and status not in ("failed", "unknown")
+        ):
             live_not_open += 1
+        read_state = state_of.get(k)
+        if read_state is not None and read_state != (order["status"] if order is not None else "not_found"):
+            wrong_state += 1
         if status == "unknown":
             truth_word = "never existed" if order is None else f"{order['status']} on the mock"
             unknown_breakdown[truth_word] += 1
@@ -184,6 +210,11 @@ def check(
         failed=len(report.failed),
         unknown=len(report.unknown),
         unknown_breakdown=dict(unknown_breakdown),
+        wrong_state=wrong_state,
+        filled=len(report.filled),
+        settled=report.settled_count,
+        reads=report.read_count,
+        settle_s=round(report.settle_s, 2),
     )
 
 
@@ -230,15 +261,16 @@ def _line(o: Outcome) -> str:
     return (
         f"{'ok  ' if o.ok else 'FAIL'} {o.mix} [{o.mode}]: {o.orders} orders, faults {faults}; "
         f"{o.requests} requests ({o.retries} retries), {o.seconds} s; cancelled {o.cancelled}, failed {o.failed}, "
-        f"unknown {o.unknown} {o.unknown_breakdown or ''}; lost {o.lost}, doubled {o.doubled}, "
-        f"wrongly cancelled {o.wrongly_cancelled}, wrongly failed {o.wrongly_failed}, natural 429 {o.natural_429}"
+        f"unknown {o.unknown} {o.unknown_breakdown or ''}; filled {o.filled}; settled {o.settled} with {o.reads} reads "
+        f"in {o.settle_s} s; lost {o.lost}, doubled {o.doubled}, wrongly cancelled {o.wrongly_cancelled}, "
+        f"wrongly failed {o.wrongly_failed}, wrong state {o.wrong_state}, natural 429 {o.natural_429}"
     )
 
 
 def markdown(outcomes: list[Outcome]) -> str:
     rows = [
-        "| faults | client | orders | injected | requests | retries | s | cancelled | failed | unknown (mock's truth) | lost | doubled | wrong |",
-        "|---|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+        "| faults | client | orders | injected | requests | retries | s | cancelled | failed | of them filled | unknown (mock's truth) | settled (reads, s) | lost | doubled | wrong |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|",
     ]
     for o in outcomes:
         injected = ", ".join(f"{k} {v}" for k, v in o.faults.items() if v) or "-"
@@ -247,7 +279,8 @@ def markdown(outcomes: list[Outcome]) -> str:
         )
         rows.append(
             f"| {o.mix} | {o.mode} | {o.orders:,} | {injected} | {o.requests} | {o.retries} | {o.seconds} | "
-            f"{o.cancelled:,} | {o.failed} | {unknown} | {o.lost} | {o.doubled} | {o.wrongly_cancelled + o.wrongly_failed} |"
+            f"{o.cancelled:,} | {o.failed} | {o.filled} | {unknown} | {o.settled:,} ({o.reads}, {o.settle_s}) | "
+            f"{o.lost} | {o.doubled} | {o.wrongly_cancelled + o.wrongly_failed + o.wrong_state} |"
         )
     return "\n".join(rows)
 

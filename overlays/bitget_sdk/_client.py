@@ -478,6 +478,7 @@ class BitgetClient(_BaseClient):
         if not targets:
             return
         steps = settle_steps(targets, lag_s=self.settle_lag_s)
+        start = time.perf_counter()
         try:
             step = next(steps)
             while True:
@@ -491,7 +492,8 @@ class BitgetClient(_BaseClient):
                     answer = exc
                 step = steps.send(answer)
         except StopIteration as stop:
-            run.settled(*stop.value)
+            new, reads = stop.value
+            run.settled(new, reads, time.perf_counter() - start)
         except Exception as exc:  # a bug while settling: the report keeps the outcomes as they stood
             run.abort(exc, "an unexpected error while settling")
 
@@ -697,6 +699,7 @@ class AsyncBitgetClient(_BaseClient):
         if not targets:
             return
         steps = settle_steps(targets, lag_s=self.settle_lag_s)
+        start = time.perf_counter()
         try:
             step = next(steps)
             while True:
@@ -710,7 +713,8 @@ class AsyncBitgetClient(_BaseClient):
                     answer = exc
                 step = steps.send(answer)
         except StopIteration as stop:
-            run.settled(*stop.value)
+            new, reads = stop.value
+            run.settled(new, reads, time.perf_counter() - start)
         except Exception as exc:  # a bug while settling: the report keeps the outcomes as they stood
             run.abort(exc, "an unexpected error while settling")
 

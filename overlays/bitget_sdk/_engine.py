@@ -382,6 +382,7 @@ class CancelRun:
         self._sent = 0
         self._reads = 0
         self._settled = 0
+        self._settle_s = 0.0
         self._connect_failures = 0
         self._orders_done = 0
         self._total = sum(len(b.orders) for b in batches)
@@ -453,13 +454,14 @@ class CancelRun:
         """Settling reads can still work: no interrupt, and not stopped by refused credentials or no network."""
         return self._interrupted is None and (self._stop is None or isinstance(self._stop, CancelAbortedError))
 
-    def settled(self, new: Sequence[Resolved], reads: int) -> None:
+    def settled(self, new: Sequence[Resolved], reads: int, seconds: float) -> None:
         """Replace the resolutions of settled orders (same positions) by what their state said."""
         by_position = {r.position: r for r in new}
         with self._lock:
             self._resolved = [by_position.get(r.position, r) for r in self._resolved]
             self._reads += reads
             self._settled += len(new)
+            self._settle_s += seconds
 
     def abort(self, exc: Exception, what: str) -> None:
         """Stop the run on an exception that is not an answer (a callback, a bug)."""
@@ -504,7 +506,7 @@ class CancelRun:
             resolved = self._resolved + self._unfinished()
             elapsed = time.perf_counter() - self._start
             report = build_report(resolved, self._requests, self._retries, self._sent, elapsed)
-            report.read_count, report.settled_count = self._reads, self._settled
+            report.read_count, report.settled_count, report.settle_s = self._reads, self._settled, self._settle_s
             return report
 
     def report(self) -> CancelReport:

@@ -58,6 +58,7 @@ class CancelReport:
     sent_count: int = 0
     read_count: int = 0
     settled_count: int = 0
+    settle_s: float = 0.0
 
     @property
     def total(self) -> int:
@@ -89,6 +90,7 @@ class CancelReport:
             "sent_count": self.sent_count,
             "read_count": self.read_count,
             "settled_count": self.settled_count,
+            "settle_s": round(self.settle_s, 4),
             "elapsed_s": round(self.elapsed_s, 4),
             "cancelled": [o.to_dict() for o in self.cancelled],
             "failed": [o.to_dict() for o in self.failed],

@@ -58,20 +58,30 @@ def _numeric(ids: list[str]) -> int | None:
     return min(int(i) for i in ids) if ids and all(i.isascii() and i.isdigit() for i in ids) else None
 
 
+def _conclusive(order: Any) -> bool:
+    """Closed states are final. An order still shown open after our cancels may be a stale read
+    (read-after-write lag): an attempt may have cancelled it, or Bitget said it does not exist."""
+    return order is not None and str(order.status) not in OPEN_STATUSES
+
+
 def settle_steps(
-    targets: Sequence[Resolved], *, lag_s: float = 2.0, first_pause_s: float = 0.25
+    targets: Sequence[Resolved], *, lag_s: float = 2.0, first_pause_s: float = 0.5
 ) -> Generator[Read | Wait, Any, tuple[list[Resolved], int]]:
-    """Yields reads and waits; returns (the targets' new resolutions, reads made)."""
+    """Yields reads and waits; returns (the targets' new resolutions, reads made).
+
+    At most three looks: at once, after `first_pause_s`, and when `lag_s` has passed; only orders not
+    yet seen in a closed state are looked for again.
+    """
     pending = {r.position: r for r in targets}
     seen: dict[int, Any] = {}  # position -> the generated Order model
     failed_reads: dict[int, str] = {}
     reads = 0
     waited = 0.0
-    pause = first_pause_s
+    pauses = [p for p in (first_pause_s, lag_s - first_pause_s) if p > 0] if lag_s > 0 else []
     while True:
         by_symbol: dict[str, list[Resolved]] = {}
         for r in pending.values():
-            if r.position not in seen and r.position not in failed_reads:
+            if not _conclusive(seen.get(r.position)) and r.position not in failed_reads:
                 by_symbol.setdefault(r.outcome.symbol or "", []).append(r)
         for symbol, group in sorted(by_symbol.items()):
             wanted = {_key(r.outcome): r.position for r in group}
@@ -104,13 +114,12 @@ def settle_steps(
                     cursor = answer.data[-1].order_id
                     if floor is not None and cursor.isdigit() and int(cursor) <= floor:
                         break  # newest first: every order still wanted is older than this page (not there)
-        missing = [p for p in pending if p not in seen and p not in failed_reads]
-        if not missing or waited >= lag_s:
+        missing = [p for p in pending if not _conclusive(seen.get(p)) and p not in failed_reads]
+        if not missing or not pauses:
             break
-        step = min(pause, lag_s - waited)
+        step = pauses.pop(0)
         yield Wait(step)
         waited += step
-        pause *= 2
     out = [_settled(pending[p], seen.get(p), failed_reads.get(p), lag_s) for p in sorted(pending)]
     return out, reads
 
