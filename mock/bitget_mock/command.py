@@ -68,6 +68,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="KEY:PEM_FILE:PASSPHRASE:UID",
         help="an RSA account with a public key file (repeatable)",
     )
+    p.add_argument(
+        "--client-oid-lookup-any-status",
+        action="store_true",
+        help="orderInfo by clientOid finds filled and cancelled orders too (Bitget: only unfilled ones)",
+    )
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     return p
 
@@ -79,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         rate_limit=args.rate_limit,
         timestamp_window_ms=args.timestamp_window_ms,
         auth_error_status=args.auth_error_status,
+        client_oid_lookup_unfilled_only=not args.client_oid_lookup_any_status,
     )
     exchange = MockExchange(accounts, settings)
     logging.basicConfig(level=args.log_level.upper(), format="%(message)s", stream=sys.stderr)

@@ -284,6 +284,22 @@ def _order_info_params(order_id: str | None, client_oid: str | None, **rest: Any
     return ORDER_INFO.check_query({"order_id": order_id, "client_oid": client_oid, **rest})
 
 
+def _page_query(
+    op: Operation, symbol: Any, start: Any, end: Any, cursor: Any, limit: Any, order_id: Any
+) -> dict[str, Any]:
+    """The list reads' query, checked against the contract."""
+    return op.check_query(
+        {
+            "symbol": symbol,
+            "start_time": start,
+            "end_time": end,
+            "id_less_than": cursor,
+            "limit": limit,
+            "order_id": order_id,
+        }
+    )
+
+
 class BitgetClient(_BaseClient):
     """Synchronous client. Thread-safe; reuse one instance (it keeps connections alive)."""
 
@@ -390,10 +406,8 @@ class BitgetClient(_BaseClient):
         order_id: str | None = None,
     ) -> OrderListResponse:
         """A page of open orders, newest first; the next page: `id_less_than` = the last `order_id`."""
-        params = {"symbol": symbol, "start_time": start_time, "end_time": end_time, "id_less_than": id_less_than}
-        result: OrderListResponse = self._call(
-            UNFILLED_ORDERS, **UNFILLED_ORDERS.check_query({**params, "limit": limit, "order_id": order_id})
-        )
+        query = _page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
+        result: OrderListResponse = self._call(UNFILLED_ORDERS, **query)
         return result
 
     def get_history_orders(
@@ -407,10 +421,8 @@ class BitgetClient(_BaseClient):
         order_id: str | None = None,
     ) -> OrderListResponse:
         """A page of filled and cancelled orders of the last 90 days, newest first (paged like unfilled)."""
-        params = {"symbol": symbol, "start_time": start_time, "end_time": end_time, "id_less_than": id_less_than}
-        result: OrderListResponse = self._call(
-            HISTORY_ORDERS, **HISTORY_ORDERS.check_query({**params, "limit": limit, "order_id": order_id})
-        )
+        query = _page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
+        result: OrderListResponse = self._call(HISTORY_ORDERS, **query)
         return result
 
     # --- the batch job -------------------------------------------------------------------------
@@ -627,10 +639,8 @@ class AsyncBitgetClient(_BaseClient):
         order_id: str | None = None,
     ) -> OrderListResponse:
         """See `BitgetClient.get_unfilled_orders`."""
-        params = {"symbol": symbol, "start_time": start_time, "end_time": end_time, "id_less_than": id_less_than}
-        result: OrderListResponse = await self._call(
-            UNFILLED_ORDERS, **UNFILLED_ORDERS.check_query({**params, "limit": limit, "order_id": order_id})
-        )
+        query = _page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
+        result: OrderListResponse = await self._call(UNFILLED_ORDERS, **query)
         return result
 
     async def get_history_orders(
@@ -644,10 +654,8 @@ class AsyncBitgetClient(_BaseClient):
         order_id: str | None = None,
     ) -> OrderListResponse:
         """See `BitgetClient.get_history_orders`."""
-        params = {"symbol": symbol, "start_time": start_time, "end_time": end_time, "id_less_than": id_less_than}
-        result: OrderListResponse = await self._call(
-            HISTORY_ORDERS, **HISTORY_ORDERS.check_query({**params, "limit": limit, "order_id": order_id})
-        )
+        query = _page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
+        result: OrderListResponse = await self._call(HISTORY_ORDERS, **query)
         return result
 
     # --- the batch job -------------------------------------------------------------------------

@@ -65,12 +65,14 @@ def _conclusive(order: Any) -> bool:
 
 
 def settle_steps(
-    targets: Sequence[Resolved], *, lag_s: float = 2.0, first_pause_s: float = 0.5
+    targets: Sequence[Resolved], *, lag_s: float = 2.0, first_pause_s: float = 0.0
 ) -> Generator[Read | Wait, Any, tuple[list[Resolved], int]]:
     """Yields reads and waits; returns (the targets' new resolutions, reads made).
 
-    At most three looks: at once, after `first_pause_s`, and when `lag_s` has passed; only orders not
-    yet seen in a closed state are looked for again.
+    Orders read one by one are looked at twice: at once, and when `lag_s` has passed (only those not
+    yet seen in a closed state). A list scan costs a page per 100 orders of the symbol's history, so
+    it is made once, when `lag_s` has passed since settling began (the run's last cancels were answered
+    then): whatever it does not show by then is not there. `first_pause_s` adds a look in between.
     """
     pending = {r.position: r for r in targets}
     seen: dict[int, Any] = {}  # position -> the generated Order model
@@ -78,6 +80,7 @@ def settle_steps(
     reads = 0
     waited = 0.0
     pauses = [p for p in (first_pause_s, lag_s - first_pause_s) if p > 0] if lag_s > 0 else []
+    first = True
     while True:
         by_symbol: dict[str, list[Resolved]] = {}
         for r in pending.values():
@@ -94,6 +97,8 @@ def settle_steps(
                     elif answer.data:
                         seen[r.position] = answer.data[0]
                 continue
+            if first and pauses:
+                continue  # scanned once, after the lag bound
             for op in (UNFILLED_ORDERS, HISTORY_ORDERS):
                 cursor: str | None = None
                 while wanted:
@@ -120,6 +125,7 @@ def settle_steps(
         step = pauses.pop(0)
         yield Wait(step)
         waited += step
+        first = False
     out = [_settled(pending[p], seen.get(p), failed_reads.get(p), lag_s) for p in sorted(pending)]
     return out, reads
 
