@@ -489,7 +489,7 @@ class BitgetClient(_BaseClient):
         targets = run.resolved_where(needs_settling)
         if not targets:
             return
-        steps = settle_steps(targets, lag_s=self.settle_lag_s)
+        steps = settle_steps(targets, lag_s=self.settle_lag_s, written_at=run.answered_at())
         start = time.perf_counter()
         try:
             step = next(steps)
@@ -706,7 +706,7 @@ class AsyncBitgetClient(_BaseClient):
         targets = run.resolved_where(needs_settling)
         if not targets:
             return
-        steps = settle_steps(targets, lag_s=self.settle_lag_s)
+        steps = settle_steps(targets, lag_s=self.settle_lag_s, written_at=run.answered_at())
         start = time.perf_counter()
         try:
             step = next(steps)

@@ -382,6 +382,7 @@ class CancelRun:
         self._sent = 0
         self._reads = 0
         self._settled = 0
+        self._answered_at: dict[int, float] = {}  # position -> when its batch's last attempt ended
         self._settle_s = 0.0
         self._connect_failures = 0
         self._orders_done = 0
@@ -429,10 +430,13 @@ class CancelRun:
             fatal: BitgetError | None = result.final.error
         else:
             fatal = None
+        answered = time.monotonic()
         with self._lock:
             if fatal is not None and self._stop is None:
                 self._stop = fatal
             self._resolved.extend(resolved)
+            for r in resolved:
+                self._answered_at[r.position] = answered
             self._done.add(i)
             self._orders_done += len(self.batches[i].orders)
             done = self._orders_done
@@ -449,6 +453,11 @@ class CancelRun:
     def resolved_where(self, wanted: Callable[[Resolved], bool]) -> list[Resolved]:
         with self._lock:
             return [r for r in self._resolved if wanted(r)]
+
+    def answered_at(self) -> dict[int, float]:
+        """When each recorded order's last attempt ended (time.monotonic): settling reads after `lag`."""
+        with self._lock:
+            return dict(self._answered_at)
 
     def may_settle(self) -> bool:
         """Settling reads can still work: no interrupt, and not stopped by refused credentials or no network."""

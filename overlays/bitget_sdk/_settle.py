@@ -17,7 +17,8 @@ How it reads (20 reads/s per UID and endpoint, 100 orders a page):
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+import time
+from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -65,67 +66,74 @@ def _conclusive(order: Any) -> bool:
 
 
 def settle_steps(
-    targets: Sequence[Resolved], *, lag_s: float = 2.0, first_pause_s: float = 0.0
+    targets: Sequence[Resolved],
+    *,
+    lag_s: float = 2.0,
+    written_at: Mapping[int, float] | None = None,
+    now: Callable[[], float] = time.monotonic,
 ) -> Generator[Read | Wait, Any, tuple[list[Resolved], int]]:
     """Yields reads and waits; returns (the targets' new resolutions, reads made).
 
-    Orders read one by one are looked at twice: at once, and when `lag_s` has passed (only those not
-    yet seen in a closed state). A list scan costs a page per 100 orders of the symbol's history, so
-    it is made once, when `lag_s` has passed since settling began (the run's last cancels were answered
-    then): whatever it does not show by then is not there. `first_pause_s` adds a look in between.
+    `written_at[position]` is when the order's last cancel attempt ended (`now`'s clock); a read made
+    `lag_s` after that shows its state. So each symbol is looked at in the order its writes settle:
+    orders read one by one are looked at once at once, and again when that time has come (only those
+    not yet seen in a closed state); a list scan (a page per 100 orders of the symbol's history) is made
+    once, when that time has come. Symbols cancelled early in a long run are scanned while the writes of
+    the last ones are still settling, so the bound costs little beyond the scans themselves.
     """
+    start = now()
+    written = written_at or {}
     pending = {r.position: r for r in targets}
     seen: dict[int, Any] = {}  # position -> the generated Order model
     failed_reads: dict[int, str] = {}
     reads = 0
-    waited = 0.0
-    pauses = [p for p in (first_pause_s, lag_s - first_pause_s) if p > 0] if lag_s > 0 else []
-    first = True
-    while True:
-        by_symbol: dict[str, list[Resolved]] = {}
-        for r in pending.values():
-            if not _conclusive(seen.get(r.position)) and r.position not in failed_reads:
-                by_symbol.setdefault(r.outcome.symbol or "", []).append(r)
-        for symbol, group in sorted(by_symbol.items()):
-            wanted = {_key(r.outcome): r.position for r in group}
-            if len(group) <= PER_ORDER_MAX and all(r.outcome.order_id for r in group):
-                for r in group:
-                    answer = yield Read(ORDER_INFO, {"order_id": r.outcome.order_id})
-                    reads += 1
-                    if isinstance(answer, BitgetError):
-                        failed_reads[r.position] = f"reading orderInfo failed: {answer}"
-                    elif answer.data:
-                        seen[r.position] = answer.data[0]
-                continue
-            if first and pauses:
-                continue  # scanned once, after the lag bound
-            for op in (UNFILLED_ORDERS, HISTORY_ORDERS):
-                cursor: str | None = None
-                while wanted:
-                    floor = _numeric([k[1] for k in wanted]) if all(k[0] == "orderId" for k in wanted) else None
-                    answer = yield Read(op, {"symbol": symbol, "limit": PAGE, "id_less_than": cursor})
-                    reads += 1
-                    if isinstance(answer, BitgetError):
-                        for position in wanted.values():
-                            failed_reads[position] = f"reading {op.id} failed: {answer}"
-                        wanted = {}
-                        break
-                    for order in answer.data:
-                        for key in (("orderId", order.order_id), ("clientOid", order.client_oid)):
-                            if key in wanted:
-                                seen[wanted.pop(key)] = order
-                    if len(answer.data) < PAGE:
-                        break
-                    cursor = answer.data[-1].order_id
-                    if floor is not None and cursor.isdigit() and int(cursor) <= floor:
-                        break  # newest first: every order still wanted is older than this page (not there)
-        missing = [p for p in pending if not _conclusive(seen.get(p)) and p not in failed_reads]
-        if not missing or not pauses:
-            break
-        step = pauses.pop(0)
-        yield Wait(step)
-        waited += step
-        first = False
+
+    def open_members(group: list[Resolved]) -> list[Resolved]:
+        return [r for r in group if not _conclusive(seen.get(r.position)) and r.position not in failed_reads]
+
+    by_symbol: dict[str, list[Resolved]] = {}
+    for r in pending.values():
+        by_symbol.setdefault(r.outcome.symbol or "", []).append(r)
+    one_by_one = {s for s, g in by_symbol.items() if len(g) <= PER_ORDER_MAX and all(r.outcome.order_id for r in g)}
+    ready = {s: max(written.get(r.position, start) for r in g) + lag_s for s, g in by_symbol.items()}
+    looks = [(s, True) for s in sorted(one_by_one)]  # a first look at once, for orders read one by one
+    looks += [(s, False) for s in sorted(by_symbol, key=lambda s: (ready[s], s))]
+    for symbol, early in looks:
+        group = open_members(by_symbol[symbol])
+        if not group or (symbol in one_by_one and not early and lag_s <= 0):
+            continue
+        if not early and ready[symbol] > now():
+            yield Wait(ready[symbol] - now())
+        if symbol in one_by_one:
+            for r in group:
+                answer = yield Read(ORDER_INFO, {"order_id": r.outcome.order_id})
+                reads += 1
+                if isinstance(answer, BitgetError):
+                    failed_reads[r.position] = f"reading orderInfo failed: {answer}"
+                elif answer.data:
+                    seen[r.position] = answer.data[0]
+            continue
+        wanted = {_key(r.outcome): r.position for r in group}
+        for op in (UNFILLED_ORDERS, HISTORY_ORDERS):
+            cursor: str | None = None
+            while wanted:
+                floor = _numeric([k[1] for k in wanted]) if all(k[0] == "orderId" for k in wanted) else None
+                answer = yield Read(op, {"symbol": symbol, "limit": PAGE, "id_less_than": cursor})
+                reads += 1
+                if isinstance(answer, BitgetError):
+                    for position in wanted.values():
+                        failed_reads[position] = f"reading {op.id} failed: {answer}"
+                    wanted = {}
+                    break
+                for order in answer.data:
+                    for key in (("orderId", order.order_id), ("clientOid", order.client_oid)):
+                        if key in wanted:
+                            seen[wanted.pop(key)] = order
+                if len(answer.data) < PAGE:
+                    break
+                cursor = answer.data[-1].order_id
+                if floor is not None and cursor.isdigit() and int(cursor) <= floor:
+                    break  # newest first: every order still wanted is older than this page (not there)
     out = [_settled(pending[p], seen.get(p), failed_reads.get(p), lag_s) for p in sorted(pending)]
     return out, reads
 
