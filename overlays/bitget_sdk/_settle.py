@@ -11,8 +11,9 @@ How it reads (20 reads/s per UID and endpoint, 100 orders a page):
   (`history-orders`, newest first, until every order is found or the pages pass below the oldest
   orderId wanted); orders known only by clientOid can only be found this way (Bitget's orderInfo
   finds them by clientOid only while they are open).
-* Read-after-write lag: an order seen nowhere is looked for again, with growing pauses, for up to
-  `lag_s`, before it is declared not found (nautilus_trader and hummingbot do the same).
+* Read-after-write lag: what a read shows is trusted only `lag_s` after the order's last cancel
+  attempt ended; an order seen nowhere (or still open) before then is looked for again, and declared
+  not found (or still live) only after (nautilus_trader and hummingbot do the same).
 """
 
 from __future__ import annotations
