@@ -444,11 +444,11 @@ class CancelRun:
             try:
                 self._progress(done, self._total)
             except Exception as exc:
-                self._abort(exc, "the on_progress callback raised")
+                self.abort(exc, "the on_progress callback raised")
 
     def fail(self, i: int, exc: Exception) -> None:
         """Batch i raised instead of returning: its orders stay unaccounted until `report()` (unknown)."""
-        self._abort(exc, "an unexpected error")
+        self.abort(exc, "an unexpected error")
 
     def resolved_where(self, wanted: Callable[[Resolved], bool]) -> list[Resolved]:
         with self._lock:
@@ -474,9 +474,6 @@ class CancelRun:
 
     def abort(self, exc: Exception, what: str) -> None:
         """Stop the run on an exception that is not an answer (a callback, a bug)."""
-        self._abort(exc, what)
-
-    def _abort(self, exc: Exception, what: str) -> None:
         error = CancelAbortedError(f"cancel_orders stopped on {what}: {type(exc).__name__}: {exc}")
         error.__cause__ = exc
         with self._lock:
