@@ -101,7 +101,27 @@ def test_plan_never_mixes_identifiers_and_respects_the_limit() -> None:
         assert BatchCancelRequest.from_dict(body).to_dict() == body
         assert not list(SCHEMA.iter_errors(body)), body
     # Orders over several symbols are packed in multiple mode; one symbol stays in single mode.
-    assert [b.mode for b in batches] == ["multiple", "multiple", "multiple", "single", "single"]
+    assert sorted(b.mode for b in batches) == ["multiple", "multiple", "multiple", "single", "single"]
+
+
+def test_plan_sends_symbol_after_symbol_so_each_ends_early() -> None:
+    """Both kinds of a symbol go before the next symbol's batches (packing kept), so a symbol's batches
+    end early in a long run and settling can read it back while the next ones are cancelled."""
+    refs = collect_orders(
+        orders=[{"symbol": f"S{i % 3}", "orderId": str(i)} for i in range(120)]
+        + [{"symbol": f"S{i % 3}", "clientOid": f"c{i}"} for i in range(120)]
+    )
+    batches = plan_batches(refs)
+    assert len(batches) == 6  # as packed as before: 120 + 120 orders in batches of 50
+    last_batch = {}
+    first_batch = {}
+    for n, b in enumerate(batches):
+        for o in b.orders:
+            last_batch[o.symbol] = n
+            first_batch.setdefault(o.symbol, n)
+    # S0 ends before S1 starts its last batch, S1 before S2: the symbols end one after another.
+    assert last_batch["S0"] < last_batch["S1"] < last_batch["S2"]
+    assert last_batch["S0"] <= first_batch["S2"]
 
 
 def test_plan_single_mode_per_symbol() -> None:

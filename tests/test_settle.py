@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
+import httpx
 import pytest
 
-from bitget_sdk import BitgetClient
+from bitget_sdk import AsyncBitgetClient, BitgetClient, CancelReport
 
 from .conftest import DEMO, MockClient
 
@@ -106,3 +109,41 @@ def test_settle_false_keeps_the_unsettled_report(mock: MockClient) -> None:
 )
 def test_new_fault_fields_are_validated(mock: MockClient, bad: dict[str, Any]) -> None:
     assert mock.http.post("/mock/faults", json=bad).status_code == 400
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_symbol_is_settled_while_later_symbols_are_still_being_cancelled(mock: MockClient, mode: str) -> None:
+    """Reads have budgets of their own: a symbol whose batches have all ended is read back during the
+    cancel phase, not after it, so settling adds little beyond the last symbol's reads."""
+    seeded = {s: mock.seed(s, 100) for s in ("BTCUSDT", "ETHUSDT")}
+    _faults(mock, drop_rate=1.0)  # every answer lost: every order needs settling
+    orders = [{"symbol": s, "orderId": o["orderId"]} for s, group in seeded.items() for o in group]
+    seen: list[tuple[float, str, str]] = []  # (when, method, path?query)
+
+    def hook(request: httpx.Request) -> None:
+        seen.append((time.monotonic(), request.method, str(request.url)))
+
+    async def ahook(request: httpx.Request) -> None:
+        hook(request)
+
+    # Two batch cancels a second: BTCUSDT's two batches end about a second before ETHUSDT's.
+    kw: dict[str, Any] = {"max_retries": 0, "rate_limit": 2, "settle_lag_s": 0.3}
+    if mode == "sync":
+        with _client(mock.server.url, **kw, httpx_args={"event_hooks": {"request": [hook]}}) as client:
+            report = client.cancel_orders(orders=orders)
+    else:
+
+        async def run() -> CancelReport:
+            options = {"rate_limit": 0, "backoff_base_s": 0.01, "timeout": 1.0, **kw}
+            async with AsyncBitgetClient(
+                **CREDS, base_url=mock.server.url, httpx_args={"event_hooks": {"request": [ahook]}}, **options
+            ) as client:
+                return await client.cancel_orders(orders=orders)
+
+        report = asyncio.run(run())
+    assert report.counts == {"cancelled": 200, "failed": 0, "unknown": 0}
+    last_cancel = max(t for t, method, _ in seen if method == "POST")
+    first_btc_read = min(t for t, method, url in seen if method == "GET" and "symbol=BTCUSDT" in url)
+    assert first_btc_read < last_cancel, "BTCUSDT was read back only after every cancel had ended"
+    # What settling added after the last answer: ETHUSDT's bound and reads, not both symbols' reads.
+    assert 0 < report.settle_s < 0.3 + 1.5

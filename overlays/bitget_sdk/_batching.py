@@ -193,4 +193,7 @@ def plan_batches(refs: Sequence[OrderRef], batch_mode: BatchModeOption = "auto")
             chunk = list(same_symbol)
             for start in range(0, len(chunk), MAX_BATCH):
                 batches.append(Batch("single", sym, kind, tuple(chunk[start : start + MAX_BATCH])))
-    return batches
+    # Send symbol after symbol (both kinds of a symbol together, packing kept): each symbol's batches
+    # then end early in a long run, so settling can read a symbol back while the next ones are cancelled.
+    rank = {s: n for n, s in enumerate(sorted({r.symbol for r in refs}))}
+    return sorted(batches, key=lambda b: rank[b.orders[-1].symbol])

@@ -58,7 +58,8 @@ from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTr
 from ._operations import BATCH_CANCEL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS, Operation
 from ._ratelimit import SlidingWindowLimiter, release_limiter, shared_limiter
 from ._report import CancelReport
-from ._settle import Wait, needs_settling, settle_steps
+from ._settle import Read
+from ._settle_drivers import TaskSettler, ThreadSettler
 from ._signing import BitgetAuth, Clock
 from ._transport import AnswerTooLarge, DeadlineTransport, aread_capped, deadline_scope, read_capped
 from ._validation import validate_batch
@@ -454,12 +455,16 @@ class BitgetClient(_BaseClient):
         """
         run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress)
 
+        settler = ThreadSettler(run, self.settle_lag_s, self._read) if settle else None
+
         def send(i: int) -> None:
             if not run.begin(i):
                 return
             try:
                 kwargs = self._request(BATCH_CANCEL, body=run.batches[i].request())
-                run.record(i, self._drive(BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i))
+                ended = run.record(i, self._drive(BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i))
+                if settler is not None:
+                    settler.offer(ended)
             except Exception as exc:  # a bug must not lose the report: the batch is in flight, so unknown
                 run.fail(i, exc)
 
@@ -476,38 +481,22 @@ class BitgetClient(_BaseClient):
                     except BaseException as exc:  # KeyboardInterrupt: start nothing new, let in-flight finish
                         run.interrupt(exc)
                         raise
-            if settle and run.may_settle():
-                self._settle(run)
+            if settler is not None:
+                cancels_ended = time.perf_counter()
+                settler.finish()
+                run.settling_added(time.perf_counter() - cancels_ended)
         except BaseException as exc:
             run.interrupt(exc)
+            if settler is not None:
+                settler.stop()
             with contextlib.suppress(AttributeError):
                 exc.report = run.snapshot()  # type: ignore[attr-defined]
             raise
         return run.report()
 
-    def _settle(self, run: CancelRun) -> None:
-        targets = run.resolved_where(needs_settling)
-        if not targets:
-            return
-        steps = settle_steps(targets, lag_s=self.settle_lag_s, written_at=run.answered_at())
-        start = time.perf_counter()
-        try:
-            step = next(steps)
-            while True:
-                if isinstance(step, Wait):
-                    time.sleep(step.seconds)
-                    step = steps.send(None)
-                    continue
-                try:
-                    answer: Any = self._call(step.op, **step.op.check_query(step.params))
-                except BitgetError as exc:
-                    answer = exc
-                step = steps.send(answer)
-        except StopIteration as stop:
-            new, reads = stop.value
-            run.settled(new, reads, time.perf_counter() - start)
-        except Exception as exc:  # a bug while settling: the report keeps the outcomes as they stood
-            run.abort(exc, "an unexpected error while settling")
+    def _read(self, read: Read) -> Any:
+        """One settling read, checked against the contract like any call."""
+        return self._call(read.op, **read.op.check_query(read.params))
 
     def sync_time(self) -> int:
         """Measure the offset to Bitget's clock (one GET /api/v2/public/time) and sign with it from now on."""
@@ -678,6 +667,7 @@ class AsyncBitgetClient(_BaseClient):
         """
         run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress)
         gate = asyncio.Semaphore(self.max_concurrency)
+        settler = TaskSettler(run, self.settle_lag_s, self._read) if settle else None
 
         async def send(i: int) -> None:
             async with gate:
@@ -686,45 +676,30 @@ class AsyncBitgetClient(_BaseClient):
                 try:
                     kwargs = self._request(BATCH_CANCEL, body=run.batches[i].request())
                     result = await self._drive(BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i)
-                    run.record(i, result)
+                    ended = run.record(i, result)
+                    if settler is not None:
+                        settler.offer(ended)
                 except Exception as exc:  # a bug must not lose the report: the batch is in flight, so unknown
                     run.fail(i, exc)
 
         try:
             await asyncio.gather(*(send(i) for i in range(len(run.batches))))
-            if settle and run.may_settle():
-                await self._settle(run)
+            if settler is not None:
+                cancels_ended = time.perf_counter()
+                await settler.finish()
+                run.settling_added(time.perf_counter() - cancels_ended)
         except BaseException as exc:
             run.interrupt(exc)
+            if settler is not None:
+                await settler.stop()
             with contextlib.suppress(AttributeError):
                 exc.report = run.snapshot()  # type: ignore[attr-defined]
             raise
         return run.report()
 
-    async def _settle(self, run: CancelRun) -> None:
-        """See `BitgetClient._settle`."""
-        targets = run.resolved_where(needs_settling)
-        if not targets:
-            return
-        steps = settle_steps(targets, lag_s=self.settle_lag_s, written_at=run.answered_at())
-        start = time.perf_counter()
-        try:
-            step = next(steps)
-            while True:
-                if isinstance(step, Wait):
-                    await asyncio.sleep(step.seconds)
-                    step = steps.send(None)
-                    continue
-                try:
-                    answer: Any = await self._call(step.op, **step.op.check_query(step.params))
-                except BitgetError as exc:
-                    answer = exc
-                step = steps.send(answer)
-        except StopIteration as stop:
-            new, reads = stop.value
-            run.settled(new, reads, time.perf_counter() - start)
-        except Exception as exc:  # a bug while settling: the report keeps the outcomes as they stood
-            run.abort(exc, "an unexpected error while settling")
+    async def _read(self, read: Read) -> Any:
+        """See `BitgetClient._read`."""
+        return await self._call(read.op, **read.op.check_query(read.params))
 
     async def sync_time(self) -> int:
         """See `BitgetClient.sync_time`."""

@@ -387,6 +387,10 @@ class CancelRun:
         self._connect_failures = 0
         self._orders_done = 0
         self._total = sum(len(b.orders) for b in batches)
+        self._batches_left: dict[str, int] = {}  # symbol -> batches holding it that have not ended
+        for batch in batches:
+            for symbol in {o.symbol for o in batch.orders}:
+                self._batches_left[symbol] = self._batches_left.get(symbol, 0) + 1
         self._start = time.perf_counter()
 
     def begin(self, i: int) -> bool:
@@ -424,7 +428,8 @@ class CancelRun:
                     url=self._target,
                 )
 
-    def record(self, i: int, result: Attempts) -> None:
+    def record(self, i: int, result: Attempts) -> list[str]:
+        """File batch i's outcome; returns the symbols whose every batch has now ended (ready to settle)."""
         resolved = resolve_batch(self.batches[i], result)
         if result.final.kind == "fatal" and result.final.error is not None:
             fatal: BitgetError | None = result.final.error
@@ -440,11 +445,17 @@ class CancelRun:
             self._done.add(i)
             self._orders_done += len(self.batches[i].orders)
             done = self._orders_done
+            finished = []
+            for symbol in {o.symbol for o in self.batches[i].orders}:
+                self._batches_left[symbol] -= 1
+                if not self._batches_left[symbol]:
+                    finished.append(symbol)
         if self._progress is not None:
             try:
                 self._progress(done, self._total)
             except Exception as exc:
                 self.abort(exc, "the on_progress callback raised")
+        return finished
 
     def fail(self, i: int, exc: Exception) -> None:
         """Batch i raised instead of returning: its orders stay unaccounted until `report()` (unknown)."""
@@ -463,14 +474,18 @@ class CancelRun:
         """Settling reads can still work: no interrupt, and not stopped by refused credentials or no network."""
         return self._interrupted is None and (self._stop is None or isinstance(self._stop, CancelAbortedError))
 
-    def settled(self, new: Sequence[Resolved], reads: int, seconds: float) -> None:
+    def settled(self, new: Sequence[Resolved], reads: int) -> None:
         """Replace the resolutions of settled orders (same positions) by what their state said."""
         by_position = {r.position: r for r in new}
         with self._lock:
             self._resolved = [by_position.get(r.position, r) for r in self._resolved]
             self._reads += reads
             self._settled += len(new)
-            self._settle_s += seconds
+
+    def settling_added(self, seconds: float) -> None:
+        """How long settling went on after the last cancel answer (it starts while others are sent)."""
+        with self._lock:
+            self._settle_s = seconds if self._settled else 0.0
 
     def abort(self, exc: Exception, what: str) -> None:
         """Stop the run on an exception that is not an answer (a callback, a bug)."""

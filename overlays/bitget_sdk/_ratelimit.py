@@ -18,6 +18,7 @@ lock, waiting happens outside it.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import heapq
 import threading
@@ -125,6 +126,10 @@ class _Budget:
 # limiter has no history left (idle for a window), so the registry holds just the keys in use.
 _registry: dict[str, _Budget] = {}
 _registry_lock = threading.Lock()
+# Releases come from weakref finalizers, which the garbage collector may run on any thread at any
+# allocation, including inside `shared_limiter` while it holds the lock: so a release only queues the
+# key (deque.append is atomic and takes no lock) and the next `shared_limiter` call applies it.
+_released: collections.deque[str] = collections.deque()
 
 
 def shared_limiter(budget_key: str, limit: int, margin_s: float, window_s: float = 1.0) -> SlidingWindowLimiter:
@@ -137,6 +142,10 @@ def shared_limiter(budget_key: str, limit: int, margin_s: float, window_s: float
     A larger `margin_s` raises the shared margin (only ever safer).
     """
     with _registry_lock:
+        while _released:
+            gone = _registry.get(_released.popleft())
+            if gone is not None and gone.users > 0:
+                gone.users -= 1
         for key in [k for k, b in _registry.items() if b.users == 0 and b.limiter.idle()]:
             del _registry[key]
         budget = _registry.get(budget_key)
@@ -154,8 +163,6 @@ def shared_limiter(budget_key: str, limit: int, margin_s: float, window_s: float
 
 
 def release_limiter(budget_key: str) -> None:
-    """One client of `budget_key` is gone; its budget stays while it has history (see `shared_limiter`)."""
-    with _registry_lock:
-        budget = _registry.get(budget_key)
-        if budget is not None and budget.users > 0:
-            budget.users -= 1
+    """One client of `budget_key` is gone; its budget stays while it has history (see `shared_limiter`).
+    Safe from a finalizer at any point (it takes no lock; see `_released`)."""
+    _released.append(budget_key)
