@@ -94,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--demo-trading", action="store_true", help="send PAPTRADING: 1 (Bitget demo trading)")
     c.add_argument(
+        "--rate-limit-backend",
+        metavar="URL",
+        help="share the key's rate budget with other processes and hosts through Redis, e.g. redis://host:6379/0 "
+        "(default: BITGET_RATE_LIMIT_BACKEND)",
+    )
+    c.add_argument(
         "--no-settle",
         action="store_true",
         help="do not read back the state of orders whose outcome is unknown or 'does not exist'",
@@ -183,7 +189,14 @@ def _client(args: argparse.Namespace) -> BitgetClient:
         except ValueError as e:
             raise InputError(f"credentials: {e}") from None
     base_url = args.base_url or env.get("BITGET_BASE_URL") or DEFAULT_BASE_URL
-    return BitgetClient(credentials=creds, base_url=base_url, timeout=args.timeout, demo_trading=args.demo_trading)
+    backend = args.rate_limit_backend or env.get("BITGET_RATE_LIMIT_BACKEND") or None
+    return BitgetClient(
+        credentials=creds,
+        base_url=base_url,
+        timeout=args.timeout,
+        demo_trading=args.demo_trading,
+        rate_limit_backend=backend,
+    )
 
 
 def exit_code(report: CancelReport) -> int:
@@ -212,7 +225,8 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     try:
         client = _client(args)
     except ValueError as e:  # e.g. an unreadable RSA key or a bad --base-url; never quotes key material
-        raise InputError(str(e).replace("base_url", "--base-url")) from None
+        message = str(e).replace("base_url", "--base-url").replace("rate_limit_backend", "--rate-limit-backend")
+        raise InputError(message) from None
     show_bar = sys.stderr.isatty() and not args.json
     try:
         with client, render.progress(show_bar, len(refs)) as on_progress:

@@ -56,7 +56,8 @@ from ._engine import (
 )
 from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
 from ._operations import BATCH_CANCEL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS, Operation
-from ._ratelimit import SlidingWindowLimiter, release_limiter, shared_limiter
+from ._ratelimit import Limiter, SlidingWindowLimiter, release_limiter, shared_limiter
+from ._redis_limiter import check_backend_url
 from ._report import CancelReport
 from ._settle import Read
 from ._settle_drivers import TaskSettler, ThreadSettler
@@ -97,6 +98,7 @@ class _BaseClient:
         max_concurrency: int = 4,
         retry_seed: int | None = None,
         settle_lag_s: float = 2.0,
+        rate_limit_backend: str | None = None,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         """Credentials as arguments, or `credentials=`; `private_key=` (PKCS#8 PEM) instead of `secret_key` for RSA.
@@ -109,6 +111,8 @@ class _BaseClient:
         underlying httpx client (e.g. `transport=` for tests or proxies). `auto_sync_time`: on a timestamp
         rejection (40008), measure the clock offset once and resend. `settle_lag_s`: how long settling
         keeps looking for an order the reads do not show yet (read-after-write lag) before it is "not found".
+        `rate_limit_backend="redis://host:port/db"` (the `redis` extra) keeps the key's budgets in Redis,
+        shared by every process and host using it; unreachable here, it is a `RateLimitBackendError`.
         """
         if credentials is None:
             if api_key is None or passphrase is None:
@@ -142,7 +146,8 @@ class _BaseClient:
         self._redactor = credentials.redactor()
         self._rng = random.Random(retry_seed)
         self._rng_lock = threading.Lock()
-        self._limiters = self._budgets(credentials.api_key, rate_limit, margin)
+        backend = None if rate_limit_backend is None else check_backend_url(rate_limit_backend)
+        self._limiters = self._budgets(credentials.api_key, rate_limit, margin, backend)
         if not {"transport", "mounts", "proxy"} & extra.keys():
             extra.update(self._default_transport())
         # The generated client: ACCESS-KEY rides on its token header; BitgetAuth adds the other three.
@@ -157,25 +162,28 @@ class _BaseClient:
             httpx_args={"auth": self.auth, **extra},
         )
 
-    def _budgets(self, api_key: str, rate_limit: int | None, margin: float) -> dict[str, SlidingWindowLimiter]:
-        """One shared budget per (UID or IP scope, operation), from the contract unless `rate_limit` says."""
-        out: dict[str, SlidingWindowLimiter] = {}
+    def _budgets(self, api_key: str, rate_limit: int | None, margin: float, backend: str | None) -> dict[str, Limiter]:
+        """One shared budget per (UID or IP scope, operation), from the contract unless `rate_limit` says;
+        the UID-scoped ones in `backend` (Redis) when given (an IP's budget is per host anyway)."""
+        out: dict[str, Limiter] = {}
         for op in OPERATIONS:
             limit = op.rate_limit if rate_limit is None or op is not BATCH_CANCEL else rate_limit
             if rate_limit == 0 or limit == 0:
                 out[op.id] = SlidingWindowLimiter(0)
                 continue
             key = f"{'ip' if op.rate_scope == 'ip' else 'key:' + api_key}:{op.id}"
-            out[op.id] = shared_limiter(key, limit, margin, window_s=op.rate_window_s)
+            shared = backend if op.rate_scope != "ip" else None
+            hold = self.timeout_s + 1.0  # an attempt holds a permit at most its deadline
+            out[op.id] = shared_limiter(key, limit, margin, window_s=op.rate_window_s, backend=shared, hold_s=hold)
             weakref.finalize(self, release_limiter, key)
         return out
 
     @property
-    def limiter(self) -> SlidingWindowLimiter:
+    def limiter(self) -> Limiter:
         """The batch cancel budget (see `limiter_for` for the others)."""
         return self._limiters[BATCH_CANCEL.id]
 
-    def limiter_for(self, operation_id: str) -> SlidingWindowLimiter:
+    def limiter_for(self, operation_id: str) -> Limiter:
         return self._limiters[operation_id]
 
     def _default_transport(self) -> dict[str, Any]:
@@ -184,10 +192,12 @@ class _BaseClient:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
         """Credentials from BITGET_API_KEY, BITGET_SECRET_KEY (or BITGET_PRIVATE_KEY_FILE), BITGET_PASSPHRASE;
-        base URL from BITGET_BASE_URL if set."""
+        base URL from BITGET_BASE_URL, the shared rate limit backend from BITGET_RATE_LIMIT_BACKEND, if set."""
         env = os.environ if env is None else env
         if env.get("BITGET_BASE_URL") and "base_url" not in options:
             options["base_url"] = env["BITGET_BASE_URL"]
+        if env.get("BITGET_RATE_LIMIT_BACKEND") and "rate_limit_backend" not in options:
+            options["rate_limit_backend"] = env["BITGET_RATE_LIMIT_BACKEND"]
         return cls(credentials=Credentials.from_env(env), **options)
 
     def __repr__(self) -> str:

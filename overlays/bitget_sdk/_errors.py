@@ -100,6 +100,11 @@ class CancelAbortedError(BitgetError):
     """
 
 
+class RateLimitBackendError(BitgetError):
+    """The shared rate limit backend (`rate_limit_backend`, Redis) cannot be reached when a client is
+    built. (Lost later, mid-run, it is not an error: the client falls back to its local share.)"""
+
+
 # code -> class, from the contract's `x-error-codes` categories (bitget_api.facts, generated);
 # anything else 4xx is a ParameterError, 5xx a ServerError, 429 a RateLimitError.
 _BY_CATEGORY: dict[str, type[BitgetAPIError]] = {

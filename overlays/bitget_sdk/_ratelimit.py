@@ -24,8 +24,23 @@ import heapq
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from typing import Protocol
 
 _POLL_S = 0.002
+
+
+class Limiter(Protocol):
+    """What a client needs of a budget: in-process (`SlidingWindowLimiter`) or on Redis."""
+
+    limit: int
+    margin_s: float
+
+    def slot(self) -> AbstractContextManager[None]: ...
+
+    def aslot(self) -> AbstractAsyncContextManager[None]: ...
+
+    def idle(self) -> bool: ...
 
 
 class SlidingWindowLimiter:
@@ -58,6 +73,20 @@ class SlidingWindowLimiter:
 
     def _used(self) -> None:
         self._put(self._clock() + self.window_s + self.margin_s)
+
+    def hold_until(self, at: float) -> None:
+        """No idle permit usable before `at` (a new budget after a backend switch starts a window late,
+        so arrivals made under the old one have left the window)."""
+        with self._lock:
+            self._free_at = [max(t, at) for t in self._free_at]
+            heapq.heapify(self._free_at)
+
+    def busy_for(self) -> list[float]:
+        """Seconds until each permit is usable again (one in flight: a whole window and margin)."""
+        with self._lock:
+            now = self._clock()
+            in_flight = self.limit - len(self._free_at)
+            return [t - now for t in self._free_at] + [self.window_s + self.margin_s] * in_flight
 
     def idle(self) -> bool:
         """No permit in flight and none used within the last window: the budget has no history left."""
@@ -115,10 +144,11 @@ class SlidingWindowLimiter:
 
 
 class _Budget:
-    __slots__ = ("limiter", "users")
+    __slots__ = ("backend", "limiter", "users")
 
-    def __init__(self, limiter: SlidingWindowLimiter) -> None:
+    def __init__(self, limiter: Limiter, backend: str | None) -> None:
         self.limiter = limiter
+        self.backend = backend
         self.users = 0
 
 
@@ -132,7 +162,15 @@ _registry_lock = threading.Lock()
 _released: collections.deque[str] = collections.deque()
 
 
-def shared_limiter(budget_key: str, limit: int, margin_s: float, window_s: float = 1.0) -> SlidingWindowLimiter:
+def shared_limiter(
+    budget_key: str,
+    limit: int,
+    margin_s: float,
+    window_s: float = 1.0,
+    *,
+    backend: str | None = None,
+    hold_s: float = 10.0,
+) -> Limiter:
     """The rate budget `budget_key` (an API key and an operation, say) in this process, shared by every
     client of that key, sync or async, whatever its base URL or other options; call
     `release_limiter(budget_key)` when a client is gone.
@@ -140,6 +178,10 @@ def shared_limiter(budget_key: str, limit: int, margin_s: float, window_s: float
     The budget's limit is the first client's: a client asking for another non-zero limit for the same
     budget is refused (ValueError), since two budgets for one key would together exceed Bitget's limit.
     A larger `margin_s` raises the shared margin (only ever safer).
+
+    With `backend` (a Redis URL), the budget's permits live in Redis, shared with every process that
+    uses the same backend and budget key; `hold_s` bounds how long one attempt may hold a permit (its
+    deadline), after which a permit of a process that died is free again.
     """
     with _registry_lock:
         while _released:
@@ -150,14 +192,29 @@ def shared_limiter(budget_key: str, limit: int, margin_s: float, window_s: float
             del _registry[key]
         budget = _registry.get(budget_key)
         if budget is None:
-            limiter = SlidingWindowLimiter(limit, window_s=window_s, margin_s=margin_s)
-            budget = _registry[budget_key] = _Budget(limiter)
+            limiter: Limiter
+            if backend is None:
+                limiter = SlidingWindowLimiter(limit, window_s=window_s, margin_s=margin_s)
+            else:
+                from ._redis_limiter import RedisWindowLimiter  # only with the redis extra
+
+                limiter = RedisWindowLimiter(
+                    backend, budget_key, limit, window_s=window_s, margin_s=margin_s, hold_s=hold_s
+                )
+            budget = _registry[budget_key] = _Budget(limiter, backend)
+        elif budget.backend != backend:
+            raise ValueError(
+                "rate_limit_backend differs from the one already in use for this API key in this process "
+                "(one key has one budget)"
+            )
         elif budget.limiter.limit != limit:
             raise ValueError(
                 f"rate_limit={limit} conflicts with the {budget.limiter.limit} requests/s already in use for this "
                 "API key in this process (one key has one budget)"
             )
         budget.limiter.margin_s = max(budget.limiter.margin_s, margin_s)
+        if hasattr(budget.limiter, "hold_s"):
+            budget.limiter.hold_s = max(budget.limiter.hold_s, hold_s)
         budget.users += 1
         return budget.limiter
 
