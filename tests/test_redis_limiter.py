@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -108,14 +108,21 @@ def test_budget_keys_in_redis_expire_and_do_not_name_the_api_key(redis: RedisSer
 _WORKER = """
 import json, sys
 from bitget_sdk import BitgetClient
-url, backend, creds, orders = json.loads(sys.stdin.read())
-with BitgetClient(**creds, base_url=url, rate_limit_backend=backend, max_retries=0) as client:
+url, backend, creds, orders, retries = json.loads(sys.stdin.read())
+with BitgetClient(**creds, base_url=url, rate_limit_backend=backend, max_retries=retries) as client:
     report = client.cancel_orders(orders=orders, settle=False)
 print(json.dumps(report.counts))
 """
 
 
-def _processes(strict: MockClient, backend: str | None, n: int = 4, per: int = 250) -> list[dict[str, int]]:
+def _processes(
+    strict: MockClient,
+    backend: str | None,
+    n: int = 4,
+    per: int = 250,
+    retries: int = 0,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[dict[str, int]]:
     seeded = strict.seed("BTCUSDT", n * per)
     procs = []
     for k in range(n):
@@ -124,9 +131,11 @@ def _processes(strict: MockClient, backend: str | None, n: int = 4, per: int = 2
             [sys.executable, "-c", _WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
         assert proc.stdin is not None
-        proc.stdin.write(json.dumps([strict.server.url, backend, CREDS, orders]))
+        proc.stdin.write(json.dumps([strict.server.url, backend, CREDS, orders, retries]))
         proc.stdin.close()
         procs.append(proc)
+    if meanwhile is not None:
+        meanwhile()
     out = []
     for proc in procs:
         assert proc.wait(120) == 0
@@ -139,6 +148,29 @@ def test_processes_on_one_key_share_the_budget_on_redis(strict: MockClient, redi
     counts = _processes(strict, redis.url)
     assert _429s(strict) == 0
     assert all(c == {"cancelled": 250, "failed": 0, "unknown": 0} for c in counts), counts
+
+
+def test_redis_killed_under_four_processes_fails_no_order(strict: MockClient, redis: RedisServer) -> None:
+    """Each process falls back to its share (10 // 4) a window after the loss: every order cancelled."""
+
+    def kill_when_sharing() -> None:
+        deadline = time.monotonic() + 30
+        while not redis_py.Redis.from_url(redis.url).zcard(_members_key(redis)) >= 4:
+            assert time.monotonic() < deadline, "the processes never all used the backend"
+            time.sleep(0.05)
+        time.sleep(0.3)
+        redis.kill()
+        killed_at.append(time.monotonic())
+
+    killed_at: list[float] = []
+    counts = _processes(strict, redis.url, per=500, retries=3, meanwhile=kill_when_sharing)
+    assert time.monotonic() - killed_at[0] > 1.0, "Redis died after the run, not during it"
+    assert all(c == {"cancelled": 500, "failed": 0, "unknown": 0} for c in counts), counts
+
+
+def _members_key(redis: RedisServer) -> str:
+    keys = redis_py.Redis.from_url(redis.url).keys("bitget-sdk:rl:*:members")
+    return keys[0].decode() if keys else "none"
 
 
 def test_without_the_backend_processes_on_one_key_earn_429s(strict: MockClient) -> None:
