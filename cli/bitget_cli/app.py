@@ -100,6 +100,10 @@ def _parser() -> argparse.ArgumentParser:
         "(default: BITGET_RATE_LIMIT_BACKEND)",
     )
     c.add_argument(
+        "--uid",
+        help="the account's UID: every API key given the same UID shares one rate budget (default: BITGET_UID)",
+    )
+    c.add_argument(
         "--no-settle",
         action="store_true",
         help="do not read back the state of orders whose outcome is unknown or 'does not exist'",
@@ -196,6 +200,7 @@ def _client(args: argparse.Namespace) -> BitgetClient:
         timeout=args.timeout,
         demo_trading=args.demo_trading,
         rate_limit_backend=backend,
+        uid=args.uid or env.get("BITGET_UID") or None,
     )
 
 
@@ -225,7 +230,12 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     try:
         client = _client(args)
     except ValueError as e:  # e.g. an unreadable RSA key or a bad --base-url; never quotes key material
-        message = str(e).replace("base_url", "--base-url").replace("rate_limit_backend", "--rate-limit-backend")
+        message = (
+            str(e)
+            .replace("base_url", "--base-url")
+            .replace("rate_limit_backend", "--rate-limit-backend")
+            .replace("uid must", "--uid must")
+        )
         raise InputError(message) from None
     show_bar = sys.stderr.isatty() and not args.json
     try:

@@ -99,6 +99,7 @@ class _BaseClient:
         retry_seed: int | None = None,
         settle_lag_s: float = 2.0,
         rate_limit_backend: str | None = None,
+        uid: str | None = None,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         """Credentials as arguments, or `credentials=`; `private_key=` (PKCS#8 PEM) instead of `secret_key` for RSA.
@@ -113,6 +114,8 @@ class _BaseClient:
         keeps looking for an order the reads do not show yet (read-after-write lag) before it is "not found".
         `rate_limit_backend="redis://host:port/db"` (the `redis` extra) keeps the key's budgets in Redis,
         shared by every process and host using it; unreachable here, it is a `RateLimitBackendError`.
+        `uid`: the account's UID; Bitget counts per UID, so every key given the same `uid` shares one
+        budget (without it, each API key has its own).
         """
         if credentials is None:
             if api_key is None or passphrase is None:
@@ -147,7 +150,9 @@ class _BaseClient:
         self._rng = random.Random(retry_seed)
         self._rng_lock = threading.Lock()
         backend = None if rate_limit_backend is None else check_backend_url(rate_limit_backend)
-        self._limiters = self._budgets(credentials.api_key, rate_limit, margin, backend)
+        self.uid = options.check_uid(uid)
+        owner = f"uid:{self.uid}" if self.uid is not None else f"key:{credentials.api_key}"
+        self._limiters = self._budgets(owner, rate_limit, margin, backend)
         if not {"transport", "mounts", "proxy"} & extra.keys():
             extra.update(self._default_transport())
         # The generated client: ACCESS-KEY rides on its token header; BitgetAuth adds the other three.
@@ -162,7 +167,7 @@ class _BaseClient:
             httpx_args={"auth": self.auth, **extra},
         )
 
-    def _budgets(self, api_key: str, rate_limit: int | None, margin: float, backend: str | None) -> dict[str, Limiter]:
+    def _budgets(self, owner: str, rate_limit: int | None, margin: float, backend: str | None) -> dict[str, Limiter]:
         """One shared budget per (UID or IP scope, operation), from the contract unless `rate_limit` says;
         the UID-scoped ones in `backend` (Redis) when given (an IP's budget is per host anyway)."""
         out: dict[str, Limiter] = {}
@@ -171,7 +176,7 @@ class _BaseClient:
             if rate_limit == 0 or limit == 0:
                 out[op.id] = SlidingWindowLimiter(0)
                 continue
-            key = f"{'ip' if op.rate_scope == 'ip' else 'key:' + api_key}:{op.id}"
+            key = f"{'ip' if op.rate_scope == 'ip' else owner}:{op.id}"
             shared = backend if op.rate_scope != "ip" else None
             hold = self.timeout_s + 1.0  # an attempt holds a permit at most its deadline
             out[op.id] = shared_limiter(key, limit, margin, window_s=op.rate_window_s, backend=shared, hold_s=hold)
@@ -192,12 +197,15 @@ class _BaseClient:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
         """Credentials from BITGET_API_KEY, BITGET_SECRET_KEY (or BITGET_PRIVATE_KEY_FILE), BITGET_PASSPHRASE;
-        base URL from BITGET_BASE_URL, the shared rate limit backend from BITGET_RATE_LIMIT_BACKEND, if set."""
+        base URL from BITGET_BASE_URL, the shared rate limit backend from BITGET_RATE_LIMIT_BACKEND and
+        the account's UID from BITGET_UID, if set."""
         env = os.environ if env is None else env
         if env.get("BITGET_BASE_URL") and "base_url" not in options:
             options["base_url"] = env["BITGET_BASE_URL"]
         if env.get("BITGET_RATE_LIMIT_BACKEND") and "rate_limit_backend" not in options:
             options["rate_limit_backend"] = env["BITGET_RATE_LIMIT_BACKEND"]
+        if env.get("BITGET_UID") and "uid" not in options:
+            options["uid"] = env["BITGET_UID"]
         return cls(credentials=Credentials.from_env(env), **options)
 
     def __repr__(self) -> str:

@@ -68,3 +68,12 @@ def check_httpx_args(value: Any) -> dict[str, Any]:
         if reserved in value:
             raise ValueError(f"httpx_args must not set {reserved!r}: the client sets it (use the client's own option)")
     return dict(value)
+
+
+def check_uid(value: Any) -> str | None:
+    """A Bitget UID (digits, as Bitget shows it): the budget key of every API key of that account."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 32:
+        raise _fail("uid", "a Bitget UID (a string of up to 32 digits)", value)
+    return value
