@@ -327,10 +327,8 @@ class RedisWindowLimiter:
             yield
             return
         while True:
-            try:
-                step = await asyncio.to_thread(self._step)
-            except asyncio.CancelledError:
-                raise  # a grant made by the abandoned call stays held until its lease ends: safe
+            # Cancelled here, a grant made by the abandoned call stays held until its lease ends: safe.
+            step = await asyncio.to_thread(self._step)
             if isinstance(step, SlidingWindowLimiter):
                 async with step.aslot():
                     yield
