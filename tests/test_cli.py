@@ -179,7 +179,8 @@ def test_unreachable_exchange_exit_4_and_fails_fast() -> None:
     assert report["counts"] == {"cancelled": 0, "failed": 2500, "unknown": 0}
     assert report["sent_count"] == 0
     # It stops after a few connection failures in a row instead of trying all 50 batches with retries.
-    assert report["request_count"] <= 8, report["request_count"]
+    # (three failures in a row stop it; batches already in flight, up to max_concurrency = 10, end first)
+    assert report["request_count"] <= 13, report["request_count"]
     assert "could not be reached" in r.stderr
 
 

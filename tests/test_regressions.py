@@ -61,7 +61,7 @@ def test_async_cancellation_while_waiting_returns_the_permit() -> None:
             await task
 
     asyncio.run(main())
-    assert len(limiter._free_at) == 2  # every permit is back, with the time it had
+    assert len(limiter._idle) == 2  # every permit is back, with the time it had
 
 
 def test_keyboard_interrupt_while_waiting_returns_the_permit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,7 +75,7 @@ def test_keyboard_interrupt_while_waiting_returns_the_permit(monkeypatch: pytest
     monkeypatch.setattr(ratelimit_module.time, "sleep", interrupted_sleep)
     with pytest.raises(KeyboardInterrupt), limiter.slot():
         pass
-    assert len(limiter._free_at) == 1
+    assert len(limiter._idle) == 1
 
 
 def test_one_budget_per_key_whatever_the_url_spelling_or_margin() -> None:
@@ -202,11 +202,11 @@ def test_a_bug_mid_run_leaves_its_batch_unknown_and_the_rest_accounted(
     real = client._attempt
     calls = {"n": 0}
 
-    def flaky(op: Any, kwargs: dict[str, Any]) -> Any:
+    def flaky(op: Any, kwargs: dict[str, Any], *rest: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RecursionError("a bug deep in the SDK")
-        return real(op, kwargs)
+        return real(op, kwargs, *rest)
 
     monkeypatch.setattr(client, "_attempt", flaky)
     with client, pytest.raises(CancelAbortedError) as info:
@@ -233,7 +233,8 @@ def test_cancelling_the_task_carries_the_report_and_keeps_every_permit() -> None
     slow = HostileServer(lambda req, book: Reply(b"", hang=True))
 
     async def main() -> tuple[Any, SlidingWindowLimiter]:
-        async with AsyncBitgetClient("cancel-key", "s", "p", base_url=slow.url, timeout=30) as client:
+        client_kw: dict[str, Any] = {"base_url": slow.url, "timeout": 30, "max_concurrency": 4}
+        async with AsyncBitgetClient("cancel-key", "s", "p", **client_kw) as client:
             task = asyncio.ensure_future(client.cancel_orders(symbol="BTCUSDT", order_ids=[str(i) for i in range(400)]))
             await asyncio.sleep(0.3)
             task.cancel()
@@ -247,7 +248,7 @@ def test_cancelling_the_task_carries_the_report_and_keeps_every_permit() -> None
     assert report.total == 400
     assert len(report.unknown) == 4 * 50  # max_concurrency batches were in flight
     assert len(report.failed) == 200 and all("not sent" in (o.error_msg or "") for o in report.failed)
-    assert len(limiter._free_at) == limiter.limit
+    assert len(limiter._idle) == limiter.limit
 
 
 # --- a whole attempt is bounded, connect to last byte --------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -203,16 +204,36 @@ def test_a_skewed_clock_is_resynced_once_automatically(mock: MockClient, mode: s
     assert mock.orders(status="live") == []
 
 
-def test_rate_limit_error_after_retries(mock: MockClient) -> None:
+def test_a_single_call_gives_up_on_429_after_max_retries(mock: MockClient) -> None:
     mock.http.post("/mock/faults", json={"throttle_rate": 1.0})
-    with sync_client(mock.server.url, max_retries=2) as client:
-        with pytest.raises(RateLimitError) as info:
-            client.batch_cancel_orders(symbol="BTCUSDT", order_list=[{"orderId": "1"}])
-        assert info.value.http_status == 429
-        report = client.cancel_orders(symbol="BTCUSDT", order_ids=["1"])
+    with sync_client(mock.server.url, max_retries=2) as client, pytest.raises(RateLimitError) as info:
+        client.batch_cancel_orders(symbol="BTCUSDT", order_list=[{"orderId": "1"}])
+    assert info.value.http_status == 429
+    assert mock.http.get("/mock/faults").json()["injected"]["throttle"] == 3
+
+
+def test_cancel_orders_retries_429_until_its_deadline_then_reports_them_failed(mock: MockClient) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
+    mock.http.post("/mock/faults", json={"throttle_rate": 1.0})
+    with sync_client(mock.server.url, max_retries=2, backoff_base_s=0.05, backoff_max_s=0.2) as client:
+        started = time.monotonic()
+        report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, deadline_s=1.5)
+        took = time.monotonic() - started
+    assert report.counts == {"cancelled": 0, "failed": 3, "unknown": 0}
     assert report.failed[0].error_code == "429"
-    assert report.failed[0].attempts == 3
-    assert mock.http.get("/mock/faults").json()["injected"]["throttle"] == 6  # 429 is retried by both
+    assert report.failed[0].attempts > 3  # max_retries does not end a 429's retries; the deadline does
+    assert took < 1.5 + 0.5
+    assert mock.orders(status="live") != []
+
+
+def test_a_429_storm_that_ends_before_the_deadline_fails_no_order(mock: MockClient) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 500)]
+    mock.http.post("/mock/faults", json={"throttle_rate": 0.5, "throttle_burst": 3, "seed": 7})
+    with sync_client(mock.server.url, max_retries=0, backoff_base_s=0.05, backoff_max_s=0.2) as client:
+        report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, deadline_s=60)
+    assert mock.http.get("/mock/faults").json()["injected"]["throttle"] > 5
+    assert report.counts == {"cancelled": 500, "failed": 0, "unknown": 0}
+    assert not report.deadline_passed
 
 
 def test_server_error_is_not_retried_by_the_raw_call_and_resolved_by_cancel_orders(mock: MockClient) -> None:

@@ -92,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--timeout", type=_seconds, default=10.0, help="seconds per attempt, connect to last byte (default 10)"
     )
+    c.add_argument(
+        "--deadline",
+        type=_seconds,
+        metavar="SECONDS",
+        help="bound the whole run: when it passes, orders not yet sent are reported failed (not sent), "
+        "requests in flight unknown; 429s are retried until then",
+    )
     c.add_argument("--demo-trading", action="store_true", help="send PAPTRADING: 1 (Bitget demo trading)")
     c.add_argument(
         "--rate-limit-backend",
@@ -240,7 +247,9 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     show_bar = sys.stderr.isatty() and not args.json
     try:
         with client, render.progress(show_bar, len(refs)) as on_progress:
-            report = client.cancel_orders(**kwargs, on_progress=on_progress, settle=not args.no_settle)
+            report = client.cancel_orders(
+                **kwargs, on_progress=on_progress, settle=not args.no_settle, deadline_s=args.deadline
+            )
     except (AuthenticationError, PermissionDeniedError, TimestampError) as e:
         render.error(f"the exchange refused the request: {e}")
         if e.report is not None and args.json:

@@ -84,6 +84,7 @@ def summary_line(report: CancelReport) -> str:
         f"{f', {report.read_count} reads to settle' if report.read_count else ''} "
         f"in {report.elapsed_s:.2f} s; {rate:.0f} cancels/s "
         f"({rate / CEILING_PER_S:.0%} of the {CEILING_PER_S}/s ceiling)"
+        f"{'; the --deadline passed: orders are reported as they stood' if report.deadline_passed else ''}"
     )
 
 

@@ -8,6 +8,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -35,6 +36,11 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+# `requestTime` of every answer to a request: the server's clock when its rate limiter counted it (as
+# Bitget's does), so a client can measure how its requests' arrivals spread against its send times.
+_REQUEST_TIME: ContextVar[int | None] = ContextVar("bitget_mock_request_time", default=None)
+
+
 class _SafeJSON(JSONResponse):
     """JSON with non-ASCII escaped: whatever text a request smuggled in, rendering the answer cannot fail."""
 
@@ -45,7 +51,8 @@ class _SafeJSON(JSONResponse):
 def envelope(code: str, msg: str, data: Any = None, status: int = 400) -> JSONResponse:
     if len(msg) > _MAX_MSG:
         msg = msg[: _MAX_MSG - 3] + "..."
-    body = {"code": code, "msg": msg, "requestTime": _now_ms(), "data": data}
+    stamped = _REQUEST_TIME.get()
+    body = {"code": code, "msg": msg, "requestTime": _now_ms() if stamped is None else stamped, "data": data}
     return _SafeJSON(body, status_code=status)
 
 
@@ -234,7 +241,8 @@ def _operation_route(path: str, ops: dict[str, OperationContract]) -> Route:
             body = await _read_body(request, ex.settings.max_body_bytes)
             if op.signed:
                 uid = _authenticate(ex, request, body)
-            now = time.monotonic()
+            now, counted_ms = time.monotonic(), _now_ms()
+            _REQUEST_TIME.set(counted_ms)
             scope_key = uid if op.rate_scope == "uid" and uid is not None else (request.client or ("?", 0))[0]
             if not ex.limiters[op.id].try_acquire(scope_key, now):
                 raise _Reject("429", "Too Many Requests", 429)

@@ -53,10 +53,11 @@ from ._engine import (
     attempt_steps,
     classify_response,
     classify_transport,
+    out_of_time,
 )
 from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
 from ._operations import BATCH_CANCEL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS, Operation
-from ._ratelimit import Limiter, SlidingWindowLimiter, release_limiter, shared_limiter
+from ._ratelimit import Limiter, OutOfTime, SlidingWindowLimiter, release_limiter, shared_limiter
 from ._redis_limiter import check_backend_url
 from ._report import CancelReport
 from ._settle import Read
@@ -95,7 +96,7 @@ class _BaseClient:
         rate_limit_margin_s: float = 0.005,
         clock_offset_ms: int = 0,
         auto_sync_time: bool = True,
-        max_concurrency: int = 4,
+        max_concurrency: int = 10,
         retry_seed: int | None = None,
         settle_lag_s: float = 2.0,
         rate_limit_backend: str | None = None,
@@ -224,7 +225,7 @@ class _BaseClient:
         return kwargs
 
     def _steps(
-        self, retry_uncertain: bool, should_stop: Callable[[], bool] | None = None
+        self, retry_uncertain: bool, should_stop: Callable[[], bool] | None, deadline: float | None, patient: bool
     ) -> Generator[Sleep | Send | SyncClock, Attempt | None, Attempts]:
         return attempt_steps(
             self.retry,
@@ -232,6 +233,8 @@ class _BaseClient:
             retry_uncertain=retry_uncertain,
             resync_clock=self.auto_sync_time,
             should_stop=should_stop,
+            time_left=None if deadline is None else lambda: deadline - time.monotonic(),
+            patient=patient,
         )
 
     def _jitter_rng(self) -> random.Random:
@@ -248,6 +251,7 @@ class _BaseClient:
             None if location is None else self._redactor.redact(location),
             self._redactor,
             op.data_ok,
+            response.headers.get("retry-after") if status == 429 else None,
         )
         if log.isEnabledFor(logging.DEBUG):
             code = attempt.error.code if isinstance(attempt.error, BitgetAPIError) else "00000"
@@ -282,13 +286,31 @@ class _BaseClient:
         orders: Iterable[Mapping[str, Any]] | None,
         batch_mode: BatchModeOption,
         on_progress: ProgressCallback | None,
+        deadline_s: float | None,
     ) -> CancelRun:
         if on_progress is not None and not callable(on_progress):
             raise BatchValidationError("on_progress", "must be callable (orders_done, orders_total)")
+        if deadline_s is not None:
+            try:
+                deadline_s = options.check_number("deadline_s", deadline_s, positive=True)
+            except ValueError as exc:
+                raise BatchValidationError("deadline_s", str(exc).removeprefix("deadline_s ")) from None
         refs = collect_orders(symbol=symbol, order_ids=order_ids, client_oids=client_oids, orders=orders)
         batches = plan_batches(refs, batch_mode)
         log.debug("cancel_orders: %d orders in %d batches", len(refs), len(batches))
-        return CancelRun(batches, on_progress, target=self.base_url + BATCH_CANCEL.path)
+        deadline = None if deadline_s is None else time.monotonic() + deadline_s
+        return CancelRun(
+            batches, on_progress, target=self.base_url + BATCH_CANCEL.path, deadline=deadline, deadline_s=deadline_s
+        )
+
+    def _attempt_deadline(self, deadline: float | None) -> float:
+        """An attempt ends by `timeout` from now, or by the run's deadline if that comes first."""
+        ends = time.monotonic() + self.timeout_s
+        return ends if deadline is None else min(ends, deadline)
+
+    def _out_of_time(self, op: Operation) -> Attempt:
+        log.debug("%s %s -> not sent (deadline)", op.method, op.path)
+        return out_of_time(op.method, self.base_url + op.path)
 
     def _time_error(self, exc: Exception) -> BitgetTransportError:
         sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
@@ -325,22 +347,30 @@ class BitgetClient(_BaseClient):
     def _default_transport(self) -> dict[str, Any]:
         return {"transport": DeadlineTransport()}
 
-    def _fetch(self, kwargs: dict[str, Any]) -> tuple[httpx.Response, bytes | None]:
-        """One request, bounded by `timeout` as a whole (DeadlineTransport) and by the answer size cap."""
-        deadline = time.monotonic() + self.timeout_s
-        with deadline_scope(deadline), self.api.get_httpx_client().stream(**kwargs) as response:
+    def _fetch(self, kwargs: dict[str, Any], deadline: float | None = None) -> tuple[httpx.Response, bytes | None]:
+        """One request, bounded by `timeout` (or the run's deadline) as a whole (DeadlineTransport) and by
+        the answer size cap."""
+        ends = self._attempt_deadline(deadline)
+        if ends <= time.monotonic():
+            raise OutOfTime
+        with deadline_scope(ends), self.api.get_httpx_client().stream(**kwargs) as response:
             try:
-                return response, read_capped(response, MAX_ANSWER_BYTES, deadline)
+                return response, read_capped(response, MAX_ANSWER_BYTES, ends)
             except AnswerTooLarge:
                 return response, None
 
-    def _attempt(self, op: Operation, kwargs: dict[str, Any]) -> Attempt:
+    def _attempt(self, op: Operation, kwargs: dict[str, Any], deadline: float | None = None) -> Attempt:
+        """One attempt within the operation's budget; the permit learns when the request arrived."""
         try:
-            with self._limiters[op.id].slot():
-                response, content = self._fetch(kwargs)
+            with self._limiters[op.id].slot(deadline) as permit:
+                response, content = self._fetch(kwargs, deadline)
+                attempt = self._classify(op, response, content)
+                permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
+        except OutOfTime:
+            return self._out_of_time(op)
         except (httpx.TransportError, httpx.DecodingError) as exc:
             return self._transport_failure(op, exc)
-        return self._classify(op, response, content)
+        return attempt
 
     def _drive(
         self,
@@ -350,13 +380,15 @@ class BitgetClient(_BaseClient):
         retry_uncertain: bool,
         run: CancelRun | None = None,
         index: int = 0,
+        deadline: float | None = None,
+        patient: bool = False,
     ) -> Attempts:
-        steps = self._steps(retry_uncertain, run.should_stop if run is not None else None)
+        steps = self._steps(retry_uncertain, run.should_stop if run is not None else None, deadline, patient)
         step = next(steps)
         try:
             while True:
                 if isinstance(step, Sleep):
-                    time.sleep(step.seconds)
+                    time.sleep(_clip(step.seconds, deadline))
                     step = steps.send(None)
                 elif isinstance(step, SyncClock):
                     with contextlib.suppress(BitgetError):
@@ -365,7 +397,7 @@ class BitgetClient(_BaseClient):
                 else:
                     if run is not None:
                         run.sending(index)
-                    attempt = self._attempt(op, kwargs)
+                    attempt = self._attempt(op, kwargs, deadline)
                     if run is not None:
                         run.observe(index, attempt)
                     step = steps.send(attempt)
@@ -373,9 +405,12 @@ class BitgetClient(_BaseClient):
             result: Attempts = stop.value
             return result
 
-    def _call(self, op: Operation, **params: Any) -> Any:
-        """One operation: signed, limited, retried (reads always; a cancel only while surely without effect)."""
-        return self._result(op, self._drive(op, self._request(op, **params), retry_uncertain=op.idempotent))
+    def _call(self, op: Operation, *, deadline: float | None = None, patient: bool = False, **params: Any) -> Any:
+        """One operation: signed, limited, retried (reads always; a cancel only while surely without effect).
+        `patient`: part of a run, so a 429 is retried while time remains (see `attempt_steps`)."""
+        kwargs = self._request(op, **params)
+        result = self._drive(op, kwargs, retry_uncertain=op.idempotent, deadline=deadline, patient=patient)
+        return self._result(op, result)
 
     # --- operations of the contract ----------------------------------------------------------
 
@@ -456,9 +491,15 @@ class BitgetClient(_BaseClient):
         batch_mode: BatchModeOption = "auto",
         on_progress: ProgressCallback | None = None,
         settle: bool = True,
+        deadline_s: float | None = None,
     ) -> CancelReport:
         """Cancel any number of orders: validated up front, split into valid batches, sent within the rate
         limit with retries, and accounted for order by order in the returned `CancelReport`.
+
+        `deadline_s` bounds the whole run (sending, retries, settling): when it passes, batches not sent
+        are `failed` ("not sent"), attempts in flight are cut short (`unknown`), settling stops, and the
+        report is returned as things stand (`report.deadline_passed`). A 429 is retried while time
+        remains (the deadline, else `THROTTLED_PATIENCE_S`): the exchange refused it before any effect.
 
         With `settle` (the default), every order whose outcome is unknown, and every "does not exist"
         failure, is then read back from the exchange (orderInfo, or the open and closed order lists):
@@ -471,16 +512,19 @@ class BitgetClient(_BaseClient):
         `on_progress(orders_done, orders_total)` is called after each batch (from worker threads).
         KeyboardInterrupt propagates with `.report` set on it.
         """
-        run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress)
-
-        settler = ThreadSettler(run, self.settle_lag_s, self._read) if settle else None
+        run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
+        deadline = run.deadline
+        settler = ThreadSettler(run, self.settle_lag_s, lambda r: self._read(r, deadline)) if settle else None
 
         def send(i: int) -> None:
             if not run.begin(i):
                 return
             try:
                 kwargs = self._request(BATCH_CANCEL, body=run.batches[i].request())
-                ended = run.record(i, self._drive(BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i))
+                result = self._drive(
+                    BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i, deadline=deadline, patient=True
+                )
+                ended = run.record(i, result)
                 if settler is not None:
                     settler.offer(ended)
             except Exception as exc:  # a bug must not lose the report: the batch is in flight, so unknown
@@ -512,9 +556,9 @@ class BitgetClient(_BaseClient):
             raise
         return run.report()
 
-    def _read(self, read: Read) -> Any:
+    def _read(self, read: Read, deadline: float | None = None) -> Any:
         """One settling read, checked against the contract like any call."""
-        return self._call(read.op, **read.op.check_query(read.params))
+        return self._call(read.op, deadline=deadline, patient=True, **read.op.check_query(read.params))
 
     def sync_time(self) -> int:
         """Measure the offset to Bitget's clock (one GET /api/v2/public/time) and sign with it from now on."""
@@ -542,15 +586,23 @@ class BitgetClient(_BaseClient):
 class AsyncBitgetClient(_BaseClient):
     """asyncio client with the same methods as `BitgetClient`; batches go out concurrently."""
 
-    async def _fetch(self, kwargs: dict[str, Any]) -> tuple[httpx.Response, bytes | None]:
-        """One request, bounded by `timeout` as a whole (asyncio.timeout) and by the answer size cap.
+    async def _fetch(
+        self, kwargs: dict[str, Any], deadline: float | None = None
+    ) -> tuple[httpx.Response, bytes | None]:
+        """One request, bounded by `timeout` (or the run's deadline) as a whole (asyncio.timeout) and by
+        the answer size cap.
 
         httpx's own per-phase timeouts equal `timeout` and fire first while connecting, so a connection
         that cannot be made is still told apart (nothing sent) from an answer that never came.
         """
+        bound = self.timeout_s + _ASYNC_GRACE_S
+        if deadline is not None:
+            bound = min(bound, deadline - time.monotonic())
+            if bound <= 0:
+                raise OutOfTime
         try:
             async with (
-                asyncio.timeout(self.timeout_s + _ASYNC_GRACE_S),
+                asyncio.timeout(bound),
                 self.api.get_async_httpx_client().stream(**kwargs) as response,
             ):
                 try:
@@ -560,13 +612,18 @@ class AsyncBitgetClient(_BaseClient):
         except TimeoutError:
             raise httpx.ReadTimeout(f"no complete answer within the {self.timeout_s:g} s timeout") from None
 
-    async def _attempt(self, op: Operation, kwargs: dict[str, Any]) -> Attempt:
+    async def _attempt(self, op: Operation, kwargs: dict[str, Any], deadline: float | None = None) -> Attempt:
+        """See `BitgetClient._attempt`."""
         try:
-            async with self._limiters[op.id].aslot():
-                response, content = await self._fetch(kwargs)
+            async with self._limiters[op.id].aslot(deadline) as permit:
+                response, content = await self._fetch(kwargs, deadline)
+                attempt = self._classify(op, response, content)
+                permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
+        except OutOfTime:
+            return self._out_of_time(op)
         except (httpx.TransportError, httpx.DecodingError) as exc:
             return self._transport_failure(op, exc)
-        return self._classify(op, response, content)
+        return attempt
 
     async def _drive(
         self,
@@ -576,13 +633,15 @@ class AsyncBitgetClient(_BaseClient):
         retry_uncertain: bool,
         run: CancelRun | None = None,
         index: int = 0,
+        deadline: float | None = None,
+        patient: bool = False,
     ) -> Attempts:
-        steps = self._steps(retry_uncertain, run.should_stop if run is not None else None)
+        steps = self._steps(retry_uncertain, run.should_stop if run is not None else None, deadline, patient)
         step = next(steps)
         try:
             while True:
                 if isinstance(step, Sleep):
-                    await asyncio.sleep(step.seconds)
+                    await asyncio.sleep(_clip(step.seconds, deadline))
                     step = steps.send(None)
                 elif isinstance(step, SyncClock):
                     with contextlib.suppress(BitgetError):
@@ -591,7 +650,7 @@ class AsyncBitgetClient(_BaseClient):
                 else:
                     if run is not None:
                         run.sending(index)
-                    attempt = await self._attempt(op, kwargs)
+                    attempt = await self._attempt(op, kwargs, deadline)
                     if run is not None:
                         run.observe(index, attempt)
                     step = steps.send(attempt)
@@ -599,9 +658,11 @@ class AsyncBitgetClient(_BaseClient):
             result: Attempts = stop.value
             return result
 
-    async def _call(self, op: Operation, **params: Any) -> Any:
+    async def _call(self, op: Operation, *, deadline: float | None = None, patient: bool = False, **params: Any) -> Any:
         """See `BitgetClient._call`."""
-        return self._result(op, await self._drive(op, self._request(op, **params), retry_uncertain=op.idempotent))
+        kwargs = self._request(op, **params)
+        result = await self._drive(op, kwargs, retry_uncertain=op.idempotent, deadline=deadline, patient=patient)
+        return self._result(op, result)
 
     # --- operations of the contract ----------------------------------------------------------
 
@@ -677,15 +738,17 @@ class AsyncBitgetClient(_BaseClient):
         batch_mode: BatchModeOption = "auto",
         on_progress: ProgressCallback | None = None,
         settle: bool = True,
+        deadline_s: float | None = None,
     ) -> CancelReport:
         """See `BitgetClient.cancel_orders`; up to `max_concurrency` batches are in flight at once.
 
         Cancelling the task (`task.cancel()`, `asyncio.wait_for`) lets it finish cancelling its requests
         and re-raises CancelledError with `.report` set: every order accounted for as things stood.
         """
-        run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress)
+        run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
+        deadline = run.deadline
         gate = asyncio.Semaphore(self.max_concurrency)
-        settler = TaskSettler(run, self.settle_lag_s, self._read) if settle else None
+        settler = TaskSettler(run, self.settle_lag_s, lambda r: self._read(r, deadline)) if settle else None
 
         async def send(i: int) -> None:
             async with gate:
@@ -693,7 +756,9 @@ class AsyncBitgetClient(_BaseClient):
                     return
                 try:
                     kwargs = self._request(BATCH_CANCEL, body=run.batches[i].request())
-                    result = await self._drive(BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i)
+                    result = await self._drive(
+                        BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i, deadline=deadline, patient=True
+                    )
                     ended = run.record(i, result)
                     if settler is not None:
                         settler.offer(ended)
@@ -715,9 +780,9 @@ class AsyncBitgetClient(_BaseClient):
             raise
         return run.report()
 
-    async def _read(self, read: Read) -> Any:
+    async def _read(self, read: Read, deadline: float | None = None) -> Any:
         """See `BitgetClient._read`."""
-        return await self._call(read.op, **read.op.check_query(read.params))
+        return await self._call(read.op, deadline=deadline, patient=True, **read.op.check_query(read.params))
 
     async def sync_time(self) -> int:
         """See `BitgetClient.sync_time`."""
@@ -740,6 +805,11 @@ class AsyncBitgetClient(_BaseClient):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def _clip(seconds: float, deadline: float | None) -> float:
+    """A wait, cut at the deadline."""
+    return seconds if deadline is None else max(0.0, min(seconds, deadline - time.monotonic()))
 
 
 def _offset(status: int, content: bytes | None, sent_at: float, received_at: float) -> int:

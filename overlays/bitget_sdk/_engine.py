@@ -4,6 +4,7 @@ what each order's outcome is. The clients only send requests and sleep; every de
 
 from __future__ import annotations
 
+import email.utils
 import json
 import random
 import threading
@@ -41,6 +42,9 @@ FATAL = (AuthenticationError, TimestampError, PermissionDeniedError)
 MAX_ANSWER_BYTES = 1 << 20
 # Consecutive attempts whose connection could not be made (nothing sent) before a run gives up.
 FAIL_FAST_AFTER = 3
+# A 429 is answered before anything happens, so it is retried while time remains: until the run's
+# deadline (`deadline_s`), or, without one, for this long after a request's first 429.
+THROTTLED_PATIENCE_S = 120.0
 
 AttemptKind = Literal["ok", "retry", "fatal", "batch_error"]
 
@@ -51,6 +55,8 @@ class Attempt:
 
     `uncertain`: the cancels may have taken effect (the answer was lost, unreadable, or a 5xx).
     `connect_failed`: the connection could not be made, so nothing was sent.
+    `throttled`: a 429 (refused before any effect); `retry_after_s` what its Retry-After asked for.
+    `request_time_ms`: the answer's `requestTime` (the server's clock when it took the request).
     """
 
     kind: AttemptKind
@@ -58,6 +64,10 @@ class Attempt:
     payload: dict[str, Any] | None = None  # the decoded 200 envelope, shape-checked
     error: BitgetError | None = None
     connect_failed: bool = False
+    throttled: bool = False
+    retry_after_s: float | None = None
+    request_time_ms: int | None = None
+    not_sent: bool = False  # no permit before the deadline: never sent, and nothing left to try
 
 
 def _decode(content: bytes | None, redactor: Redactor | None) -> dict[str, Any] | None:
@@ -99,6 +109,33 @@ def _snippet(content: bytes | None, redactor: Redactor | None) -> str:
     return repr(text + ("..." if len(content) > 80 else ""))
 
 
+def _request_time_ms(payload: dict[str, Any] | None) -> int | None:
+    value = payload.get("requestTime") if payload is not None else None
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 16:
+        value = int(value)
+    return value if type(value) is int and 0 < value < 10**15 else None
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds to wait: delta-seconds or an HTTP-date (RFC 9110); None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        return None
+    return max(0.0, seconds)
+
+
 def classify_response(
     status: int,
     content: bytes | None,
@@ -106,6 +143,7 @@ def classify_response(
     location: str | None = None,
     redactor: Redactor | None = None,
     data_ok: Callable[[Any], bool] = is_batch_result,
+    retry_after: str | None = None,
 ) -> Attempt:
     """What an HTTP answer means for the orders it was about. `content` None: abandoned at the size cap.
     `redactor` scrubs the credentials' secrets from everything the answer says before it is kept.
@@ -115,8 +153,9 @@ def classify_response(
     before any effect (429 among them, retried); its envelope's code picks the exception class.
     """
     payload = _decode(content, redactor)
+    stamped = _request_time_ms(payload)
     if 200 <= status < 300 and _is_success(payload, data_ok):
-        return Attempt("ok", payload=payload)
+        return Attempt("ok", payload=payload, request_time_ms=stamped)
     payload = payload or {}
     raw_code = payload.get("code")
     code = raw_code if type(raw_code) is str and raw_code else str(status)
@@ -126,9 +165,10 @@ def classify_response(
     if 400 <= status < 500:
         text = str(msg) if isinstance(msg, str) and msg else (reason or f"HTTP {status}")
         error = error_class(code, status)(code, text, status, request_time)
-        if status == 429 or code == "429":
-            return Attempt("retry", error=error)  # rejected before processing: nothing happened
-        return Attempt("fatal" if isinstance(error, FATAL) else "batch_error", error=error)
+        if status == 429 or code == "429":  # rejected before processing: nothing happened
+            wait = parse_retry_after(retry_after)
+            return Attempt("retry", error=error, throttled=True, retry_after_s=wait, request_time_ms=stamped)
+        return Attempt("fatal" if isinstance(error, FATAL) else "batch_error", error=error, request_time_ms=stamped)
     if 200 <= status < 300:
         snippet = _snippet(content, redactor)
         text = f"unreadable answer (HTTP {status}, {snippet}): it may have been processed"
@@ -137,7 +177,15 @@ def classify_response(
     else:
         text = str(msg) if isinstance(msg, str) and msg else (reason or f"HTTP {status}")
     error = error_class(code, status)(code, text, status, request_time)
-    return Attempt("retry", uncertain=True, error=error)
+    return Attempt("retry", uncertain=True, error=error, request_time_ms=stamped)
+
+
+def out_of_time(method: str, url: str) -> Attempt:
+    """The deadline passed before the request could go out within the rate limit."""
+    error = BitgetTransportError(
+        "not sent: the deadline passed before the rate limit allowed it", sent=False, method=method, url=url
+    )
+    return Attempt("retry", error=error, not_sent=True)
 
 
 def classify_transport(exc: Exception, method: str, url: str) -> Attempt:
@@ -202,15 +250,25 @@ def attempt_steps(
     retry_uncertain: bool,
     resync_clock: bool = False,
     should_stop: Callable[[], bool] | None = None,
+    time_left: Callable[[], float | None] | None = None,
+    patient: bool = False,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Generator[Sleep | Send | SyncClock, Attempt | None, Attempts]:
     """Drive one request through retries. The driver answers each `Send` with the Attempt it got.
 
+    `max_retries` bounds the retries of failures that may recur (5xx, lost answers, no connection),
+    and of 429s unless `patient`. A `patient` request (part of a `cancel_orders` run) retries a 429
+    with backoff (at least its Retry-After) for as long as time remains - `time_left()` seconds (the
+    run's deadline), or `THROTTLED_PATIENCE_S` after its first 429 without a deadline - and a wait
+    that would pass the deadline ends the retries instead. A 429 was refused before any effect.
     With `resync_clock`, a timestamp rejection (the request was refused before any effect) is answered
     once by re-measuring the clock offset and sending again. `should_stop()` true ends the retries early
     (the run is stopping); the attempts made so far decide the outcome.
     """
     uncertain = False
     count = 0
+    throttled = 0
+    first_throttled: float | None = None
     resynced = not resync_clock
     while True:
         result = yield SEND
@@ -221,10 +279,24 @@ def attempt_steps(
             resynced = True
             yield SYNC_CLOCK
             continue
-        retryable = result.kind == "retry" and (retry_uncertain or not result.uncertain)
-        if not retryable or count > policy.max_retries or (should_stop is not None and should_stop()):
+        retryable = result.kind == "retry" and (retry_uncertain or not result.uncertain) and not result.not_sent
+        if not retryable or (should_stop is not None and should_stop()):
             return Attempts(result, count, uncertain)
-        yield Sleep(policy.delay(count, rng))
+        if result.throttled and patient:
+            throttled += 1
+            now = clock()
+            first_throttled = now if first_throttled is None else first_throttled
+            wait = max(policy.delay(throttled, rng), result.retry_after_s or 0.0)
+            left = time_left() if time_left is not None else None
+            if left is None:
+                left = first_throttled + THROTTLED_PATIENCE_S - now
+            if wait >= left:
+                return Attempts(result, count, uncertain)
+        else:
+            if count - throttled > policy.max_retries:
+                return Attempts(result, count, uncertain)
+            wait = policy.delay(count - throttled, rng)
+        yield Sleep(wait)
         if should_stop is not None and should_stop():
             return Attempts(result, count, uncertain)
 
@@ -352,6 +424,8 @@ class CancelRun:
       `record(i, result)` files the batch's outcome.
     * `fail(i, exc)`: the batch raised (a bug); the run stops with a `CancelAbortedError`.
     * `interrupt(exc)`: KeyboardInterrupt or cancellation; no further batch starts.
+    * `deadline` (time.monotonic, from `deadline_s`): past it no batch starts, no retry is made and
+      attempts and reads are cut short; the run then ends normally, reporting orders as they stand.
     * `report()` accounts for every order: a batch never started is `failed` ("not sent"), a started one
       without a recorded outcome is `unknown` if an attempt may have been sent, else `failed`.
       It raises the error that stopped the run, if any, with `.report` set.
@@ -364,8 +438,13 @@ class CancelRun:
         *,
         fail_fast_after: int = FAIL_FAST_AFTER,
         target: str = "",
+        deadline: float | None = None,
+        deadline_s: float | None = None,
     ) -> None:
         self.batches = batches
+        self.deadline = deadline
+        self._deadline_s = deadline_s
+        self._deadline_passed = False
         self._progress = progress
         self._fail_fast_after = fail_fast_after
         self._target = target
@@ -395,19 +474,32 @@ class CancelRun:
 
     def begin(self, i: int) -> bool:
         with self._lock:
-            if self._stop is not None or self._interrupted is not None:
+            if self._stop is not None or self._interrupted is not None or self.out_of_time():
                 return False
             self._started.add(i)
             return True
 
+    def out_of_time(self) -> bool:
+        """The deadline has passed (remembered: the report says so)."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self._deadline_passed = True
+        return self._deadline_passed
+
+    def time_left(self) -> float | None:
+        """Seconds until the deadline (None: no deadline)."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
     def should_stop(self) -> bool:
-        return self._stop is not None or self._interrupted is not None
+        return self._stop is not None or self._interrupted is not None or self.out_of_time()
 
     def sending(self, i: int) -> None:
         with self._lock:
             self._maybe_sent.add(i)
 
     def observe(self, i: int, attempt: Attempt) -> None:
+        if attempt.not_sent:  # the deadline comes before the rate limit would allow it
+            self._deadline_passed = True
+            return
         with self._lock:
             self._requests += 1
             if i in self._attempted:
@@ -506,6 +598,8 @@ class CancelRun:
             why = f"the run was interrupted ({type(self._interrupted).__name__})"
         elif stop is not None:
             why = f"the run stopped on {stop}"
+        elif self._deadline_passed:
+            why = f"the deadline (deadline_s={self._deadline_s:g}) passed"
         else:  # pragma: no cover - every batch is recorded when nothing stopped the run
             why = "the run ended early"
         code = stop.code if isinstance(stop, BitgetAPIError) and self._interrupted is None else None
@@ -528,6 +622,7 @@ class CancelRun:
             elapsed = time.perf_counter() - self._start
             report = build_report(resolved, self._requests, self._retries, self._sent, elapsed)
             report.read_count, report.settled_count, report.settle_s = self._reads, self._settled, self._settle_s
+            report.deadline_passed = self._deadline_passed
             return report
 
     def report(self) -> CancelReport:

@@ -1,15 +1,27 @@
-"""Client-side rate limit that a strict server never answers with 429, at close to the full rate.
+"""Client-side rate limit that a strict server never answers with 429, at the full rate over any link.
 
 The server counts arrivals: at most N in ANY sliding window (the strictest reading of
 "10 times/1s"). A token bucket with a burst of N sends about 2N in its first second, and even a
 limiter that spaces *send times* N per window is beaten by jitter: request k delayed on the way,
 request k+N on time, and both land inside one window.
 
-So this limiter holds N permits; a request holds one from before it is sent until its answer (or
-failure) is back, and the permit is free again only `window + margin` after that. For two requests
-i < j on one permit, j is sent after i's answer plus a window, so j arrives at least a window after
-i arrived; with N permits, N+1 arrivals in one window are impossible, whatever the jitter.
-It costs one round trip per window: 10 / (1 s + RTT) requests per second.
+So this limiter holds N permits, and a permit is used again only when the next request on it cannot
+arrive within a window of the last one's arrival. Two ways to know that:
+
+* the answer is back: the last request arrived before its answer, so a send a window (plus margin)
+  after the answer is safe whatever the link does. Always available; it costs a round trip per window.
+* the answer says when it arrived: Bitget stamps `requestTime` (its clock when it took the request).
+  Against our send times, `requestTime - sent_at` is the clock offset plus the uplink delay; its
+  minimum over recent requests (`ArrivalModel`) bounds how early any request can arrive. A request
+  sent at `t` arrives (server clock) no earlier than `t + c_min`, so the permit of a request stamped
+  `rt` is free at `rt - c_min + window`: one window plus that request's uplink delay above the
+  fastest, not a round trip. The estimate keeps a safety margin that shrinks as samples accumulate,
+  is never later than the answer-based time (so never worse), and is switched off for a while after
+  a 429.
+
+A 429 means someone else spends the budget too (another process on the key, or the website): the
+limiter halves the permits it uses and takes one back per calm window (AIMD), so two uncoordinated
+senders settle near their shares instead of trading 429s.
 
 One limiter serves threads and asyncio tasks of sync and async clients alike: state changes under a
 lock, waiting happens outside it.
@@ -20,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import heapq
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -30,17 +41,94 @@ from typing import Protocol
 _POLL_S = 0.002
 
 
+class OutOfTime(Exception):
+    """No permit frees before the deadline: nothing was sent."""
+
+
+class Permit:
+    """One request's hold on the budget. The client stamps what the answer said before releasing it:
+    `request_time_ms` (the server's clock when it took the request) and `throttled` (a 429)."""
+
+    __slots__ = ("request_time_ms", "sent_at", "throttled")
+
+    def __init__(self) -> None:
+        self.sent_at = 0.0
+        self.request_time_ms: int | None = None
+        self.throttled = False
+
+    def answered(self, request_time_ms: int | None, *, throttled: bool = False) -> None:
+        self.request_time_ms = request_time_ms
+        self.throttled = throttled
+
+
 class Limiter(Protocol):
     """What a client needs of a budget: in-process (`SlidingWindowLimiter`) or on Redis."""
 
     limit: int
     margin_s: float
 
-    def slot(self) -> AbstractContextManager[None]: ...
+    def slot(self, deadline: float | None = None) -> AbstractContextManager[Permit]: ...
 
-    def aslot(self) -> AbstractAsyncContextManager[None]: ...
+    def aslot(self, deadline: float | None = None) -> AbstractAsyncContextManager[Permit]: ...
 
     def idle(self) -> bool: ...
+
+
+class ArrivalModel:
+    """`requestTime - sent_at` over the last `max_age_s`: the clock offset plus each uplink delay
+    (plus the local time from stamping `sent_at` to the bytes leaving, and a connection's set-up).
+
+    `floor()` is a lower bound for any request's value: the smallest seen, minus a safety margin of
+    `3 / n` of the spread seen (p90 - min, so a few connection set-ups do not inflate it), at least
+    `min_safety_s`. It is None until `min_samples` were seen: the first requests of a run go out in
+    a burst on new connections, and all of them are slower than what follows (a floor taken from
+    them alone would be too high, which is the unsafe direction). A link that gets faster lowers the
+    floor at once (a smaller sample); a slower one raises it only as old samples age out. A garbage
+    timestamp can only lower the floor (slower, never unsafe) or raise one permit's estimate above its
+    answer-based time (ignored).
+    """
+
+    def __init__(self, max_age_s: float = 30.0, max_samples: int = 512, min_safety_s: float = 0.002) -> None:
+        self.max_age_s = max_age_s
+        self.min_safety_s = min_safety_s
+        self._samples: collections.deque[tuple[float, float]] = collections.deque(maxlen=max_samples)
+
+    def add(self, now: float, value: float) -> None:
+        self._samples.append((now, value))
+
+    def floor(self, now: float, min_samples: int) -> float | None:
+        while self._samples and now - self._samples[0][0] > self.max_age_s:
+            self._samples.popleft()
+        n = len(self._samples)
+        if n < max(2, min_samples):
+            return None
+        low, spread = self._low_spread()
+        return low - max(self.min_safety_s, spread * min(1.0, 3.0 / n))
+
+    def _low_spread(self) -> tuple[float, float]:
+        values = sorted(v for _, v in self._samples)
+        return values[0], values[(len(values) * 9) // 10] - values[0]
+
+    def spread(self) -> float:
+        return self._low_spread()[1] if self._samples else 0.0
+
+
+class _Idle:
+    """An idle permit: usable at `after_answer` for sure, or earlier if its arrival is known."""
+
+    __slots__ = ("after_answer", "arrived_s")
+
+    def __init__(self, after_answer: float, arrived_s: float | None = None) -> None:
+        self.after_answer = after_answer
+        self.arrived_s = arrived_s  # the server's requestTime of its last request, in seconds
+
+
+# After a 429, permits come back one per window once this many windows passed without another.
+_CALM_WINDOWS = 2
+# ... and arrival estimates stay off for this many windows (the 429 may have been ours).
+_EXACT_WINDOWS = 5
+# `requestTime` has millisecond resolution: the arrival may be up to 1 ms after the stamp.
+_STAMP_RESOLUTION_S = 0.001
 
 
 class SlidingWindowLimiter:
@@ -58,86 +146,171 @@ class SlidingWindowLimiter:
         self.margin_s = margin_s
         self._clock = clock
         self._lock = threading.Lock()
-        self._free_at: list[float] = [0.0] * limit  # a heap of the times each idle permit is usable again
+        self._idle: list[_Idle] = [_Idle(0.0) for _ in range(limit)]
+        self._arrivals = ArrivalModel()
+        self._min_samples = max(8, 2 * limit)  # two windows' worth: the first burst alone is biased
+        self._parked: list[_Idle] = []  # permits set aside after a 429
+        self._debt = 0  # permits to set aside as they come back
+        self._throttled_at = -1e18
+        self._grown_at = -1e18
+        self.throttled_count = 0  # 429s seen
+        self.early_count = 0  # permits reused before their answer-based time, on a known arrival
 
-    def _take(self) -> float | None:
-        """Take the permit that frees earliest; returns the time it frees at, None if all are in flight."""
+    # --- bookkeeping (under the lock) ------------------------------------------------------------
+
+    def _usable_at(self, permit: _Idle, floor: float | None, now: float) -> float:
+        at = permit.after_answer
+        exact = now < self._throttled_at + _EXACT_WINDOWS * self.window_s
+        if permit.arrived_s is not None and floor is not None and not exact:
+            at = min(at, permit.arrived_s + _STAMP_RESOLUTION_S - floor + self.window_s + self.margin_s)
+        return at
+
+    def _grow(self, now: float) -> None:
+        """Take back one permit set aside after a 429, once per calm window."""
+        if not (self._debt or self._parked):
+            return
+        if now - self._throttled_at < _CALM_WINDOWS * self.window_s or now - self._grown_at < self.window_s:
+            return
+        self._grown_at = now
+        if self._debt:
+            self._debt -= 1
+        else:
+            self._idle.append(self._parked.pop())
+
+    def _take(self, deadline: float | None) -> float | None:
+        """Take the idle permit usable first; returns when it is usable, None if all are in flight.
+        Raises OutOfTime if it is usable only after `deadline`."""
         with self._lock:
-            if not self._free_at:
+            now = self._clock()
+            self._grow(now)
+            if not self._idle:
+                if deadline is not None and now >= deadline:
+                    raise OutOfTime
                 return None
-            return heapq.heappop(self._free_at)
+            floor = self._arrivals.floor(now, self._min_samples)
+            best = min(range(len(self._idle)), key=lambda i: self._usable_at(self._idle[i], floor, now))
+            permit = self._idle[best]
+            at = self._usable_at(permit, floor, now)
+            if deadline is not None and at > deadline:
+                raise OutOfTime
+            self._idle.pop(best)
+            self.early_count += at < permit.after_answer
+            return at
 
-    def _put(self, free_at: float) -> None:
+    def _put_back(self, at: float) -> None:
+        """A permit taken and not used goes back as it was (usable at `at`)."""
         with self._lock:
-            heapq.heappush(self._free_at, free_at)
+            self._idle.append(_Idle(at))
 
-    def _used(self) -> None:
-        self._put(self._clock() + self.window_s + self.margin_s)
+    def _used(self, permit: Permit) -> None:
+        """The request on `permit` is over (answered, failed or abandoned)."""
+        with self._lock:
+            now = self._clock()
+            idle = _Idle(now + self.window_s + self.margin_s)
+            if permit.throttled:
+                self._on_throttled(now)
+            elif permit.request_time_ms is not None and permit.sent_at:
+                arrived = permit.request_time_ms / 1000
+                self._arrivals.add(now, arrived - permit.sent_at)
+                idle.arrived_s = arrived
+            if self._debt:
+                self._debt -= 1
+                self._parked.append(idle)
+            else:
+                self._idle.append(idle)
+
+    def _on_throttled(self, now: float) -> None:
+        """Someone else spends this budget too (or an estimate was wrong): halve the permits in use."""
+        self.throttled_count += 1
+        self._throttled_at = now
+        active = self.limit - len(self._parked) - self._debt
+        cut = active - max(1, active // 2)
+        self._idle.sort(key=lambda p: p.after_answer)
+        while cut and self._idle:
+            self._parked.append(self._idle.pop())
+            cut -= 1
+        self._debt += cut
+
+    # --- what clients and the registry see --------------------------------------------------------
 
     def hold_until(self, at: float) -> None:
         """No idle permit usable before `at` (a new budget after a backend switch starts a window late,
         so arrivals made under the old one have left the window)."""
         with self._lock:
-            self._free_at = [max(t, at) for t in self._free_at]
-            heapq.heapify(self._free_at)
+            for permit in self._idle + self._parked:
+                permit.after_answer, permit.arrived_s = max(permit.after_answer, at), None
 
     def busy_for(self) -> list[float]:
         """Seconds until each permit is usable again (one in flight: a whole window and margin)."""
         with self._lock:
             now = self._clock()
-            in_flight = self.limit - len(self._free_at)
-            return [t - now for t in self._free_at] + [self.window_s + self.margin_s] * in_flight
+            floor = self._arrivals.floor(now, self._min_samples)
+            waits = [self._usable_at(p, floor, now) - now for p in self._idle + self._parked]
+            return waits + [self.window_s + self.margin_s] * (self.limit - len(waits))
 
     def idle(self) -> bool:
         """No permit in flight and none used within the last window: the budget has no history left."""
         with self._lock:
-            return len(self._free_at) == self.limit and all(t <= self._clock() for t in self._free_at)
+            now = self._clock()
+            permits = self._idle + self._parked
+            return len(permits) == self.limit and all(p.after_answer <= now for p in permits)
+
+    @property
+    def uplink_spread_s(self) -> float:
+        """The spread (p90 - min) of `requestTime - sent_at` seen lately: the uplink's jitter."""
+        with self._lock:
+            return self._arrivals.spread()
 
     @contextlib.contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold a permit around one request (sync).
+    def slot(self, deadline: float | None = None) -> Iterator[Permit]:
+        """Hold a permit around one request (sync); stamp the answer on the yielded `Permit`.
 
         A permit taken and not used (KeyboardInterrupt or any exception while waiting) goes back with
-        the time it had; one used (even if the request then failed) is free a window after its end.
+        the time it had; one used (even if the request then failed) is released by what it learned.
+        `deadline` (time.monotonic): OutOfTime if no permit is usable by then.
         """
+        permit = Permit()
         if self.limit == 0:
-            yield
+            yield permit
             return
-        free_at: float | None = None
+        at: float | None = None
         try:
-            while (free_at := self._take()) is None:
+            while (at := self._take(deadline)) is None:
                 time.sleep(_POLL_S)
-            if (delay := free_at - self._clock()) > 0:
+            if (delay := at - self._clock()) > 0:
                 time.sleep(delay)
         except BaseException:
-            if free_at is not None:
-                self._put(free_at)
+            if at is not None:
+                self._put_back(at)
             raise
+        permit.sent_at = self._clock()
         try:
-            yield
+            yield permit
         finally:
-            self._used()
+            self._used(permit)
 
     @contextlib.asynccontextmanager
-    async def aslot(self) -> AsyncIterator[None]:
+    async def aslot(self, deadline: float | None = None) -> AsyncIterator[Permit]:
         """Hold a permit around one request (asyncio); cancellation while waiting returns it unused."""
+        permit = Permit()
         if self.limit == 0:
-            yield
+            yield permit
             return
-        free_at: float | None = None
+        at: float | None = None
         try:
-            while (free_at := self._take()) is None:
+            while (at := self._take(deadline)) is None:
                 await asyncio.sleep(_POLL_S)
-            if (delay := free_at - self._clock()) > 0:
+            if (delay := at - self._clock()) > 0:
                 await asyncio.sleep(delay)
         except BaseException:
-            if free_at is not None:
-                self._put(free_at)
+            if at is not None:
+                self._put_back(at)
             raise
+        permit.sent_at = self._clock()
         try:
-            yield
+            yield permit
         finally:
-            self._used()
+            self._used(permit)
 
     def __repr__(self) -> str:
         return f"SlidingWindowLimiter(limit={self.limit}, window_s={self.window_s}, margin_s={self.margin_s})"

@@ -43,7 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ._errors import RateLimitBackendError
-from ._ratelimit import SlidingWindowLimiter
+from ._ratelimit import OutOfTime, Permit, SlidingWindowLimiter
 
 log = logging.getLogger("bitget_sdk")
 
@@ -154,6 +154,11 @@ def check_backend_url(url: Any) -> str:
         shown = redact_url(url) if isinstance(url, str) else repr(url)
         raise ValueError(f"rate_limit_backend must be a redis://, rediss:// or unix:// URL, not {shown!r}")
     return url
+
+
+def _check_time(deadline: float | None, wait: float) -> None:
+    if deadline is not None and time.monotonic() + wait > deadline:
+        raise OutOfTime
 
 
 class _Grant:
@@ -298,48 +303,52 @@ class RedisWindowLimiter:
     # --- the slot API of SlidingWindowLimiter ------------------------------------------------------
 
     @contextlib.contextmanager
-    def slot(self) -> Iterator[None]:
+    def slot(self, deadline: float | None = None) -> Iterator[Permit]:
+        """See `SlidingWindowLimiter.slot`: the permit is free a window after the answer (processes on
+        other links share it, so one process's arrival estimates do not bound theirs)."""
         if self.limit == 0:
-            yield
+            yield Permit()
             return
         while True:
             step = self._step()
             if isinstance(step, SlidingWindowLimiter):
-                with step.slot():
-                    yield
+                with step.slot(deadline) as permit:
+                    yield permit
                 return
             if isinstance(step, _Grant):
                 break
+            _check_time(deadline, step)
             time.sleep(step)
         with self._lock:
             self._in_flight += 1
         try:
-            yield
+            yield Permit()
         finally:
             with self._lock:
                 self._in_flight -= 1
             self._done(step)
 
     @contextlib.asynccontextmanager
-    async def aslot(self) -> AsyncIterator[None]:
+    async def aslot(self, deadline: float | None = None) -> AsyncIterator[Permit]:
         """Redis calls run in a worker thread (redis-py is blocking), waits on the event loop."""
         if self.limit == 0:
-            yield
+            yield Permit()
             return
         while True:
             # Cancelled here, a grant made by the abandoned call stays held until its lease ends: safe.
             step = await asyncio.to_thread(self._step)
             if isinstance(step, SlidingWindowLimiter):
-                async with step.aslot():
-                    yield
+                async with step.aslot(deadline) as permit:
+                    yield permit
                 return
             if isinstance(step, _Grant):
                 break
+            _check_time(deadline, step)
             await asyncio.sleep(step)
         with self._lock:
             self._in_flight += 1
         try:
-            yield
+            yield Permit()
         finally:
             with self._lock:
                 self._in_flight -= 1

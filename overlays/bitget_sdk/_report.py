@@ -47,6 +47,7 @@ class CancelReport:
 
     `request_count`: attempts made; `sent_count`: attempts that may have reached the exchange (0 means
     nothing did: every connection failed); `retry_count`: attempts after a batch's first.
+    `deadline_passed`: the run's `deadline_s` cut it short (orders are reported as they stood).
     """
 
     cancelled: list[OrderOutcome] = attrs.field(factory=list)
@@ -59,6 +60,7 @@ class CancelReport:
     read_count: int = 0
     settled_count: int = 0
     settle_s: float = 0.0
+    deadline_passed: bool = False
 
     @property
     def total(self) -> int:
@@ -91,6 +93,7 @@ class CancelReport:
             "read_count": self.read_count,
             "settled_count": self.settled_count,
             "settle_s": round(self.settle_s, 4),
+            "deadline_passed": self.deadline_passed,
             "elapsed_s": round(self.elapsed_s, 4),
             "cancelled": [o.to_dict() for o in self.cancelled],
             "failed": [o.to_dict() for o in self.failed],

@@ -9,6 +9,7 @@ read-after-write bound plus the last symbol's pages instead of every symbol's pa
 `SettleSchedule` (no I/O) decides what is settled together, once each; `ThreadSettler` and
 `TaskSettler` run its `settle_steps` with the client's reads. A worker is started only when a symbol
 has something to settle; what is left when the cancel phase ends (a batch that raised) is settled inline.
+Past the run's deadline no read starts and no wait goes on: what was not settled stays as it stood.
 """
 
 from __future__ import annotations
@@ -63,6 +64,11 @@ class SettleSchedule:
         return settle_steps(targets, lag_s=self._lag_s, written_at=self._run.answered_at())
 
 
+def _wait(run: CancelRun, seconds: float) -> float:
+    left = run.time_left()
+    return seconds if left is None else max(0.0, min(seconds, left))
+
+
 def _record(run: CancelRun, stop: StopIteration) -> None:
     new, reads = stop.value
     run.settled(new, reads)
@@ -95,7 +101,7 @@ class ThreadSettler:
         """After the cancel phase: let the worker end, then settle what is left here."""
         self._join()
         rest = self._schedule.rest()
-        if rest and self._run.may_settle():
+        if rest and self._run.may_settle() and not self._run.out_of_time():
             self._settle(rest)
 
     def stop(self) -> None:
@@ -130,9 +136,9 @@ class ThreadSettler:
         steps = self._schedule.steps(symbols)
         try:
             step = next(steps)
-            while not self._stopped.is_set():
+            while not self._stopped.is_set() and not self._run.out_of_time():
                 if isinstance(step, Wait):
-                    self._stopped.wait(step.seconds)
+                    self._stopped.wait(_wait(self._run, step.seconds))
                     step = steps.send(None)
                     continue
                 try:
@@ -169,7 +175,7 @@ class TaskSettler:
             self._queue.put_nowait(None)
             await self._task
         rest = self._schedule.rest()
-        if rest and self._run.may_settle():
+        if rest and self._run.may_settle() and not self._run.out_of_time():
             await self._settle(rest)
 
     async def stop(self) -> None:
@@ -198,9 +204,9 @@ class TaskSettler:
         steps = self._schedule.steps(symbols)
         try:
             step = next(steps)
-            while True:
+            while not self._run.out_of_time():
                 if isinstance(step, Wait):
-                    await asyncio.sleep(step.seconds)
+                    await asyncio.sleep(_wait(self._run, step.seconds))
                     step = steps.send(None)
                     continue
                 try:

@@ -1,0 +1,236 @@
+"""The limiter over a long, jittery link: permits reused a window after a request's *arrival* (its
+`requestTime`), not after its answer, without ever breaking the strict window; AIMD on a real 429;
+and the simulated link itself."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from bitget_mock import MockExchange, MockServer, Settings
+from bitget_mock.accounts import demo_account
+from bitget_sdk import AsyncBitgetClient, BitgetClient
+from bitget_sdk._ratelimit import ArrivalModel, Permit, SlidingWindowLimiter
+from tools.latency import LatencyProxy
+
+KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _use(
+    limiter: SlidingWindowLimiter,
+    clock: FakeClock,
+    *,
+    rtt: float,
+    uplink: float | None,
+    offset: float = 0.0,
+    throttled: bool = False,
+) -> None:
+    """One request on the permit usable first: sent once usable, answered `rtt` later, stamped by the
+    server `uplink` after it was sent (its clock `offset` ahead); `uplink=None`: no requestTime."""
+    at = limiter._take(None)
+    assert at is not None
+    clock.now = max(clock.now, at)
+    permit = Permit()
+    permit.sent_at = clock.now
+    stamp = None if uplink is None else int((clock.now + offset + uplink) * 1000)
+    clock.now += rtt
+    permit.answered(stamp, throttled=throttled)
+    limiter._used(permit)
+
+
+def test_a_permit_frees_a_window_after_its_arrival_once_the_link_is_known() -> None:
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(2, window_s=1.0, margin_s=0.0, clock=clock)
+    offset, uplink, rtt = 5000.0, 0.1, 0.2  # server clock ahead by 5000 s; 100 ms up, 100 ms down
+    for _ in range(8):  # min_samples = max(8, 2 * limit)
+        _use(limiter, clock, rtt=rtt, uplink=uplink, offset=offset)
+    busy = limiter.busy_for()
+    # Answer-based: a whole window after the answer. Arrival-based: a window after the arrival
+    # (sent + uplink), plus the 1 ms stamp resolution and the safety margin (2 ms at zero spread).
+    assert max(busy) < 1.0 - (rtt - uplink) + 0.004
+    assert limiter.early_count == 0
+    _use(limiter, clock, rtt=rtt, uplink=uplink, offset=offset)
+    assert limiter.early_count == 1
+
+
+def test_no_estimate_from_the_first_burst_alone() -> None:
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(10, window_s=1.0, margin_s=0.0, clock=clock)
+    for _ in range(10):  # the first window's burst: 10 samples, fewer than min_samples (20)
+        _use(limiter, clock, rtt=0.2, uplink=0.1)
+    assert limiter.early_count == 0
+    # The last permit used is free a whole window after its answer (its arrival would say 0.8 s).
+    assert max(limiter.busy_for()) == pytest.approx(1.0)
+
+
+def test_arrival_floor_keeps_a_margin_that_shrinks_with_samples() -> None:
+    model = ArrivalModel(min_safety_s=0.0)
+    for v in (0.10, 0.14, 0.12, 0.11):
+        model.add(0.0, v)
+    assert model.floor(0.0, 2) == pytest.approx(0.10 - 0.04 * 0.75)  # 3/n of the spread below the minimum
+    for _ in range(296):
+        model.add(0.0, 0.12)
+    floor = model.floor(0.0, 2)
+    assert floor is not None and 0.10 - 0.001 < floor < 0.10
+    assert model.floor(31.0, 2) is None  # samples age out
+
+
+def test_a_faster_link_lowers_the_floor_at_once() -> None:
+    model = ArrivalModel()
+    for _ in range(50):
+        model.add(0.0, 0.5)
+    before = model.floor(0.0, 2)
+    model.add(0.1, 0.3)
+    after = model.floor(0.1, 2)
+    assert before is not None and after is not None and after <= 0.3 < before
+
+
+def test_a_429_halves_the_permits_in_use_and_calm_windows_bring_them_back() -> None:
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(8, window_s=1.0, margin_s=0.0, clock=clock)
+    _use(limiter, clock, rtt=0.01, uplink=None, throttled=True)
+    assert limiter.throttled_count == 1
+    assert len(limiter._idle) == 4  # 8 -> 4 in use
+    clock.now += 1.5
+    limiter._take(None)  # within two calm windows: nothing comes back
+    assert len(limiter._idle) + 1 == 4
+    clock.now += 1.0
+    limiter._take(None)  # two windows calm: one permit back per window
+    assert len(limiter._idle) + 2 == 5
+
+
+def test_estimates_stay_off_for_a_while_after_a_429() -> None:
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(4, window_s=1.0, margin_s=0.0, clock=clock)
+    for _ in range(8):
+        _use(limiter, clock, rtt=0.2, uplink=0.1)
+    _use(limiter, clock, rtt=0.01, uplink=None, throttled=True)
+    early = limiter.early_count
+    for _ in range(4):  # within the next windows every permit waits a window after its answer
+        _use(limiter, clock, rtt=0.2, uplink=0.1)
+    assert limiter.early_count == early
+    clock.now += 5.0
+    for _ in range(3):
+        _use(limiter, clock, rtt=0.2, uplink=0.1)
+    assert limiter.early_count > early  # and estimates come back
+
+
+# --- the simulated link --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def echo_server() -> Iterator[str]:
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                while data := conn.recv(65536):
+                    conn.sendall(data)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+def test_the_link_delays_each_way_and_keeps_bytes_in_order(echo_server: str) -> None:
+    with LatencyProxy(echo_server, delay_ms=30, jitter_ms=25, seed=3) as link:
+        host, port = link.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as conn:
+            start = time.monotonic()
+            conn.sendall(b"ping")
+            assert conn.recv(4) == b"ping"
+            assert time.monotonic() - start >= 2 * 0.005  # each way at least 30 - 25 ms
+            sent = b"".join(i.to_bytes(2, "big") for i in range(2000))
+            for i in range(0, len(sent), 16):  # many small chunks, each drawing its own delay
+                conn.sendall(sent[i : i + 16])
+            got = b""
+            while len(got) < len(sent):
+                got += conn.recv(65536)
+    assert got == sent
+
+
+# --- against the strict mock through a jittery link ----------------------------------------------
+
+
+@pytest.fixture
+def strict_mock() -> Iterator[MockServer]:
+    with MockServer(MockExchange([demo_account()], Settings(rate_limit=10))) as server:
+        yield server
+
+
+def _seed(url: str, n: int) -> list[str]:
+    r = httpx.post(url + "/mock/orders", json={"symbol": "BTCUSDT", "count": n}, timeout=30)
+    return [o["orderId"] for o in r.json()["orders"]]
+
+
+def _run(mode: str, url: str, ids: list[str]) -> tuple[Any, SlidingWindowLimiter]:
+    opts: dict[str, Any] = {"base_url": url, "max_concurrency": 10, "retry_seed": 1}
+    if mode == "sync":
+        with BitgetClient(KEY, SECRET, PASSPHRASE, **opts) as client:
+            report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, settle=False)
+            limiter = client.limiter
+    else:
+
+        async def go() -> tuple[Any, Any]:
+            async with AsyncBitgetClient(KEY, SECRET, PASSPHRASE, **opts) as client:
+                return await client.cancel_orders(symbol="BTCUSDT", order_ids=ids, settle=False), client.limiter
+
+        report, limiter = asyncio.run(go())
+    assert isinstance(limiter, SlidingWindowLimiter)
+    return report, limiter
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_over_a_jittery_link_the_strict_window_is_never_exceeded(strict_mock: MockServer, mode: str) -> None:
+    ids = _seed(strict_mock.url, 2500)
+    with LatencyProxy(strict_mock.url, delay_ms=60, jitter_ms=50, seed=11) as link:
+        report, limiter = _run(mode, link.url, ids)
+    assert report.counts == {"cancelled": 2500, "failed": 0, "unknown": 0}
+    assert strict_mock.exchange.stats.count(429) == 0
+    assert limiter.throttled_count == 0
+    assert limiter.early_count > 10  # permits were reused on known arrivals, not only after answers
+
+
+@pytest.mark.slow
+def test_the_jitter_test_catches_a_limiter_that_trusts_the_slowest_arrival(
+    strict_mock: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test above can fail: a floor taken from the *slowest* arrivals (ignoring the spread) sends
+    requests that overtake earlier ones and land N+1 in a window."""
+
+    def optimistic(self: ArrivalModel, now: float, min_samples: int) -> float | None:
+        values = [v for _, v in self._samples]
+        return max(values) if len(values) >= max(2, min_samples) else None
+
+    monkeypatch.setattr(ArrivalModel, "floor", optimistic)
+    ids = _seed(strict_mock.url, 2500)
+    with LatencyProxy(strict_mock.url, delay_ms=60, jitter_ms=50, seed=11) as link:
+        report, _ = _run("sync", link.url, ids)
+    assert strict_mock.exchange.stats.count(429) > 0
+    assert report.counts["cancelled"] == 2500  # 429s are retried: still nothing lost
