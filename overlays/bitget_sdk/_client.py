@@ -93,7 +93,7 @@ class _BaseClient:
         backoff_base_s: float = 0.25,
         backoff_max_s: float = 5.0,
         rate_limit: int | None = None,
-        rate_limit_margin_s: float = 0.005,
+        rate_limit_margin_s: float = 0.002,
         clock_offset_ms: int = 0,
         auto_sync_time: bool = True,
         max_concurrency: int = 10,
