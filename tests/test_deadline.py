@@ -41,12 +41,16 @@ def test_the_deadline_ends_the_run_and_the_report_agrees_with_the_exchange(mock:
     took = time.monotonic() - started
     assert took < 1.0 + 0.5
     assert report.deadline_passed
-    assert report.total == 1500 and report.unknown == []
+    assert report.total == 1500
     assert 0 < len(report.cancelled) < 1500
+    # A request is not started when a usual round trip would end past the deadline; one that is cut
+    # short anyway leaves its orders unknown (it may have reached the exchange).
+    assert all("deadline" in o.error_msg for o in report.unknown)
     assert all("not sent" in o.error_msg and "deadline" in o.error_msg for o in report.failed)
     live = {o["orderId"] for o in mock.orders(status="live")}
-    assert live == {o.order_id for o in report.failed}
+    assert {o.order_id for o in report.failed} <= live
     assert not live & {o.order_id for o in report.cancelled}
+    assert live <= {o.order_id for o in report.failed + report.unknown}
 
 
 @pytest.mark.parametrize("bad", [0, -1, float("nan"), "5", True])

@@ -258,10 +258,13 @@ class _BaseClient:
             log.debug("%s %s -> HTTP %s code %s (%s)", op.method, op.path, status, code, attempt.kind)
         return attempt
 
-    def _transport_failure(self, op: Operation, exc: Exception) -> Attempt:
+    def _transport_failure(self, op: Operation, exc: Exception, deadline: float | None = None) -> Attempt:
         attempt = classify_transport(exc, op.method, self.base_url + op.path)
         if isinstance(attempt.error, BitgetTransportError):
-            attempt.error.args = (self._redactor.redact(str(attempt.error)),)
+            text = str(attempt.error)
+            if deadline is not None and isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline:
+                text = f"the run's deadline (deadline_s) passed before the answer came ({type(exc).__name__})"
+            attempt.error.args = (self._redactor.redact(text),)
         log.debug("%s %s -> %s (sent=%s)", op.method, op.path, type(exc).__name__, attempt.uncertain)
         return attempt
 
@@ -369,7 +372,7 @@ class BitgetClient(_BaseClient):
         except OutOfTime:
             return self._out_of_time(op)
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            return self._transport_failure(op, exc)
+            return self._transport_failure(op, exc, deadline)
         return attempt
 
     def _drive(
@@ -622,7 +625,7 @@ class AsyncBitgetClient(_BaseClient):
         except OutOfTime:
             return self._out_of_time(op)
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            return self._transport_failure(op, exc)
+            return self._transport_failure(op, exc, deadline)
         return attempt
 
     async def _drive(

@@ -153,6 +153,7 @@ class SlidingWindowLimiter:
         self._debt = 0  # permits to set aside as they come back
         self._throttled_at = -1e18
         self._grown_at = -1e18
+        self._round_trips: collections.deque[float] = collections.deque(maxlen=32)
         self.throttled_count = 0  # 429s seen
         self.early_count = 0  # permits reused before their answer-based time, on a known arrival
 
@@ -177,9 +178,15 @@ class SlidingWindowLimiter:
         else:
             self._idle.append(self._parked.pop())
 
+    def _round_trip(self) -> float:
+        """The median of recent requests' send-to-answer times (0 before any)."""
+        trips = sorted(self._round_trips)
+        return trips[len(trips) // 2] if trips else 0.0
+
     def _take(self, deadline: float | None) -> float | None:
         """Take the idle permit usable first; returns when it is usable, None if all are in flight.
-        Raises OutOfTime if it is usable only after `deadline`."""
+        Raises OutOfTime if a request sent then could not be answered by `deadline` (a usual round
+        trip): an attempt cut short by the deadline leaves its orders unknown, one not sent does not."""
         with self._lock:
             now = self._clock()
             self._grow(now)
@@ -191,7 +198,7 @@ class SlidingWindowLimiter:
             best = min(range(len(self._idle)), key=lambda i: self._usable_at(self._idle[i], floor, now))
             permit = self._idle[best]
             at = self._usable_at(permit, floor, now)
-            if deadline is not None and at > deadline:
+            if deadline is not None and max(at, now) + self._round_trip() > deadline:
                 raise OutOfTime
             self._idle.pop(best)
             self.early_count += at < permit.after_answer
@@ -207,6 +214,8 @@ class SlidingWindowLimiter:
         with self._lock:
             now = self._clock()
             idle = _Idle(now + self.window_s + self.margin_s)
+            if permit.sent_at:
+                self._round_trips.append(now - permit.sent_at)
             if permit.throttled:
                 self._on_throttled(now)
             elif permit.request_time_ms is not None and permit.sent_at:
