@@ -202,11 +202,13 @@ def test_a_bug_mid_run_leaves_its_batch_unknown_and_the_rest_accounted(
     real = client._attempt
     calls = {"n": 0}
 
-    def flaky(op: Any, kwargs: dict[str, Any], *rest: Any) -> Any:
+    def flaky(op: Any, kwargs: dict[str, Any], deadline: Any = None, on_send: Any = None) -> Any:
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 2:  # a bug while the request is out: it may have reached the exchange
+            if on_send is not None:
+                on_send()
             raise RecursionError("a bug deep in the SDK")
-        return real(op, kwargs, *rest)
+        return real(op, kwargs, deadline, on_send)
 
     monkeypatch.setattr(client, "_attempt", flaky)
     with client, pytest.raises(CancelAbortedError) as info:

@@ -7,7 +7,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NoReturn
@@ -21,9 +21,11 @@ from bitget_sdk import (
     BitgetError,
     CancelReport,
     Credentials,
+    JournalError,
     PermissionDeniedError,
     TimestampError,
     collect_orders,
+    journal_report,
     plan_batches,
 )
 
@@ -87,6 +89,40 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--client-oid", action="append", default=[], metavar="OID", help="a client order ID (repeatable)")
     c.add_argument("--file", type=Path, help="orders from a .csv (columns symbol,orderId,clientOid) or .json file")
     c.add_argument("--batch-mode", choices=["auto", "single", "multiple"], default="auto")
+    _connection_flags(c)
+    c.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="do not read back the state of orders whose outcome is unknown or 'does not exist'",
+    )
+    c.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    c.add_argument("--dry-run", action="store_true", help="validate and show the batches; send nothing")
+    c.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    c.add_argument(
+        "--journal",
+        type=Path,
+        metavar="FILE",
+        help="record the run in a new SQLite journal as it goes; if the process dies, `resume FILE` finishes it",
+    )
+    r = sub.add_parser("resume", help="finish a run recorded with --journal whose process stopped")
+    r.add_argument("journal", type=Path, metavar="JOURNAL")
+    _connection_flags(r)
+    r.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    r.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    w = sub.add_parser("show", help="print the report of a journal, finished or not (no credentials, no I/O)")
+    w.add_argument("journal", type=Path, metavar="JOURNAL")
+    w.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    w.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    d = sub.add_parser("demo", help="the main job on an embedded mock exchange: no network, no credentials")
+    d.add_argument("--orders", type=_count, default=500, help="open orders to seed and cancel (default 500)")
+    d.add_argument("--unknown", type=_count, default=10, help="extra order IDs that do not exist (default 10)")
+    d.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    d.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    return p
+
+
+def _connection_flags(c: argparse.ArgumentParser) -> None:
+    """Where and how to send: shared by `cancel` and `resume`."""
     c.add_argument("--base-url", help=f"exchange URL (default: BITGET_BASE_URL, else {DEFAULT_BASE_URL})")
     c.add_argument("--private-key-file", type=Path, help="RSA private key (PKCS#8 PEM) instead of BITGET_SECRET_KEY")
     c.add_argument(
@@ -110,20 +146,6 @@ def _parser() -> argparse.ArgumentParser:
         "--uid",
         help="the account's UID: every API key given the same UID shares one rate budget (default: BITGET_UID)",
     )
-    c.add_argument(
-        "--no-settle",
-        action="store_true",
-        help="do not read back the state of orders whose outcome is unknown or 'does not exist'",
-    )
-    c.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    c.add_argument("--dry-run", action="store_true", help="validate and show the batches; send nothing")
-    c.add_argument("--all", action="store_true", help="list every cancelled order in the table")
-    d = sub.add_parser("demo", help="the main job on an embedded mock exchange: no network, no credentials")
-    d.add_argument("--orders", type=_count, default=500, help="open orders to seed and cancel (default 500)")
-    d.add_argument("--unknown", type=_count, default=10, help="extra order IDs that do not exist (default 10)")
-    d.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    d.add_argument("--all", action="store_true", help="list every cancelled order in the table")
-    return p
 
 
 def _gather(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
@@ -234,6 +256,49 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     if args.dry_run:
         render.print_batches(batches, args.json)
         return EXIT_OK
+    journal = str(args.journal) if args.journal is not None else None
+    return _run(
+        args,
+        len(refs),
+        lambda client, on_progress: client.cancel_orders(
+            **kwargs,
+            on_progress=on_progress,
+            settle=not args.no_settle,
+            deadline_s=args.deadline,
+            journal=journal,
+        ),
+    )
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    """Finish a journal's run (against the exchange it was written for: --base-url must match)."""
+    total = _journal_report(args.journal).total
+    return _run(
+        args,
+        total,
+        lambda client, on_progress: client.resume(str(args.journal), deadline_s=args.deadline, on_progress=on_progress),
+    )
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    report = _journal_report(args.journal)
+    render.print_report(report, args.json, args.all)
+    return exit_code(report)
+
+
+def _journal_report(path: Path) -> CancelReport:
+    try:
+        return journal_report(path)
+    except JournalError as e:
+        raise InputError(str(e)) from None
+
+
+def _run(
+    args: argparse.Namespace,
+    total: int,
+    call: Callable[[BitgetClient, Any], CancelReport],
+) -> int:
+    """Build the client, run `call`, print the report; the exit code says how it went."""
     try:
         client = _client(args)
     except ValueError as e:  # e.g. an unreadable RSA key or a bad --base-url; never quotes key material
@@ -246,10 +311,10 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         raise InputError(message) from None
     show_bar = sys.stderr.isatty() and not args.json
     try:
-        with client, render.progress(show_bar, len(refs)) as on_progress:
-            report = client.cancel_orders(
-                **kwargs, on_progress=on_progress, settle=not args.no_settle, deadline_s=args.deadline
-            )
+        with client, render.progress(show_bar, total) as on_progress:
+            report = call(client, on_progress)
+    except JournalError as e:
+        raise InputError(f"--journal: {e}" if args.command == "cancel" else str(e)) from None
     except (AuthenticationError, PermissionDeniedError, TimestampError) as e:
         render.error(f"the exchange refused the request: {e}")
         if e.report is not None and args.json:
@@ -278,6 +343,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .demo import run_demo
 
             return run_demo(args.orders, args.unknown, as_json=args.json, show_all=args.all)
+        if args.command == "resume":
+            return cmd_resume(args)
+        if args.command == "show":
+            return cmd_show(args)
         return cmd_cancel(args)
     except InputError as e:
         render.error(str(e))

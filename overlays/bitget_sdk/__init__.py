@@ -20,6 +20,7 @@ from ._errors import (
     BitgetError,
     BitgetTransportError,
     CancelAbortedError,
+    JournalError,
     ParameterError,
     PermissionDeniedError,
     RateLimitBackendError,
@@ -29,6 +30,7 @@ from ._errors import (
 )
 from ._ratelimit import SlidingWindowLimiter
 from ._report import CancelReport, OrderOutcome
+from ._resume import journal_report
 from ._signing import BitgetAuth, Clock, HmacSigner, RsaSigner, prehash
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "Clock",
     "Credentials",
     "HmacSigner",
+    "JournalError",
     "OrderItem",
     "OrderOutcome",
     "OrderRef",
@@ -59,6 +62,7 @@ __all__ = [
     "SlidingWindowLimiter",
     "TimestampError",
     "collect_orders",
+    "journal_report",
     "plan_batches",
     "prehash",
 ]

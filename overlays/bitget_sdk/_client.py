@@ -38,7 +38,7 @@ from bitget_api.models import (
 from bitget_api.types import UNSET
 
 from . import _options as options
-from ._batching import BatchModeOption, OrderItem, collect_orders, plan_batches
+from ._batching import Batch, BatchModeOption, OrderItem, collect_orders, plan_batches
 from ._credentials import Credentials
 from ._engine import (
     MAX_ANSWER_BYTES,
@@ -56,10 +56,13 @@ from ._engine import (
     out_of_time,
 )
 from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
+from ._journal import Journal
 from ._operations import BATCH_CANCEL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS, Operation
 from ._ratelimit import Limiter, OutOfTime, SlidingWindowLimiter, release_limiter, shared_limiter
 from ._redis_limiter import check_backend_url
 from ._report import CancelReport
+from ._resume import restore_run
+from ._resume import stored_report as _stored_report
 from ._settle import Read
 from ._settle_drivers import TaskSettler, ThreadSettler
 from ._signing import BitgetAuth, Clock
@@ -153,6 +156,8 @@ class _BaseClient:
         backend = None if rate_limit_backend is None else check_backend_url(rate_limit_backend)
         self.uid = options.check_uid(uid)
         owner = f"uid:{self.uid}" if self.uid is not None else f"key:{credentials.api_key}"
+        self._owner = owner
+        self._owner_hint = f"uid {self.uid}" if self.uid is not None else f"API key {credentials.api_key[:6]}..."
         self._limiters = self._budgets(owner, rate_limit, margin, backend)
         if not {"transport", "mounts", "proxy"} & extra.keys():
             extra.update(self._default_transport())
@@ -225,7 +230,12 @@ class _BaseClient:
         return kwargs
 
     def _steps(
-        self, retry_uncertain: bool, should_stop: Callable[[], bool] | None, deadline: float | None, patient: bool
+        self,
+        retry_uncertain: bool,
+        should_stop: Callable[[], bool] | None,
+        deadline: float | None,
+        patient: bool,
+        prior: int = 0,
     ) -> Generator[Sleep | Send | SyncClock, Attempt | None, Attempts]:
         return attempt_steps(
             self.retry,
@@ -235,6 +245,7 @@ class _BaseClient:
             should_stop=should_stop,
             time_left=None if deadline is None else lambda: deadline - time.monotonic(),
             patient=patient,
+            prior_uncertain=prior,
         )
 
     def _jitter_rng(self) -> random.Random:
@@ -291,6 +302,14 @@ class _BaseClient:
         on_progress: ProgressCallback | None,
         deadline_s: float | None,
     ) -> CancelRun:
+        refs = collect_orders(symbol=symbol, order_ids=order_ids, client_oids=client_oids, orders=orders)
+        batches = plan_batches(refs, batch_mode)
+        log.debug("cancel_orders: %d orders in %d batches", len(refs), len(batches))
+        return self._new_run(batches, on_progress, deadline_s)
+
+    def _new_run(
+        self, batches: Sequence[Batch], on_progress: ProgressCallback | None, deadline_s: float | None
+    ) -> CancelRun:
         if on_progress is not None and not callable(on_progress):
             raise BatchValidationError("on_progress", "must be callable (orders_done, orders_total)")
         if deadline_s is not None:
@@ -298,13 +317,40 @@ class _BaseClient:
                 deadline_s = options.check_number("deadline_s", deadline_s, positive=True)
             except ValueError as exc:
                 raise BatchValidationError("deadline_s", str(exc).removeprefix("deadline_s ")) from None
-        refs = collect_orders(symbol=symbol, order_ids=order_ids, client_oids=client_oids, orders=orders)
-        batches = plan_batches(refs, batch_mode)
-        log.debug("cancel_orders: %d orders in %d batches", len(refs), len(batches))
         deadline = None if deadline_s is None else time.monotonic() + deadline_s
         return CancelRun(
             batches, on_progress, target=self.base_url + BATCH_CANCEL.path, deadline=deadline, deadline_s=deadline_s
         )
+
+    def _journal_for(self, run: CancelRun, path: str | os.PathLike[str] | None, settle: bool) -> Journal | None:
+        """A new journal for this run (before anything is sent), listening to it."""
+        if path is None:
+            return None
+        if not isinstance(path, str | os.PathLike):
+            raise BatchValidationError("journal", f"must be a file path, not {type(path).__name__}")
+        book = Journal.create(
+            path, run.batches, owner=self._owner, owner_hint=self._owner_hint, base_url=self.base_url, settle=settle
+        )
+        run.listener = book
+        return book
+
+    def _restore(
+        self, path: str | os.PathLike[str], deadline_s: float | None, on_progress: ProgressCallback | None
+    ) -> tuple[Journal, CancelRun, bool]:
+        """A run rebuilt from its journal: recorded outcomes filed, batches sent without a recorded
+        answer filed as unknown (they may have cancelled their orders), the rest left to send."""
+        if not isinstance(path, str | os.PathLike):
+            raise BatchValidationError("journal", f"must be a file path, not {type(path).__name__}")
+        book = Journal.open(path)
+        try:
+            book.check(self._owner, self.base_url)
+            run = self._new_run(book.batches(), on_progress, deadline_s)
+            run.listener = book
+            restore_run(run, book)
+        except BaseException:
+            book.close()
+            raise
+        return book, run, book.meta().get("settle") == "1"
 
     def _attempt_deadline(self, deadline: float | None) -> float:
         """An attempt ends by `timeout` from now, or by the run's deadline if that comes first."""
@@ -362,10 +408,20 @@ class BitgetClient(_BaseClient):
             except AnswerTooLarge:
                 return response, None
 
-    def _attempt(self, op: Operation, kwargs: dict[str, Any], deadline: float | None = None) -> Attempt:
-        """One attempt within the operation's budget; the permit learns when the request arrived."""
+    def _attempt(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        deadline: float | None = None,
+        on_send: Callable[[], None] | None = None,
+    ) -> Attempt:
+        """One attempt within the operation's budget; the permit learns when the request arrived.
+        `on_send()` runs once the permit is held, just before the request goes out (a journal then
+        records it as possibly sent; a crash while waiting for the permit leaves it unsent)."""
         try:
             with self._limiters[op.id].slot(deadline) as permit:
+                if on_send is not None:
+                    on_send()
                 response, content = self._fetch(kwargs, deadline)
                 attempt = self._classify(op, response, content)
                 permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
@@ -386,7 +442,8 @@ class BitgetClient(_BaseClient):
         deadline: float | None = None,
         patient: bool = False,
     ) -> Attempts:
-        steps = self._steps(retry_uncertain, run.should_stop if run is not None else None, deadline, patient)
+        stop = run.should_stop if run is not None else None
+        steps = self._steps(retry_uncertain, stop, deadline, patient, run.prior(index) if run is not None else 0)
         step = next(steps)
         try:
             while True:
@@ -398,9 +455,8 @@ class BitgetClient(_BaseClient):
                         self.sync_time()
                     step = steps.send(None)
                 else:
-                    if run is not None:
-                        run.sending(index)
-                    attempt = self._attempt(op, kwargs, deadline)
+                    on_send = None if run is None else lambda: run.sending(index)
+                    attempt = self._attempt(op, kwargs, deadline, on_send)
                     if run is not None:
                         run.observe(index, attempt)
                     step = steps.send(attempt)
@@ -495,9 +551,14 @@ class BitgetClient(_BaseClient):
         on_progress: ProgressCallback | None = None,
         settle: bool = True,
         deadline_s: float | None = None,
+        journal: str | os.PathLike[str] | None = None,
     ) -> CancelReport:
         """Cancel any number of orders: validated up front, split into valid batches, sent within the rate
         limit with retries, and accounted for order by order in the returned `CancelReport`.
+
+        `journal="run.db"` records the run in a new SQLite file as it goes (the plan, each attempt before
+        it is sent, each answer and outcome), so that if this process dies, `resume("run.db")` finishes
+        the run from another one (JournalError if the file already exists).
 
         `deadline_s` bounds the whole run (sending, retries, settling): when it passes, batches not sent
         are `failed` ("not sent"), attempts in flight are cut short (`unknown`), settling stops, and the
@@ -516,7 +577,45 @@ class BitgetClient(_BaseClient):
         KeyboardInterrupt propagates with `.report` set on it.
         """
         run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
+        book = self._journal_for(run, journal, settle)
+        try:
+            report = self._execute(run, settle, range(len(run.batches)))
+            if book is not None:
+                book.finished(report)
+            return report
+        finally:
+            if book is not None:
+                book.close()
+
+    def resume(
+        self,
+        journal: str | os.PathLike[str],
+        *,
+        deadline_s: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> CancelReport:
+        """Finish the run recorded in `journal` (see `cancel_orders(journal=...)`) after its process died.
+
+        Batches never sent are sent; a batch sent without a recorded answer may have cancelled its
+        orders, so they are `unknown` and settled through the order-state reads (if the run settled);
+        recorded outcomes stand. The report accounts for every order of the original input once. A
+        finished run's journal gives back its report without any I/O. `JournalError` for a journal of
+        another API key or UID, or of another contract version.
+        """
+        book, run, settle = self._restore(journal, deadline_s, on_progress)
+        try:
+            if book.meta().get("finished") == "1":
+                return _stored_report(book, run)
+            report = self._execute(run, settle, run.pending())
+            book.finished(report)
+            return report
+        finally:
+            book.close()
+
+    def _execute(self, run: CancelRun, settle: bool, todo: Iterable[int]) -> CancelReport:
+        """Send batches `todo` of the run (threads), settle, and report."""
         deadline = run.deadline
+        todo = list(todo)
         settler = ThreadSettler(run, self.settle_lag_s, lambda r: self._read(r, deadline)) if settle else None
 
         def send(i: int) -> None:
@@ -534,12 +633,12 @@ class BitgetClient(_BaseClient):
                 run.fail(i, exc)
 
         try:
-            if self.max_concurrency == 1 or len(run.batches) == 1:
-                for i in range(len(run.batches)):
+            if self.max_concurrency == 1 or len(todo) <= 1:
+                for i in todo:
                     send(i)
             else:
                 with ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="bitget-cancel") as pool:
-                    futures = [pool.submit(send, i) for i in range(len(run.batches))]
+                    futures = [pool.submit(send, i) for i in todo]
                     try:
                         for future in futures:
                             future.result()
@@ -615,10 +714,18 @@ class AsyncBitgetClient(_BaseClient):
         except TimeoutError:
             raise httpx.ReadTimeout(f"no complete answer within the {self.timeout_s:g} s timeout") from None
 
-    async def _attempt(self, op: Operation, kwargs: dict[str, Any], deadline: float | None = None) -> Attempt:
+    async def _attempt(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        deadline: float | None = None,
+        on_send: Callable[[], None] | None = None,
+    ) -> Attempt:
         """See `BitgetClient._attempt`."""
         try:
             async with self._limiters[op.id].aslot(deadline) as permit:
+                if on_send is not None:
+                    on_send()
                 response, content = await self._fetch(kwargs, deadline)
                 attempt = self._classify(op, response, content)
                 permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
@@ -639,7 +746,8 @@ class AsyncBitgetClient(_BaseClient):
         deadline: float | None = None,
         patient: bool = False,
     ) -> Attempts:
-        steps = self._steps(retry_uncertain, run.should_stop if run is not None else None, deadline, patient)
+        stop = run.should_stop if run is not None else None
+        steps = self._steps(retry_uncertain, stop, deadline, patient, run.prior(index) if run is not None else 0)
         step = next(steps)
         try:
             while True:
@@ -651,9 +759,8 @@ class AsyncBitgetClient(_BaseClient):
                         await self.sync_time()
                     step = steps.send(None)
                 else:
-                    if run is not None:
-                        run.sending(index)
-                    attempt = await self._attempt(op, kwargs, deadline)
+                    on_send = None if run is None else lambda: run.sending(index)
+                    attempt = await self._attempt(op, kwargs, deadline, on_send)
                     if run is not None:
                         run.observe(index, attempt)
                     step = steps.send(attempt)
@@ -742,6 +849,7 @@ class AsyncBitgetClient(_BaseClient):
         on_progress: ProgressCallback | None = None,
         settle: bool = True,
         deadline_s: float | None = None,
+        journal: str | os.PathLike[str] | None = None,
     ) -> CancelReport:
         """See `BitgetClient.cancel_orders`; up to `max_concurrency` batches are in flight at once.
 
@@ -749,6 +857,36 @@ class AsyncBitgetClient(_BaseClient):
         and re-raises CancelledError with `.report` set: every order accounted for as things stood.
         """
         run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
+        book = self._journal_for(run, journal, settle)
+        try:
+            report = await self._execute(run, settle, range(len(run.batches)))
+            if book is not None:
+                book.finished(report)
+            return report
+        finally:
+            if book is not None:
+                book.close()
+
+    async def resume(
+        self,
+        journal: str | os.PathLike[str],
+        *,
+        deadline_s: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> CancelReport:
+        """See `BitgetClient.resume`."""
+        book, run, settle = self._restore(journal, deadline_s, on_progress)
+        try:
+            if book.meta().get("finished") == "1":
+                return _stored_report(book, run)
+            report = await self._execute(run, settle, run.pending())
+            book.finished(report)
+            return report
+        finally:
+            book.close()
+
+    async def _execute(self, run: CancelRun, settle: bool, todo: Iterable[int]) -> CancelReport:
+        """See `BitgetClient._execute` (tasks instead of threads)."""
         deadline = run.deadline
         gate = asyncio.Semaphore(self.max_concurrency)
         settler = TaskSettler(run, self.settle_lag_s, lambda r: self._read(r, deadline)) if settle else None
@@ -769,7 +907,7 @@ class AsyncBitgetClient(_BaseClient):
                     run.fail(i, exc)
 
         try:
-            await asyncio.gather(*(send(i) for i in range(len(run.batches))))
+            await asyncio.gather(*(send(i) for i in todo))
             if settler is not None:
                 cancels_ended = time.perf_counter()
                 await settler.finish()

@@ -9,8 +9,8 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Generator, Sequence
-from typing import Any, Literal, NamedTuple
+from collections.abc import Callable, Generator, Iterable, Sequence
+from typing import Any, Literal, NamedTuple, Protocol
 
 import attrs
 import httpx
@@ -252,6 +252,7 @@ def attempt_steps(
     should_stop: Callable[[], bool] | None = None,
     time_left: Callable[[], float | None] | None = None,
     patient: bool = False,
+    prior_uncertain: int = 0,
     clock: Callable[[], float] = time.monotonic,
 ) -> Generator[Sleep | Send | SyncClock, Attempt | None, Attempts]:
     """Drive one request through retries. The driver answers each `Send` with the Attempt it got.
@@ -261,12 +262,14 @@ def attempt_steps(
     with backoff (at least its Retry-After) for as long as time remains - `time_left()` seconds (the
     run's deadline), or `THROTTLED_PATIENCE_S` after its first 429 without a deadline - and a wait
     that would pass the deadline ends the retries instead. A 429 was refused before any effect.
+    `prior_uncertain`: attempts an earlier process made that may have reached the exchange (a resumed
+    journal): they count, and the outcome is uncertain from the start.
     With `resync_clock`, a timestamp rejection (the request was refused before any effect) is answered
     once by re-measuring the clock offset and sending again. `should_stop()` true ends the retries early
     (the run is stopping); the attempts made so far decide the outcome.
     """
-    uncertain = False
-    count = 0
+    uncertain = prior_uncertain > 0
+    count = prior_uncertain
     throttled = 0
     first_throttled: float | None = None
     resynced = not resync_clock
@@ -413,6 +416,32 @@ def build_report(
 ProgressCallback = Callable[[int, int], None]
 
 
+class RunListener(Protocol):
+    """What a run tells a journal, each step before it goes on (see `_journal.Journal`)."""
+
+    def sending(self, batch: int, n: int) -> None: ...
+
+    def answered(self, batch: int, n: int, answer: str, sent: bool) -> None: ...
+
+    def outcomes(self, resolved: Iterable[tuple[int, str, OrderOutcome]]) -> None: ...
+
+
+def describe(attempt: Attempt) -> str:
+    """One attempt's result in a few words, for a journal."""
+    if attempt.kind == "ok":
+        return "ok"
+    error = attempt.error
+    if attempt.not_sent:
+        return "not sent (deadline)"
+    if isinstance(error, BitgetAPIError):
+        return f"HTTP {error.http_status} code {error.code}"
+    return type(error).__name__ if error is not None else attempt.kind
+
+
+def _triples(resolved: Iterable[Resolved]) -> list[tuple[int, str, OrderOutcome]]:
+    return [(r.position, r.status, r.outcome) for r in resolved]
+
+
 class CancelRun:
     """The bookkeeping of one `cancel_orders` call, shared by the sync (threads) and async drivers.
 
@@ -440,8 +469,13 @@ class CancelRun:
         target: str = "",
         deadline: float | None = None,
         deadline_s: float | None = None,
+        listener: RunListener | None = None,
     ) -> None:
         self.batches = batches
+        self.listener = listener
+        self.unfinished_reason: str | None = None  # why batches never started are not sent (resumed runs)
+        self._attempt_no: dict[int, int] = {}
+        self._prior: dict[int, int] = {}  # batch -> attempts an earlier process may have sent
         self.deadline = deadline
         self._deadline_s = deadline_s
         self._deadline_passed = False
@@ -495,8 +529,13 @@ class CancelRun:
     def sending(self, i: int) -> None:
         with self._lock:
             self._maybe_sent.add(i)
+            n = self._attempt_no[i] = self._attempt_no.get(i, 0) + 1
+        if self.listener is not None:
+            self.listener.sending(i, n)
 
     def observe(self, i: int, attempt: Attempt) -> None:
+        if self.listener is not None:
+            self.listener.answered(i, self._attempt_no.get(i, 1), describe(attempt), not attempt.connect_failed)
         if attempt.not_sent:  # the deadline comes before the rate limit would allow it
             self._deadline_passed = True
             return
@@ -523,31 +562,65 @@ class CancelRun:
     def record(self, i: int, result: Attempts) -> list[str]:
         """File batch i's outcome; returns the symbols whose every batch has now ended (ready to settle)."""
         resolved = resolve_batch(self.batches[i], result)
+        if self.listener is not None:
+            self.listener.outcomes(_triples(resolved))
         if result.final.kind == "fatal" and result.final.error is not None:
             fatal: BitgetError | None = result.final.error
         else:
             fatal = None
-        answered = time.monotonic()
         with self._lock:
             if fatal is not None and self._stop is None:
                 self._stop = fatal
-            self._resolved.extend(resolved)
-            for r in resolved:
-                self._answered_at[r.position] = answered
-            self._done.add(i)
-            self._orders_done += len(self.batches[i].orders)
-            done = self._orders_done
-            finished = []
-            for symbol in {o.symbol for o in self.batches[i].orders}:
-                self._batches_left[symbol] -= 1
-                if not self._batches_left[symbol]:
-                    finished.append(symbol)
+            finished, done = self._file(i, resolved)
         if self._progress is not None:
             try:
                 self._progress(done, self._total)
             except Exception as exc:
                 self.abort(exc, "the on_progress callback raised")
         return finished
+
+    def _file(self, i: int, resolved: Sequence[Resolved]) -> tuple[list[str], int]:
+        """(under the lock) Batch i has its outcome: returns the symbols now finished, orders done."""
+        answered = time.monotonic()
+        self._resolved.extend(resolved)
+        for r in resolved:
+            self._answered_at[r.position] = answered
+        self._done.add(i)
+        self._orders_done += len(self.batches[i].orders)
+        finished = []
+        for symbol in {o.symbol for o in self.batches[i].orders}:
+            self._batches_left[symbol] -= 1
+            if not self._batches_left[symbol]:
+                finished.append(symbol)
+        return finished, self._orders_done
+
+    def restore(self, i: int, resolved: Sequence[Resolved], attempts: int, sent: int) -> None:
+        """Batch i was dealt with by an earlier process (a resumed journal): file what it left."""
+        with self._lock:
+            self._started.add(i)
+            self._requests += attempts
+            self._retries += max(0, attempts - 1)
+            self._sent += sent
+            self._file(i, resolved)
+
+    def carry(self, i: int, attempts: int, sent: int) -> None:
+        """Batch i was in flight when an earlier process died: it is sent again, its outcome uncertain
+        from the start (the earlier attempt may have cancelled its orders; see `attempt_steps`)."""
+        with self._lock:
+            self._prior[i] = attempts
+            self._attempt_no[i] = attempts
+            self._attempted.add(i)
+            self._requests += attempts
+            self._retries += max(0, attempts - 1)
+            self._sent += sent
+
+    def prior(self, i: int) -> int:
+        return self._prior.get(i, 0)
+
+    def pending(self) -> list[int]:
+        """The batches without an outcome yet, in plan order."""
+        with self._lock:
+            return [i for i in range(len(self.batches)) if i not in self._done]
 
     def fail(self, i: int, exc: Exception) -> None:
         """Batch i raised instead of returning: its orders stay unaccounted until `report()` (unknown)."""
@@ -569,6 +642,8 @@ class CancelRun:
     def settled(self, new: Sequence[Resolved], reads: int) -> None:
         """Replace the resolutions of settled orders (same positions) by what their state said."""
         by_position = {r.position: r for r in new}
+        if self.listener is not None:
+            self.listener.outcomes(_triples(new))
         with self._lock:
             self._resolved = [by_position.get(r.position, r) for r in self._resolved]
             self._reads += reads
@@ -600,6 +675,8 @@ class CancelRun:
             why = f"the run stopped on {stop}"
         elif self._deadline_passed:
             why = f"the deadline (deadline_s={self._deadline_s:g}) passed"
+        elif self.unfinished_reason is not None:
+            why = self.unfinished_reason
         else:  # pragma: no cover - every batch is recorded when nothing stopped the run
             why = "the run ended early"
         code = stop.code if isinstance(stop, BitgetAPIError) and self._interrupted is None else None

@@ -100,6 +100,11 @@ class CancelAbortedError(BitgetError):
     """
 
 
+class JournalError(BitgetError):
+    """A run's journal cannot be used: missing, not a journal, already there for a new run, or written
+    for another API key / UID or contract version."""
+
+
 class RateLimitBackendError(BitgetError):
     """The shared rate limit backend (`rate_limit_backend`, Redis) cannot be reached when a client is
     built. (Lost later, mid-run, it is not an error: the client falls back to its local share.)"""

@@ -1,0 +1,263 @@
+"""A crash-safe record of one `cancel_orders` run, so that a run whose process died can be finished.
+
+A 10,000-order cancel takes 20 s or more; in an incident the process can die (out of memory, a
+closed terminal, a deploy) and take with it which batches were sent and which were answered. The
+journal is a SQLite file (stdlib `sqlite3`, WAL) holding the plan (every order, its batch), each
+attempt *before* it is sent, each answer, and each order's outcome (and what settling said later).
+A transaction is committed per step of a request, so whatever the moment of a `kill -9`, the file
+says, for every batch, one of: never sent / sent, answer not recorded / outcome recorded.
+
+`resume` finishes such a run: batches never sent are sent; a batch sent without a recorded answer
+may have cancelled its orders, so they are `unknown` and settled through the order-state reads like
+any lost answer; recorded outcomes stand. The report then accounts for every order of the original
+input exactly once. WAL with `synchronous=NORMAL` survives the death of the process (the point);
+after a power loss the last commits may be missing, which makes a sent attempt look unsent: it is
+then sent again, and a re-cancel is answered "does not exist" and settled, so nothing is misreported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bitget_api import facts
+
+from ._batching import Batch, OrderRef
+from ._errors import JournalError
+from ._report import CancelReport, OrderOutcome
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE batches (idx INTEGER PRIMARY KEY, mode TEXT NOT NULL, symbol TEXT, kind TEXT NOT NULL);
+CREATE TABLE orders (
+    position INTEGER PRIMARY KEY, batch INTEGER NOT NULL, seq INTEGER NOT NULL,
+    symbol TEXT NOT NULL, order_id TEXT, client_oid TEXT
+);
+CREATE TABLE attempts (
+    batch INTEGER NOT NULL, n INTEGER NOT NULL, sent_at REAL NOT NULL,
+    answer TEXT, sent INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (batch, n)
+);
+CREATE TABLE outcomes (position INTEGER PRIMARY KEY, status TEXT NOT NULL, outcome TEXT NOT NULL);
+"""
+
+
+def owner_id(owner: str) -> str:
+    """Whose budget and orders a journal is about, hashed (the API key is not written down)."""
+    return hashlib.sha256(owner.encode()).hexdigest()[:32]
+
+
+def _outcome_json(o: OrderOutcome) -> str:
+    return json.dumps(o.to_dict(), separators=(",", ":"))
+
+
+def _outcome(text: str) -> OrderOutcome:
+    return OrderOutcome(**json.loads(text))
+
+
+class Journal:
+    """One run's journal. Thread-safe (one connection behind a lock; each call is one transaction)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+        self._lock = threading.Lock()
+
+    # --- opening ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        batches: Sequence[Batch],
+        *,
+        owner: str,
+        owner_hint: str,
+        base_url: str,
+        settle: bool,
+    ) -> Journal:
+        """A new journal for a run about to start; an existing file is refused (resume it instead)."""
+        target = Path(path)
+        if target.exists():
+            raise JournalError(f"journal {target} already exists: resume it (resume), or choose a new path")
+        try:
+            conn = cls._connect(target)
+        except sqlite3.Error as exc:
+            raise JournalError(f"journal {target} cannot be created: {exc}") from None
+        journal = cls(target, conn)
+        meta = {
+            "schema": SCHEMA_VERSION,
+            "contract_version": facts.CONTRACT_VERSION,
+            "owner": owner_id(owner),
+            "owner_hint": owner_hint,
+            "base_url": base_url,
+            "settle": "1" if settle else "0",
+            "created_at": str(time.time()),
+            "finished": "0",
+        }
+        conn.executescript(_SCHEMA)
+        with journal._tx() as cur:
+            cur.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            cur.executemany(
+                "INSERT INTO batches VALUES (?, ?, ?, ?)",
+                [(i, b.mode, b.symbol, b.kind) for i, b in enumerate(batches)],
+            )
+            cur.executemany(
+                "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (o.position, i, seq, o.symbol, o.order_id, o.client_oid)
+                    for i, b in enumerate(batches)
+                    for seq, o in enumerate(b.orders)
+                ],
+            )
+        return journal
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Journal:
+        """An existing journal (to resume or show); JournalError if it is missing or not a journal."""
+        target = Path(path)
+        if not target.is_file():
+            raise JournalError(f"journal {target} does not exist")
+        try:
+            conn = cls._connect(target)
+            rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error as exc:
+            raise JournalError(f"{target} is not a cancel journal: {exc}") from None
+        if rows.get("schema") != SCHEMA_VERSION:
+            conn.close()
+            raise JournalError(f"{target}: journal format {rows.get('schema')!r}, this SDK reads {SCHEMA_VERSION!r}")
+        return cls(target, conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # --- writing (each call one transaction) -----------------------------------------------------
+
+    class _Tx:
+        def __init__(self, journal: Journal) -> None:
+            self._journal = journal
+
+        def __enter__(self) -> sqlite3.Cursor:
+            self._journal._lock.acquire()
+            try:
+                cur = self._journal._conn.cursor()
+                cur.execute("BEGIN")
+            except BaseException:
+                self._journal._lock.release()
+                raise
+            self._cur = cur
+            return cur
+
+        def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+            try:
+                self._cur.execute("COMMIT" if exc_type is None else "ROLLBACK")
+            finally:
+                self._journal._lock.release()
+
+    def _tx(self) -> Journal._Tx:
+        return Journal._Tx(self)
+
+    def sending(self, batch: int, n: int) -> None:
+        """Attempt n of batch is about to go out: from now on it may have reached the exchange."""
+        with self._tx() as cur:
+            cur.execute("INSERT OR REPLACE INTO attempts (batch, n, sent_at) VALUES (?, ?, ?)", (batch, n, time.time()))
+
+    def answered(self, batch: int, n: int, answer: str, sent: bool) -> None:
+        with self._tx() as cur:
+            cur.execute(
+                "UPDATE attempts SET answer = ?, sent = ? WHERE batch = ? AND n = ?", (answer, int(sent), batch, n)
+            )
+
+    def outcomes(self, resolved: Iterable[tuple[int, str, OrderOutcome]]) -> None:
+        """Orders' outcomes (a batch's, or settling's new ones), replacing what was there."""
+        with self._tx() as cur:
+            cur.executemany(
+                "INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?)",
+                [(position, status, _outcome_json(o)) for position, status, o in resolved],
+            )
+
+    def finished(self, report: CancelReport) -> None:
+        counts = {
+            "request_count": report.request_count,
+            "retry_count": report.retry_count,
+            "sent_count": report.sent_count,
+            "read_count": report.read_count,
+            "settled_count": report.settled_count,
+            "elapsed_s": report.elapsed_s,
+            "settle_s": report.settle_s,
+            "deadline_passed": report.deadline_passed,
+        }
+        with self._tx() as cur:
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('finished', '1')")
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('counts', ?)", (json.dumps(counts),))
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def batches(self) -> list[Batch]:
+        """The run's plan, exactly as it was sent (same batches, same order of orders)."""
+        with self._lock:
+            heads = self._conn.execute("SELECT idx, mode, symbol, kind FROM batches ORDER BY idx").fetchall()
+            rows = self._conn.execute(
+                "SELECT batch, position, symbol, order_id, client_oid FROM orders ORDER BY batch, seq"
+            ).fetchall()
+        members: dict[int, list[OrderRef]] = {}
+        for batch, position, symbol, oid, coid in rows:
+            members.setdefault(batch, []).append(OrderRef(position, symbol, oid, coid))
+        return [Batch(mode, symbol, kind, tuple(members.get(idx, ()))) for idx, mode, symbol, kind in heads]
+
+    def recorded(self) -> dict[int, tuple[str, OrderOutcome]]:
+        """position -> (status, outcome) of every order with a recorded outcome."""
+        with self._lock:
+            rows = self._conn.execute("SELECT position, status, outcome FROM outcomes").fetchall()
+        return {position: (status, _outcome(text)) for position, status, text in rows}
+
+    def attempts(self) -> dict[int, list[tuple[int, str | None, bool]]]:
+        """batch -> [(n, answer or None if none was recorded, sent)] in attempt order."""
+        with self._lock:
+            rows = self._conn.execute("SELECT batch, n, answer, sent FROM attempts ORDER BY batch, n").fetchall()
+        out: dict[int, list[tuple[int, str | None, bool]]] = {}
+        for batch, n, answer, sent in rows:
+            out.setdefault(batch, []).append((n, answer, bool(sent)))
+        return out
+
+    def counts(self) -> dict[str, Any]:
+        text = self.meta().get("counts")
+        return json.loads(text) if text else {}
+
+    def check(self, owner: str, base_url: str) -> None:
+        """Refuse a journal of another key/UID, exchange URL or contract version."""
+        meta = self.meta()
+        if meta.get("base_url") != base_url:
+            raise JournalError(
+                f"journal {self.path} was written against {meta.get('base_url')}, not {base_url}: "
+                "resume it against the same exchange (base_url, CLI --base-url)"
+            )
+        if meta.get("owner") != owner_id(owner):
+            raise JournalError(
+                f"journal {self.path} is of another API key or UID ({meta.get('owner_hint', '?')}): "
+                "resume it with that account's credentials (and uid=, if it was given)"
+            )
+        if meta.get("contract_version") != facts.CONTRACT_VERSION:
+            raise JournalError(
+                f"journal {self.path} was written under contract {meta.get('contract_version')}, this SDK implements "
+                f"{facts.CONTRACT_VERSION}: finish it with the SDK that wrote it"
+            )

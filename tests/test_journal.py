@@ -1,0 +1,214 @@
+"""Crash-safe runs: `cancel_orders(journal=...)` records a run in SQLite; `resume` finishes it after its
+process died; `show` prints any journal's report. The crash test kills the CLI with SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bitget_sdk import AsyncBitgetClient, BitgetClient, JournalError, journal_report
+from tools import mockproc
+
+from .conftest import MockClient
+from .test_cli import ENV, run
+
+KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
+
+
+def _client(url: str, **kw: Any) -> BitgetClient:
+    return BitgetClient(KEY, SECRET, PASSPHRASE, base_url=url, **kw)
+
+
+def _same(a: Any, b: Any) -> None:
+    assert a.counts == b.counts
+    for kind in ("cancelled", "failed", "unknown"):
+        assert [o.to_dict() for o in getattr(a, kind)] == [o.to_dict() for o in getattr(b, kind)]
+
+
+def test_a_journaled_run_can_be_shown_and_resumes_to_the_same_report_without_sending(
+    mock: MockClient, tmp_path: Path
+) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 120)] + ["404"]
+    path = tmp_path / "run.db"
+    with _client(mock.server.url) as client:
+        report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, journal=path)
+        requests = mock.server.exchange.stats.as_dict()["requests"]
+        again = client.resume(path)
+    assert mock.server.exchange.stats.as_dict()["requests"] == requests  # nothing sent by the resume
+    assert report.counts == {"cancelled": 120, "failed": 1, "unknown": 0}
+    _same(again, report)
+    assert again.request_count == report.request_count
+    _same(journal_report(path), report)
+
+
+def test_an_existing_journal_is_never_overwritten(mock: MockClient, tmp_path: Path) -> None:
+    path = tmp_path / "run.db"
+    path.write_bytes(b"something else")
+    with _client(mock.server.url) as client, pytest.raises(JournalError, match="already exists"):
+        client.cancel_orders(symbol="BTCUSDT", order_ids=["1"], journal=path)
+    assert path.read_bytes() == b"something else"
+    assert mock.server.exchange.stats.as_dict()["requests"] == 0
+
+
+def test_resuming_a_journal_of_another_key_uid_exchange_or_contract_is_refused(
+    mock: MockClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "run.db"
+    with _client(mock.server.url) as client:
+        client.cancel_orders(symbol="BTCUSDT", order_ids=["1"], journal=path)
+    other = BitgetClient("other-key", SECRET, PASSPHRASE, base_url=mock.server.url)
+    with other, pytest.raises(JournalError, match="another API key or UID"):
+        other.resume(path)
+    with _client(mock.server.url, uid="123") as by_uid, pytest.raises(JournalError, match="another API key or UID"):
+        by_uid.resume(path)
+    with _client("http://127.0.0.1:9") as elsewhere, pytest.raises(JournalError, match="written against"):
+        elsewhere.resume(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '0.9.0' WHERE key = 'contract_version'")
+    with _client(mock.server.url) as client, pytest.raises(JournalError, match=r"contract 0\.9\.0"):
+        client.resume(path)
+    (tmp_path / "not.db").write_bytes(b"not sqlite at all" * 100)
+    with _client(mock.server.url) as client, pytest.raises(JournalError, match="not a cancel journal"):
+        client.resume(tmp_path / "not.db")
+    with _client(mock.server.url) as client, pytest.raises(JournalError, match="does not exist"):
+        client.resume(tmp_path / "missing.db")
+
+
+def _crashed_journal(mock: MockClient, path: Path, ids: list[str]) -> None:
+    """A journal as a process leaves it when killed: batch 0 answered, batch 1 sent (and carried out
+    by the exchange) without its answer recorded, batches 2.. never sent."""
+    with _client(mock.server.url, max_concurrency=1) as client:
+        run = client._new_run(client._plan("BTCUSDT", ids, None, None, "auto", None, None).batches, None, None)
+        book = client._journal_for(run, path, True)
+        assert book is not None
+        client._execute(run, False, [0])
+        book.sending(1, 1)
+        mock.cancel({"symbol": "BTCUSDT", "orderList": [{"orderId": o.order_id} for o in run.batches[1].orders]})
+        book.close()
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_resume_sends_what_was_never_sent_and_settles_what_was_in_flight(
+    mock: MockClient, tmp_path: Path, mode: str
+) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 200)]
+    path = tmp_path / "run.db"
+    _crashed_journal(mock, path, ids)
+    shown = journal_report(path)
+    assert shown.counts == {"cancelled": 50, "failed": 100, "unknown": 50}
+    assert all("did not finish" in (o.error_msg or "") for o in shown.failed)
+    if mode == "sync":
+        with _client(mock.server.url, settle_lag_s=0.0) as client:
+            report = client.resume(path)
+    else:
+
+        async def go() -> Any:
+            async with AsyncBitgetClient(KEY, SECRET, PASSPHRASE, base_url=mock.server.url, settle_lag_s=0.0) as c:
+                return await c.resume(path)
+
+        report = asyncio.run(go())
+    assert report.counts == {"cancelled": 200, "failed": 0, "unknown": 0}
+    assert [o.order_id for o in report.cancelled] == ids  # every order of the input once, in input order
+    assert report.settled_count == 50  # the in-flight batch, read back
+    assert mock.orders(status="live") == []
+    _same(journal_report(path), report)
+
+
+def test_cli_journal_show_and_resume(mock: MockClient, tmp_path: Path) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 120)]
+    path = tmp_path / "run.db"
+    _crashed_journal(mock, path, ids)
+    shown = run("show", str(path), "--json")
+    assert shown.returncode == 1, shown.stderr
+    assert json.loads(shown.stdout)["counts"] == {"cancelled": 50, "failed": 20, "unknown": 50}
+    resumed = run("resume", str(path), "--base-url", mock.server.url, "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["counts"] == {"cancelled": 120, "failed": 0, "unknown": 0}
+    again = run("show", str(path))
+    assert again.returncode == 0 and "120 orders: 120 cancelled" in again.stdout
+    wrong = run("resume", str(path), "--base-url", "http://127.0.0.1:9")
+    assert wrong.returncode == 2 and "written against" in wrong.stderr
+    exists = run(
+        "cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--base-url", mock.server.url, "--journal", str(path)
+    )
+    assert exists.returncode == 2 and "--journal" in exists.stderr and "already exists" in exists.stderr
+    assert run("show", str(tmp_path / "nope.db")).returncode == 2
+
+
+# --- kill -9 at random points, then resume -------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_kill_9_at_random_points_then_resume_accounts_for_every_order(tmp_path: Path) -> None:
+    kills = int(os.environ.get("JOURNAL_CRASH_KILLS", "20"))
+    orders = int(os.environ.get("JOURNAL_CRASH_ORDERS", "1000"))
+    rng = random.Random(int(os.environ.get("JOURNAL_CRASH_SEED", "20261124")))
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}, **ENV}
+    args = ("--rate-limit", "10", "--log-level", "warning")
+    totals = {"lost": 0, "doubled": 0, "wrong": 0, "unknown": 0, "not_cancelled": 0, "killed_mid_run": 0}
+    with mockproc.mock_process(*args) as (url, _):
+        http = httpx.Client(base_url=url, timeout=60)
+        http.post("/mock/faults", json={"delay_rate": 0.3, "delay_ms": 150, "seed": 5})
+        for k in range(kills):
+            seeded = http.post("/mock/orders", json={"symbol": f"K{k}USDT", "count": orders}).json()["orders"]
+            ids = [o["orderId"] for o in seeded]
+            path = tmp_path / f"run{k}.db"
+            cmd = [sys.executable, "-m", "bitget_cli", "cancel", "--symbol", f"K{k}USDT", "--base-url", url]
+            cmd += ["--journal", str(path), "--json", "--file", str(_ids_file(tmp_path, k, ids))]
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.3, orders / 500 + 0.5))  # anywhere from start-up to the end of the run
+            if proc.poll() is None:
+                totals["killed_mid_run"] += 1
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(30)
+            if not path.exists():  # killed before the journal was created: nothing was sent
+                assert all(
+                    o["status"] == "live"
+                    for o in http.get("/mock/orders", params={"symbol": f"K{k}USDT"}).json()["orders"]
+                )
+                continue
+            resumed = subprocess.run(
+                [sys.executable, "-m", "bitget_cli", "resume", str(path), "--base-url", url, "--json"],
+                env=env, capture_output=True, text=True, timeout=300, check=False,
+            )  # fmt: skip
+            assert resumed.returncode in (0, 1), resumed.stderr
+            report = json.loads(resumed.stdout)
+            state = {
+                o["orderId"]: o["status"]
+                for o in http.get("/mock/orders", params={"symbol": f"K{k}USDT"}).json()["orders"]
+            }
+            seen = [o["order_id"] for kind in ("cancelled", "failed", "unknown") for o in report[kind]]
+            totals["lost"] += len(set(ids) - set(seen))
+            totals["doubled"] += len(seen) - len(set(seen))
+            totals["unknown"] += len(report["unknown"])
+            totals["not_cancelled"] += sum(status != "cancelled" for status in state.values())
+            totals["wrong"] += sum(state[o["order_id"]] != "cancelled" for o in report["cancelled"])
+            totals["wrong"] += sum(state[o["order_id"]] == "cancelled" for o in report["failed"])
+        http.close()
+    print(f"kill -9 x {kills} ({orders} orders each): {totals}")
+    assert totals["killed_mid_run"] >= kills // 2
+    assert {k: v for k, v in totals.items() if k != "killed_mid_run"} == {
+        "lost": 0,
+        "doubled": 0,
+        "wrong": 0,
+        "unknown": 0,
+        "not_cancelled": 0,
+    }
+
+
+def _ids_file(tmp_path: Path, k: int, ids: list[str]) -> Path:
+    path = tmp_path / f"orders{k}.csv"
+    path.write_text("orderId\n" + "\n".join(ids) + "\n")
+    return path
