@@ -17,7 +17,7 @@ class Operation(TypedDict):
     query: dict[str, dict[str, Any]]
 
 
-CONTRACT_VERSION: Final[str] = "1.1.0"
+CONTRACT_VERSION: Final[str] = "1.2.0"
 OPERATIONS: Final[dict[str, Operation]] = {
     "batchCancelOrders": {
         "method": "POST",
@@ -138,6 +138,15 @@ OPERATIONS: Final[dict[str, Operation]] = {
                 "minimum": 0,
             },
         },
+    },
+    "cancelSymbolOrders": {
+        "method": "POST",
+        "path": "/api/v2/spot/trade/cancel-symbol-order",
+        "signed": True,
+        "rate_limit": 5,
+        "rate_window_ms": 1000,
+        "rate_scope": "uid",
+        "query": {},
     },
 }
 BATCH_MAX_ORDERS: Final[int] = 50

@@ -171,6 +171,18 @@ async def _batch_cancel(call: Call) -> Response:
     return envelope("00000", "success", result, status=200)
 
 
+async def _cancel_symbol(call: Call) -> Response:
+    """Accepted now, carried out `cancel_symbol_delay_ms` later (Bitget: "executed asynchronously"): the
+    symbol's orders open at the request are cancelled then; orders placed in between survive."""
+    ex, uid = call.exchange, call.uid
+    assert uid is not None
+    symbol = call.body["symbol"]
+    targets = ex.orders.open_ids(uid, symbol)
+    delay = ex.settings.cancel_symbol_delay_ms / 1000
+    asyncio.get_running_loop().call_later(delay, ex.orders.cancel_ids, uid, targets)
+    return envelope("00000", "success", {"symbol": symbol}, status=200)
+
+
 async def _server_time(call: Call) -> Response:
     return envelope("00000", "success", {"serverTime": str(_now_ms())}, status=200)
 
@@ -218,6 +230,7 @@ def _list_orders(statuses: frozenset[str], history: bool) -> Handler:
 # validation come from the contract; an operation without a handler here fails the mock's start.
 HANDLERS: dict[str, Handler] = {
     "batchCancelOrders": _batch_cancel,
+    "cancelSymbolOrders": _cancel_symbol,
     "getServerTime": _server_time,
     "getOrderInfo": _order_info,
     "getUnfilledOrders": _list_orders(OPEN, history=False),

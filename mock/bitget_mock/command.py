@@ -73,6 +73,14 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="orderInfo by clientOid finds filled and cancelled orders too (Bitget: only unfilled ones)",
     )
+    p.add_argument(
+        "--cancel-symbol-delay-ms",
+        type=int,
+        default=300,
+        metavar="MS",
+        help="cancel-symbol-order is asynchronous: the symbol's open orders are cancelled this long after the "
+        "answer; orders placed in between survive (default 300)",
+    )
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     return p
 
@@ -85,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         timestamp_window_ms=args.timestamp_window_ms,
         auth_error_status=args.auth_error_status,
         client_oid_lookup_unfilled_only=not args.client_oid_lookup_any_status,
+        cancel_symbol_delay_ms=args.cancel_symbol_delay_ms,
     )
+    if not 0 <= args.cancel_symbol_delay_ms <= 120_000:
+        print("bitget-mock: --cancel-symbol-delay-ms must be from 0 to 120000", file=sys.stderr)
+        return 2
     exchange = MockExchange(accounts, settings)
     logging.basicConfig(level=args.log_level.upper(), format="%(message)s", stream=sys.stderr)
     # Bind first, so that `--port 0` can say which port it got.

@@ -25,6 +25,8 @@ class Settings:
     max_body_bytes: int = 1 << 20
     # Bitget's orderInfo finds an order by clientOid only while it is unfilled; False finds every status.
     client_oid_lookup_unfilled_only: bool = True
+    # cancel-symbol-order is asynchronous on Bitget: the symbol's orders are cancelled this long after the answer.
+    cancel_symbol_delay_ms: int = 300
 
 
 @dataclass

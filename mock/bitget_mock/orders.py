@@ -246,6 +246,22 @@ class OrderBook:
     def _newest_first(self, uid: str) -> Iterator[Order]:
         return reversed(self._by_uid.get(uid, []))
 
+    def open_ids(self, uid: str, symbol: str) -> list[str]:
+        """The orderIds of a symbol's open orders now (what an asynchronous cancel-symbol will cancel)."""
+        with self._lock:
+            return [o.order_id for o in self._by_uid.get(uid, []) if o.symbol == symbol and o.is_open]
+
+    def cancel_ids(self, uid: str, order_ids: Iterable[str]) -> int:
+        """Cancel those of `order_ids` still open (an asynchronous cancel-symbol taking effect)."""
+        done = 0
+        with self._lock:
+            for oid in order_ids:
+                order = self._by_id.get((uid, oid))
+                if order is not None and order.is_open:
+                    order.change("cancelled", cancel_reason="normal_cancel")
+                    done += 1
+        return done
+
     def batch_cancel(
         self, uid: str, body: dict[str, Any], fill_first: Callable[[], bool] | None = None
     ) -> dict[str, list[dict[str, str]]]:

@@ -20,7 +20,7 @@ import random
 import threading
 import time
 import weakref
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -32,6 +32,9 @@ from bitget_api.models import (
     BatchCancelOrderItem,
     BatchCancelRequest,
     BatchCancelResponse,
+    CancelSymbolRequest,
+    CancelSymbolResponse,
+    Order,
     OrderListResponse,
     ServerTimeResponse,
 )
@@ -39,6 +42,16 @@ from bitget_api.types import UNSET
 
 from . import _options as options
 from ._batching import Batch, BatchModeOption, OrderItem, collect_orders, plan_batches
+from ._cancel_all import (
+    STRATEGIES,
+    CancelBatches,
+    CancelSymbols,
+    Listed,
+    ListOpen,
+    Strategy,
+    as_unknown,
+    cancel_all_steps,
+)
 from ._credentials import Credentials
 from ._engine import (
     MAX_ANSWER_BYTES,
@@ -57,13 +70,21 @@ from ._engine import (
 )
 from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
 from ._journal import Journal
-from ._operations import BATCH_CANCEL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS, Operation
+from ._operations import (
+    BATCH_CANCEL,
+    CANCEL_SYMBOL,
+    HISTORY_ORDERS,
+    ORDER_INFO,
+    SERVER_TIME,
+    UNFILLED_ORDERS,
+    Operation,
+)
 from ._ratelimit import Limiter, OutOfTime, SlidingWindowLimiter, release_limiter, shared_limiter
 from ._redis_limiter import check_backend_url
 from ._report import CancelReport
 from ._resume import restore_run
 from ._resume import stored_report as _stored_report
-from ._settle import Read
+from ._settle import PAGE, Read, Wait, settle_steps
 from ._settle_drivers import TaskSettler, ThreadSettler
 from ._signing import BitgetAuth, Clock
 from ._transport import AnswerTooLarge, DeadlineTransport, aread_capped, deadline_scope, read_capped
@@ -73,7 +94,7 @@ log = logging.getLogger("bitget_sdk")
 
 DEFAULT_BASE_URL = "https://api.bitget.com"
 Locale = Literal["en-US", "zh-CN"]
-OPERATIONS = (BATCH_CANCEL, SERVER_TIME, ORDER_INFO, UNFILLED_ORDERS, HISTORY_ORDERS)
+OPERATIONS = (BATCH_CANCEL, SERVER_TIME, ORDER_INFO, UNFILLED_ORDERS, HISTORY_ORDERS, CANCEL_SYMBOL)
 # The async client's overall bound is `timeout` plus this, so httpx's connect timeout (= `timeout`) fires
 # first when a connection cannot be made: that attempt is then known not to have been sent.
 _ASYNC_GRACE_S = 0.05
@@ -352,6 +373,18 @@ class _BaseClient:
             raise
         return book, run, book.meta().get("settle") == "1"
 
+    def _cancel_all_steps(
+        self, names: tuple[str, ...] | None, strategy: Strategy, deadline: float | None
+    ) -> Generator[Any, Any, CancelReport]:
+        return cancel_all_steps(
+            names,
+            strategy,
+            out_of_time=lambda: deadline is not None and time.monotonic() >= deadline,
+            rate=self.limiter.limit or BATCH_CANCEL.rate_limit,
+            symbol_rate=CANCEL_SYMBOL.rate_limit,
+            read_rate=UNFILLED_ORDERS.rate_limit,
+        )
+
     def _attempt_deadline(self, deadline: float | None) -> float:
         """An attempt ends by `timeout` from now, or by the run's deadline if that comes first."""
         ends = time.monotonic() + self.timeout_s
@@ -365,6 +398,43 @@ class _BaseClient:
         sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
         message = self._redactor.redact(f"{type(exc).__name__}: {exc}")
         return BitgetTransportError(message, sent=sent, method="GET", url=self.base_url + SERVER_TIME.path)
+
+
+def _cancel_all_args(
+    symbols: Iterable[str] | None, all_symbols: bool, strategy: str, deadline_s: float | None
+) -> tuple[tuple[str, ...] | None, Strategy, float | None]:
+    """`cancel_open_orders`' arguments checked before any I/O (BatchValidationError naming the argument)."""
+    if type(all_symbols) is not bool:
+        raise BatchValidationError("all_symbols", "must be True or False")
+    if strategy not in STRATEGIES:
+        raise BatchValidationError("strategy", f"must be one of {', '.join(STRATEGIES)}, not {strategy!r}")
+    if deadline_s is not None:
+        try:
+            deadline_s = options.check_number("deadline_s", deadline_s, positive=True)
+        except ValueError as exc:
+            raise BatchValidationError("deadline_s", str(exc).removeprefix("deadline_s ")) from None
+    if all_symbols:
+        if symbols is not None:
+            raise BatchValidationError("symbols", "give symbols or all_symbols=True, not both")
+        return None, strategy, deadline_s  # type: ignore[return-value]
+    if symbols is None or isinstance(symbols, str):
+        raise BatchValidationError("symbols", "give a list of symbols, or all_symbols=True")
+    names = tuple(dict.fromkeys(symbols))
+    if not names:
+        raise BatchValidationError("symbols", "must not be empty")
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise BatchValidationError(f"symbols[{i}]", f"must be a string, not {type(name).__name__}")
+        try:
+            UNFILLED_ORDERS.check_query({"symbol": name})
+        except BatchValidationError as exc:
+            raise BatchValidationError(f"symbols[{i}]", exc.message) from None
+    return names, strategy, deadline_s  # type: ignore[return-value]
+
+
+def _listed(order: Order) -> Listed:
+    coid = order.client_oid if isinstance(order.client_oid, str) and order.client_oid else None
+    return Listed(order.symbol, order.order_id, coid)
 
 
 def _order_info_params(order_id: str | None, client_oid: str | None, **rest: Any) -> dict[str, Any]:
@@ -658,6 +728,108 @@ class BitgetClient(_BaseClient):
             raise
         return run.report()
 
+    def cancel_symbol_orders(self, *, symbol: str) -> CancelSymbolResponse:
+        """`POST /api/v2/spot/trade/cancel-symbol-order`: ask Bitget to cancel every open order of `symbol`.
+
+        Carried out *asynchronously*: the answer only says it was accepted; read the result back
+        (`iter_unfilled_orders`, `iter_history_orders`), or use `cancel_open_orders`, which does.
+        """
+        body = CancelSymbolRequest.from_dict(_cancel_symbol_body(symbol))
+        result: CancelSymbolResponse = self._call(CANCEL_SYMBOL, body=body)
+        return result
+
+    def iter_unfilled_orders(
+        self, *, symbol: str | None = None, start_time: int | None = None, end_time: int | None = None
+    ) -> Iterator[Order]:
+        """Every open order (of `symbol`, or of the account), newest first, page after page (100 a page,
+        within the read limit)."""
+        return self._pages(UNFILLED_ORDERS, symbol, start_time, end_time, None)
+
+    def iter_history_orders(
+        self, *, symbol: str | None = None, start_time: int | None = None, end_time: int | None = None
+    ) -> Iterator[Order]:
+        """Every filled or cancelled order of the last 90 days (of `symbol`, or of the account), newest first."""
+        return self._pages(HISTORY_ORDERS, symbol, start_time, end_time, None)
+
+    def _pages(self, op: Operation, symbol: Any, start: Any, end: Any, deadline: float | None) -> Iterator[Order]:
+        query = _page_query(op, symbol, start, end, None, PAGE, None)  # checked before the first read
+        while True:
+            page: OrderListResponse = self._call(op, deadline=deadline, **query)
+            yield from page.data
+            if len(page.data) < PAGE:
+                return
+            query["id_less_than"] = page.data[-1].order_id
+
+    def cancel_open_orders(
+        self,
+        *,
+        symbols: Iterable[str] | None = None,
+        all_symbols: bool = False,
+        strategy: Strategy = "auto",
+        deadline_s: float | None = None,
+    ) -> CancelReport:
+        """Cancel everything open on `symbols` (or, `all_symbols=True`, on the whole account) and prove it:
+        list what is open, cancel it, list again, until nothing is open or `deadline_s` passes, catching
+        orders placed meanwhile. `strategy`: "batch" (batch cancels at the full rate), "symbol"
+        (cancel-symbol-order, asynchronous, then read back), or "auto" (whichever is faster per round).
+
+        Returns a `CancelReport` of every order that was open at any listing, exactly once (`cancelled`
+        only when an answer or a read said so), with `rounds` and `remaining` (still open at the end).
+        """
+        names, strategy, deadline_s = _cancel_all_args(symbols, all_symbols, strategy, deadline_s)
+        deadline = None if deadline_s is None else time.monotonic() + deadline_s
+        steps = self._cancel_all_steps(names, strategy, deadline)
+        start = time.perf_counter()
+        action = next(steps)
+        try:
+            while True:
+                if isinstance(action, ListOpen):
+                    try:
+                        found: Any = [
+                            _listed(o)
+                            for name in action.symbols or [None]
+                            for o in self._pages(UNFILLED_ORDERS, name, None, None, deadline)
+                        ]
+                    except BitgetError as exc:
+                        found = exc
+                elif isinstance(action, CancelBatches):
+                    orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in action.orders]
+                    found = self.cancel_orders(orders=orders, deadline_s=_left(deadline))
+                else:
+                    found = self._cancel_symbols(action, deadline)
+                action = steps.send(found)
+        except StopIteration as stop:
+            report: CancelReport = stop.value
+        report.elapsed_s = time.perf_counter() - start
+        return report
+
+    def _cancel_symbols(self, action: CancelSymbols, deadline: float | None) -> tuple[Any, dict[str, str], int, int]:
+        errors: dict[str, str] = {}
+        for symbol in action.symbols:
+            try:
+                body = CancelSymbolRequest.from_dict(_cancel_symbol_body(symbol))
+                self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
+            except BitgetError as exc:
+                errors[symbol] = f"cancel-symbol-order failed: {exc}"
+        targets = as_unknown(action.orders)
+        sent_at = time.monotonic()
+        reads = settle_steps(targets, lag_s=self.settle_lag_s, written_at={r.position: sent_at for r in targets})
+        try:
+            step = next(reads)
+            while True:
+                if isinstance(step, Wait):
+                    time.sleep(_clip(step.seconds, deadline))
+                    step = reads.send(None)
+                    continue
+                try:
+                    answer: Any = self._read(step, deadline)
+                except BitgetError as exc:
+                    answer = exc
+                step = reads.send(answer)
+        except StopIteration as stop:
+            settled, count = stop.value
+        return settled, errors, len(action.symbols), count
+
     def _read(self, read: Read, deadline: float | None = None) -> Any:
         """One settling read, checked against the contract like any call."""
         return self._call(read.op, deadline=deadline, patient=True, **read.op.check_query(read.params))
@@ -921,6 +1093,101 @@ class AsyncBitgetClient(_BaseClient):
             raise
         return run.report()
 
+    async def cancel_symbol_orders(self, *, symbol: str) -> CancelSymbolResponse:
+        """See `BitgetClient.cancel_symbol_orders`."""
+        body = CancelSymbolRequest.from_dict(_cancel_symbol_body(symbol))
+        result: CancelSymbolResponse = await self._call(CANCEL_SYMBOL, body=body)
+        return result
+
+    def iter_unfilled_orders(
+        self, *, symbol: str | None = None, start_time: int | None = None, end_time: int | None = None
+    ) -> AsyncIterator[Order]:
+        """See `BitgetClient.iter_unfilled_orders` (`async for`)."""
+        return self._pages(UNFILLED_ORDERS, symbol, start_time, end_time, None)
+
+    def iter_history_orders(
+        self, *, symbol: str | None = None, start_time: int | None = None, end_time: int | None = None
+    ) -> AsyncIterator[Order]:
+        """See `BitgetClient.iter_history_orders` (`async for`)."""
+        return self._pages(HISTORY_ORDERS, symbol, start_time, end_time, None)
+
+    async def _pages(
+        self, op: Operation, symbol: Any, start: Any, end: Any, deadline: float | None
+    ) -> AsyncIterator[Order]:
+        query = _page_query(op, symbol, start, end, None, PAGE, None)
+        while True:
+            page: OrderListResponse = await self._call(op, deadline=deadline, **query)
+            for order in page.data:
+                yield order
+            if len(page.data) < PAGE:
+                return
+            query["id_less_than"] = page.data[-1].order_id
+
+    async def cancel_open_orders(
+        self,
+        *,
+        symbols: Iterable[str] | None = None,
+        all_symbols: bool = False,
+        strategy: Strategy = "auto",
+        deadline_s: float | None = None,
+    ) -> CancelReport:
+        """See `BitgetClient.cancel_open_orders`."""
+        names, strategy, deadline_s = _cancel_all_args(symbols, all_symbols, strategy, deadline_s)
+        deadline = None if deadline_s is None else time.monotonic() + deadline_s
+        steps = self._cancel_all_steps(names, strategy, deadline)
+        start = time.perf_counter()
+        action = next(steps)
+        try:
+            while True:
+                if isinstance(action, ListOpen):
+                    found: Any = []
+                    try:
+                        for name in action.symbols or [None]:
+                            found += [
+                                _listed(o) async for o in self._pages(UNFILLED_ORDERS, name, None, None, deadline)
+                            ]
+                    except BitgetError as exc:
+                        found = exc
+                elif isinstance(action, CancelBatches):
+                    orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in action.orders]
+                    found = await self.cancel_orders(orders=orders, deadline_s=_left(deadline))
+                else:
+                    found = await self._cancel_symbols(action, deadline)
+                action = steps.send(found)
+        except StopIteration as stop:
+            report: CancelReport = stop.value
+        report.elapsed_s = time.perf_counter() - start
+        return report
+
+    async def _cancel_symbols(
+        self, action: CancelSymbols, deadline: float | None
+    ) -> tuple[Any, dict[str, str], int, int]:
+        errors: dict[str, str] = {}
+        for symbol in action.symbols:
+            try:
+                body = CancelSymbolRequest.from_dict(_cancel_symbol_body(symbol))
+                await self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
+            except BitgetError as exc:
+                errors[symbol] = f"cancel-symbol-order failed: {exc}"
+        targets = as_unknown(action.orders)
+        sent_at = time.monotonic()
+        reads = settle_steps(targets, lag_s=self.settle_lag_s, written_at={r.position: sent_at for r in targets})
+        try:
+            step = next(reads)
+            while True:
+                if isinstance(step, Wait):
+                    await asyncio.sleep(_clip(step.seconds, deadline))
+                    step = reads.send(None)
+                    continue
+                try:
+                    answer: Any = await self._read(step, deadline)
+                except BitgetError as exc:
+                    answer = exc
+                step = reads.send(answer)
+        except StopIteration as stop:
+            settled, count = stop.value
+        return settled, errors, len(action.symbols), count
+
     async def _read(self, read: Read, deadline: float | None = None) -> Any:
         """See `BitgetClient._read`."""
         return await self._call(read.op, deadline=deadline, patient=True, **read.op.check_query(read.params))
@@ -946,6 +1213,19 @@ class AsyncBitgetClient(_BaseClient):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def _cancel_symbol_body(symbol: Any) -> dict[str, Any]:
+    """cancel-symbol-order's body, its symbol checked like the reads' before any I/O."""
+    if not isinstance(symbol, str):
+        raise BatchValidationError("symbol", f"must be a string, not {type(symbol).__name__}")
+    UNFILLED_ORDERS.check_query({"symbol": symbol})
+    return {"symbol": symbol}
+
+
+def _left(deadline: float | None) -> float | None:
+    """What remains of the deadline (at least 1 ms: a round that starts is given its chance)."""
+    return None if deadline is None else max(0.001, deadline - time.monotonic())
 
 
 def _clip(seconds: float, deadline: float | None) -> float:

@@ -180,9 +180,13 @@ def classify_response(
     return Attempt("retry", uncertain=True, error=error, request_time_ms=stamped)
 
 
+class NotSentForDeadline(BitgetTransportError):
+    """The request was not sent: the rate limit would let it out too late for the deadline."""
+
+
 def out_of_time(method: str, url: str) -> Attempt:
     """The deadline passed before the request could go out within the rate limit."""
-    error = BitgetTransportError(
+    error = NotSentForDeadline(
         "not sent: the deadline passed before the rate limit allowed it", sent=False, method=method, url=url
     )
     return Attempt("retry", error=error, not_sent=True)

@@ -14,8 +14,14 @@ import attrs
 
 from bitget_api import facts
 from bitget_api.api.public import get_server_time
-from bitget_api.api.spot_trade import batch_cancel_orders, get_history_orders, get_order_info, get_unfilled_orders
-from bitget_api.models import BatchCancelResponse, OrderListResponse, ServerTimeResponse
+from bitget_api.api.spot_trade import (
+    batch_cancel_orders,
+    cancel_symbol_orders,
+    get_history_orders,
+    get_order_info,
+    get_unfilled_orders,
+)
+from bitget_api.models import BatchCancelResponse, CancelSymbolResponse, OrderListResponse, ServerTimeResponse
 
 from ._errors import BatchValidationError
 from ._validation import check_encodable
@@ -32,6 +38,10 @@ def _is_list(data: Any) -> bool:
 
 def _is_object(data: Any) -> bool:
     return isinstance(data, dict)
+
+
+def _is_symbol_result(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("symbol"), str)
 
 
 def is_batch_result(data: Any) -> bool:
@@ -114,3 +124,6 @@ SERVER_TIME = _operation("getServerTime", get_server_time.build_request, ServerT
 ORDER_INFO = _operation("getOrderInfo", get_order_info.build_request, OrderListResponse, _is_list)
 UNFILLED_ORDERS = _operation("getUnfilledOrders", get_unfilled_orders.build_request, OrderListResponse, _is_list)
 HISTORY_ORDERS = _operation("getHistoryOrders", get_history_orders.build_request, OrderListResponse, _is_list)
+CANCEL_SYMBOL = _operation(
+    "cancelSymbolOrders", cancel_symbol_orders.build_request, CancelSymbolResponse, _is_symbol_result
+)

@@ -48,6 +48,8 @@ class CancelReport:
     `request_count`: attempts made; `sent_count`: attempts that may have reached the exchange (0 means
     nothing did: every connection failed); `retry_count`: attempts after a batch's first.
     `deadline_passed`: the run's `deadline_s` cut it short (orders are reported as they stood).
+    `cancel_open_orders` only: `rounds` of list-and-cancel, and `remaining`, the orders still open at
+    the end (each also in `failed`, saying why).
     """
 
     cancelled: list[OrderOutcome] = attrs.field(factory=list)
@@ -61,6 +63,8 @@ class CancelReport:
     settled_count: int = 0
     settle_s: float = 0.0
     deadline_passed: bool = False
+    rounds: int = 0
+    remaining: list[OrderOutcome] = attrs.field(factory=list)
 
     @property
     def total(self) -> int:
@@ -94,6 +98,8 @@ class CancelReport:
             "settled_count": self.settled_count,
             "settle_s": round(self.settle_s, 4),
             "deadline_passed": self.deadline_passed,
+            "rounds": self.rounds,
+            "remaining": [o.to_dict() for o in self.remaining],
             "elapsed_s": round(self.elapsed_s, 4),
             "cancelled": [o.to_dict() for o in self.cancelled],
             "failed": [o.to_dict() for o in self.failed],

@@ -131,6 +131,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/spot/trade/cancel-symbol-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel every open order of one symbol (asynchronous)
+         * @description Asks the exchange to cancel all open spot orders of `symbol`. The answer says only that
+         *     the request was accepted (`data.symbol`); the cancellation **is executed asynchronously**:
+         *     orders are cancelled some time after the answer, and orders placed after the request may
+         *     survive. The result must be read back from the order lists (`getUnfilledOrders`: what is
+         *     still open; `getHistoryOrders`: what was cancelled). Sending it again is harmless.
+         *
+         *     * **Frequency limit:** 5 requests per second per UID (counted for this endpoint alone).
+         */
+        post: operations["cancelSymbolOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -287,6 +313,28 @@ export interface components {
         ServerTime: {
             /** @description Milliseconds since the Unix epoch, as a decimal string. */
             serverTime: string;
+        };
+        /** @description The symbol whose open orders to cancel. */
+        CancelSymbolRequest: {
+            /**
+             * @description Trading pair, e.g. `BTCUSDT`.
+             * @example BTCUSDT
+             */
+            symbol: string;
+        };
+        /** @description What was accepted. The cancellation itself happens afterwards, asynchronously. */
+        CancelSymbolResult: {
+            /** @description The symbol the request was accepted for. */
+            symbol: string;
+        };
+        /** @description Envelope of an accepted cancel-symbol request (HTTP 200). */
+        CancelSymbolResponse: {
+            /** @description `00000` on success. */
+            code: string;
+            /** @description Human-readable status, `success` on success. */
+            msg?: string;
+            requestTime?: components["schemas"]["RequestTime"];
+            data: components["schemas"]["CancelSymbolResult"];
         };
         /** @description Envelope of the server time (HTTP 200). */
         ServerTimeResponse: {
@@ -606,6 +654,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrderListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ConformanceUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    cancelSymbolOrders: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of error messages. */
+                locale?: components["parameters"]["Locale"];
+                /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
+                PAPTRADING?: components["parameters"]["PapTrading"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The symbol whose open orders to cancel. Must be sent as `application/json`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelSymbolRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the orders are cancelled asynchronously (read them back). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelSymbolResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -7,6 +7,9 @@ from .batch_cancel_response import BatchCancelResponse
 from .batch_cancel_result import BatchCancelResult
 from .batch_cancel_success_item import BatchCancelSuccessItem
 from .batch_mode import BatchMode
+from .cancel_symbol_request import CancelSymbolRequest
+from .cancel_symbol_response import CancelSymbolResponse
+from .cancel_symbol_result import CancelSymbolResult
 from .error_response import ErrorResponse
 from .locale import Locale
 from .order import Order
@@ -24,6 +27,9 @@ __all__ = (
     "BatchCancelResult",
     "BatchCancelSuccessItem",
     "BatchMode",
+    "CancelSymbolRequest",
+    "CancelSymbolResponse",
+    "CancelSymbolResult",
     "ErrorResponse",
     "Locale",
     "Order",

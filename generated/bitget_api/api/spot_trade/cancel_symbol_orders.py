@@ -1,0 +1,275 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.cancel_symbol_request import CancelSymbolRequest
+from ...models.cancel_symbol_response import CancelSymbolResponse
+from ...models.error_response import ErrorResponse
+from ...models.locale import Locale
+from ...models.pap_trading import PapTrading
+from ...types import UNSET, Response, Unset
+
+
+def build_request(
+    *,
+    body: CancelSymbolRequest,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
+) -> dict[str, Any]:
+    """The keyword arguments of `httpx.Client.request` for this operation (method, url, params, json, headers).
+
+    Public so that a runtime layer (signing, limiting, retrying) can send the request itself. Query
+    parameters are sorted by name, so the query string sent (and signed) is the same for every client.
+    """
+    headers: dict[str, Any] = {}
+    if not isinstance(locale, Unset):
+        headers["locale"] = str(locale)
+
+    if not isinstance(paptrading, Unset):
+        headers["PAPTRADING"] = str(paptrading)
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v2/spot/trade/cancel-symbol-order",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CancelSymbolResponse | ErrorResponse | None:
+    try:
+        return _parse_known(client=client, response=response)
+    except (ValueError, KeyError, TypeError):
+        # A gateway's non-JSON 5xx, or JSON of another shape: not a documented answer.
+        if client.raise_on_unexpected_status:
+            raise errors.UnexpectedStatus(
+                response.status_code, response.content
+            ) from None
+        return None
+
+
+def _parse_known(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CancelSymbolResponse | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = CancelSymbolResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorResponse.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CancelSymbolResponse | ErrorResponse]:
+    try:
+        status_code = HTTPStatus(response.status_code)
+    except (
+        ValueError
+    ):  # statuses outside IANA's list (520, 499, ...) that gateways send
+        status_code = cast(HTTPStatus, response.status_code)
+    return Response(
+        status_code=status_code,
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CancelSymbolRequest,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
+) -> Response[CancelSymbolResponse | ErrorResponse]:
+    """Cancel every open order of one symbol (asynchronous)
+
+     Asks the exchange to cancel all open spot orders of `symbol`. The answer says only that
+    the request was accepted (`data.symbol`); the cancellation **is executed asynchronously**:
+    orders are cancelled some time after the answer, and orders placed after the request may
+    survive. The result must be read back from the order lists (`getUnfilledOrders`: what is
+    still open; `getHistoryOrders`: what was cancelled). Sending it again is harmless.
+
+    * **Frequency limit:** 5 requests per second per UID (counted for this endpoint alone).
+
+    Args:
+        locale (Locale | Unset): Language of error messages.
+        paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
+            live account.
+        body (CancelSymbolRequest): The symbol whose open orders to cancel.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CancelSymbolResponse | ErrorResponse]
+    """
+
+    kwargs = build_request(
+        body=body,
+        locale=locale,
+        paptrading=paptrading,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: CancelSymbolRequest,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
+) -> CancelSymbolResponse | ErrorResponse | None:
+    """Cancel every open order of one symbol (asynchronous)
+
+     Asks the exchange to cancel all open spot orders of `symbol`. The answer says only that
+    the request was accepted (`data.symbol`); the cancellation **is executed asynchronously**:
+    orders are cancelled some time after the answer, and orders placed after the request may
+    survive. The result must be read back from the order lists (`getUnfilledOrders`: what is
+    still open; `getHistoryOrders`: what was cancelled). Sending it again is harmless.
+
+    * **Frequency limit:** 5 requests per second per UID (counted for this endpoint alone).
+
+    Args:
+        locale (Locale | Unset): Language of error messages.
+        paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
+            live account.
+        body (CancelSymbolRequest): The symbol whose open orders to cancel.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CancelSymbolResponse | ErrorResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        locale=locale,
+        paptrading=paptrading,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CancelSymbolRequest,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
+) -> Response[CancelSymbolResponse | ErrorResponse]:
+    """Cancel every open order of one symbol (asynchronous)
+
+     Asks the exchange to cancel all open spot orders of `symbol`. The answer says only that
+    the request was accepted (`data.symbol`); the cancellation **is executed asynchronously**:
+    orders are cancelled some time after the answer, and orders placed after the request may
+    survive. The result must be read back from the order lists (`getUnfilledOrders`: what is
+    still open; `getHistoryOrders`: what was cancelled). Sending it again is harmless.
+
+    * **Frequency limit:** 5 requests per second per UID (counted for this endpoint alone).
+
+    Args:
+        locale (Locale | Unset): Language of error messages.
+        paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
+            live account.
+        body (CancelSymbolRequest): The symbol whose open orders to cancel.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CancelSymbolResponse | ErrorResponse]
+    """
+
+    kwargs = build_request(
+        body=body,
+        locale=locale,
+        paptrading=paptrading,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: CancelSymbolRequest,
+    locale: Locale | Unset = UNSET,
+    paptrading: PapTrading | Unset = UNSET,
+) -> CancelSymbolResponse | ErrorResponse | None:
+    """Cancel every open order of one symbol (asynchronous)
+
+     Asks the exchange to cancel all open spot orders of `symbol`. The answer says only that
+    the request was accepted (`data.symbol`); the cancellation **is executed asynchronously**:
+    orders are cancelled some time after the answer, and orders placed after the request may
+    survive. The result must be read back from the order lists (`getUnfilledOrders`: what is
+    still open; `getHistoryOrders`: what was cancelled). Sending it again is harmless.
+
+    * **Frequency limit:** 5 requests per second per UID (counted for this endpoint alone).
+
+    Args:
+        locale (Locale | Unset): Language of error messages.
+        paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
+            live account.
+        body (CancelSymbolRequest): The symbol whose open orders to cancel.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CancelSymbolResponse | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            locale=locale,
+            paptrading=paptrading,
+        )
+    ).parsed

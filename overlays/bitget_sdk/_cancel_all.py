@@ -1,0 +1,181 @@
+"""`cancel_open_orders`: cancel everything open on some symbols (or the whole account), while a bot
+may still be placing orders, and report every order that was open at any listing exactly once.
+
+I/O-free like the engine: `cancel_all_steps` yields actions, the sync and async clients perform them.
+Each round lists what is open (the unfilled-orders pages), cancels it, and lists again, until nothing
+is open or the deadline passes:
+
+* strategy "batch": the orders listed go to `cancel_orders` (batches of 50 at the full rate; each
+  order's outcome is what the answer said, settled like any run);
+* strategy "symbol": one `cancel-symbol-order` per symbol (5/s per UID), which Bitget carries out
+  *asynchronously*: the answer says nothing per order, so every order listed is `unknown` until the
+  order-state reads (settling) show it cancelled, filled or still open;
+* strategy "auto": per round, whichever the estimate below says is faster for what is open.
+
+An order still open at a later listing (a cancel that failed, a symbol cancel that has not reached
+it, one placed meanwhile) is cancelled in the next round; orders still open when the deadline passes
+are in `report.remaining`, and `failed` with why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from ._engine import NotSentForDeadline, Resolved, Status
+from ._report import CancelReport, OrderOutcome
+
+Strategy = Literal["auto", "batch", "symbol"]
+STRATEGIES = ("auto", "batch", "symbol")
+
+
+@attrs.frozen
+class Listed:
+    """One open order as a listing showed it."""
+
+    symbol: str
+    order_id: str
+    client_oid: str | None
+
+
+@attrs.frozen
+class ListOpen:
+    """List every open order of `symbols` (None: the whole account). The driver sends back [Listed]."""
+
+    symbols: tuple[str, ...] | None
+
+
+@attrs.frozen
+class CancelBatches:
+    """`cancel_orders` on these orders (by orderId). The driver sends back the CancelReport."""
+
+    orders: tuple[Listed, ...]
+
+
+@attrs.frozen
+class CancelSymbols:
+    """One cancel-symbol-order per symbol, then settle `orders` (all `unknown`) through the reads. The
+    driver sends back (the settled resolutions, error text by symbol, requests sent, reads made)."""
+
+    symbols: tuple[str, ...]
+    orders: tuple[Listed, ...]
+
+
+Action = ListOpen | CancelBatches | CancelSymbols
+
+
+def estimate_s(strategy: str, orders: Sequence[Listed], rate: int, symbol_rate: int, read_rate: int) -> float:
+    """Seconds a round would take: batches at the strict window's best case, or one cancel-symbol per
+    symbol plus the reads that verify it (the open list, then the history, 100 orders a page)."""
+    if strategy == "batch":
+        requests = sum(math.ceil(c / 50) for c in _per_symbol(orders).values())
+        return max(0, requests - rate) / rate
+    symbols = len(_per_symbol(orders))
+    pages = sum(math.ceil(c / 100) + 1 for c in _per_symbol(orders).values())
+    return max(0, symbols - symbol_rate) / symbol_rate + 0.5 + 2 * pages / read_rate
+
+
+def _per_symbol(orders: Sequence[Listed]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for o in orders:
+        out[o.symbol] = out.get(o.symbol, 0) + 1
+    return out
+
+
+@attrs.define
+class _Book:
+    """Every order seen open, first-seen order, with its latest status and outcome."""
+
+    order: list[str] = attrs.field(factory=list)
+    status: dict[str, Status] = attrs.field(factory=dict)
+    outcome: dict[str, OrderOutcome] = attrs.field(factory=dict)
+
+    def see(self, listed: Sequence[Listed]) -> None:
+        for o in listed:
+            if o.order_id not in self.status:
+                self.order.append(o.order_id)
+                self.status[o.order_id] = "unknown"
+                self.outcome[o.order_id] = OrderOutcome(o.symbol, o.order_id, o.client_oid, None, "not cancelled yet")
+
+    def file(self, status: Status, outcome: OrderOutcome) -> None:
+        key = outcome.order_id
+        if key is None or key not in self.status:
+            return
+        if self.status[key] == "cancelled" and status != "cancelled":
+            return  # an answer said cancelled: a later round cannot un-say it
+        self.status[key] = status
+        self.outcome[key] = attrs.evolve(outcome, client_oid=outcome.client_oid or self.outcome[key].client_oid)
+
+
+def cancel_all_steps(
+    symbols: tuple[str, ...] | None,
+    strategy: Strategy,
+    *,
+    out_of_time: Any,
+    rate: int,
+    symbol_rate: int,
+    read_rate: int,
+) -> Generator[Action, Any, CancelReport]:
+    """Rounds of list, cancel, list again; returns the report (with `rounds` and `remaining`)."""
+    book = _Book()
+    rounds = requests = reads = 0
+    remaining: list[Listed] = []
+    timed_out = False
+    while True:
+        listed: list[Listed] | BaseException = yield ListOpen(symbols)
+        if isinstance(listed, BaseException):
+            if out_of_time() or isinstance(listed, NotSentForDeadline):
+                timed_out = True  # the listing ran out of time: what was last seen open stands
+                break
+            raise listed
+        book.see(listed)
+        remaining = listed
+        if not listed or out_of_time():
+            timed_out = bool(listed)
+            break
+        rounds += 1
+        chosen = strategy
+        if chosen == "auto":
+            batch = estimate_s("batch", listed, rate, symbol_rate, read_rate)
+            by_symbol = estimate_s("symbol", listed, rate, symbol_rate, read_rate)
+            chosen = "symbol" if by_symbol < batch else "batch"
+        if chosen == "batch":
+            report: CancelReport = yield CancelBatches(tuple(listed))
+            requests += report.request_count
+            reads += report.read_count
+            for kind in ("cancelled", "failed", "unknown"):
+                for outcome in getattr(report, kind):
+                    book.file(kind, outcome)
+        else:
+            names = tuple(sorted({o.symbol for o in listed}))
+            settled, errors, used, read = yield CancelSymbols(names, tuple(listed))
+            requests += used
+            reads += read
+            for r in settled:
+                outcome = r.outcome
+                if r.status != "cancelled" and outcome.symbol in errors:
+                    outcome = attrs.evolve(outcome, error_msg=f"{outcome.error_msg}; {errors[outcome.symbol]}")
+                book.file(r.status, outcome)
+    report = CancelReport(request_count=requests, read_count=reads)
+    still_open = {o.order_id for o in remaining}
+    for key in book.order:
+        status, outcome = book.status[key], book.outcome[key]
+        if key in still_open and status != "cancelled":
+            why = "still open at the deadline" if timed_out else "still open at the last listing"
+            status, outcome = "failed", attrs.evolve(outcome, error_msg=f"{why}; last: {outcome.error_msg}")
+            report.remaining.append(outcome)
+        {"cancelled": report.cancelled, "failed": report.failed, "unknown": report.unknown}[status].append(outcome)
+    report.rounds = rounds
+    report.deadline_passed = timed_out
+    return report
+
+
+def as_unknown(orders: Sequence[Listed]) -> list[Resolved]:
+    """Orders a cancel-symbol request may have reached: unknown until read back."""
+    return [
+        Resolved(i, "unknown", OrderOutcome(o.symbol, o.order_id, o.client_oid, None, "cancel-symbol-order sent"))
+        for i, o in enumerate(orders)
+    ]

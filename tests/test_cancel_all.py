@@ -1,0 +1,173 @@
+"""Cancel everything that is open, and prove it: `cancel_open_orders` (both clients), the asynchronous
+cancel-symbol-order in contract and mock, the auto-paginating iterators, and CLI `cancel-all`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from bitget_mock import MockExchange, MockServer, Settings
+from bitget_mock.accounts import demo_account
+from bitget_sdk import AsyncBitgetClient, BatchValidationError, BitgetClient
+
+from .test_cli import run
+
+KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
+
+
+@pytest.fixture
+def server() -> Iterator[MockServer]:
+    with MockServer(MockExchange([demo_account()], Settings(cancel_symbol_delay_ms=300))) as srv:
+        yield srv
+
+
+def _seed(url: str, symbol: str, n: int) -> list[str]:
+    r = httpx.post(url + "/mock/orders", json={"symbol": symbol, "count": n}, timeout=30)
+    return [o["orderId"] for o in r.json()["orders"]]
+
+
+def _states(url: str) -> dict[str, str]:
+    return {o["orderId"]: o["status"] for o in httpx.get(url + "/mock/orders", timeout=30).json()["orders"]}
+
+
+def _client(url: str, **kw: Any) -> BitgetClient:
+    return BitgetClient(KEY, SECRET, PASSPHRASE, base_url=url, settle_lag_s=0.5, **kw)
+
+
+def test_cancel_symbol_orders_is_asynchronous_and_spares_orders_placed_after_it(server: MockServer) -> None:
+    before = _seed(server.url, "BTCUSDT", 30)
+    with _client(server.url) as client:
+        answer = client.cancel_symbol_orders(symbol="BTCUSDT")
+        assert answer.data.symbol == "BTCUSDT"
+        after = _seed(server.url, "BTCUSDT", 5)  # placed while the cancel is still being carried out
+        assert {o.order_id for o in client.iter_unfilled_orders(symbol="BTCUSDT")} >= set(before)
+        time.sleep(0.6)
+        still_open = {o.order_id for o in client.iter_unfilled_orders(symbol="BTCUSDT")}
+        history = {o.order_id: o.status for o in client.iter_history_orders(symbol="BTCUSDT")}
+    assert still_open == set(after)
+    assert all(history[i] == "cancelled" for i in before)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_the_iterators_page_through_everything(server: MockServer, mode: str) -> None:
+    ids = set(_seed(server.url, "BTCUSDT", 250)) | set(_seed(server.url, "ETHUSDT", 30))
+    if mode == "sync":
+        with _client(server.url) as client:
+            seen = [o.order_id for o in client.iter_unfilled_orders()]
+    else:
+
+        async def go() -> list[str]:
+            async with AsyncBitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url) as client:
+                return [o.order_id async for o in client.iter_unfilled_orders()]
+
+        seen = asyncio.run(go())
+    assert len(seen) == len(ids) and set(seen) == ids  # each once, over 3 pages
+
+
+class Bot:
+    """Places orders on a symbol at a steady rate while a cancel-all runs."""
+
+    def __init__(self, url: str, symbol: str, per_s: float) -> None:
+        self.url, self.symbol, self.per_s = url, symbol, per_s
+        self.placed: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(1 / self.per_s):
+            self.placed += _seed(self.url, self.symbol, 1)
+
+    def __enter__(self) -> Bot:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
+@pytest.mark.parametrize(("mode", "strategy"), [("sync", "batch"), ("sync", "symbol"), ("async", "auto")])
+def test_cancel_open_orders_leaves_nothing_open_and_accounts_for_every_order(
+    server: MockServer, mode: str, strategy: str
+) -> None:
+    seeded = _seed(server.url, "BTCUSDT", 600) + _seed(server.url, "ETHUSDT", 40)
+    other = _seed(server.url, "XRPUSDT", 10)  # not asked for: must stay open
+    # A bot placing orders meanwhile (not for "symbol": each of its rounds lasts longer than the bot's
+    # interval, so a listing never comes back empty while the bot runs; the deadline would end it).
+    with Bot(server.url, "BTCUSDT", per_s=20 if strategy != "symbol" else 0.01) as bot:
+        time.sleep(0.2)
+        if mode == "sync":
+            with _client(server.url) as client:
+                report = client.cancel_open_orders(symbols=["BTCUSDT", "ETHUSDT"], strategy=strategy, deadline_s=30)
+        else:
+
+            async def go() -> Any:
+                async with AsyncBitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url, settle_lag_s=0.5) as c:
+                    return await c.cancel_open_orders(symbols=["BTCUSDT", "ETHUSDT"], strategy=strategy, deadline_s=30)
+
+            report = asyncio.run(go())
+        placed_during = list(bot.placed)
+    states = _states(server.url)
+    reported = [o.order_id for kind in ("cancelled", "failed", "unknown") for o in getattr(report, kind)]
+    assert len(reported) == len(set(reported))  # exactly once
+    assert set(seeded) <= set(reported)
+    assert not set(other) & set(reported) and all(states[i] == "live" for i in other)
+    assert report.unknown == [] and report.failed == [] and report.remaining == []
+    assert all(states[o.order_id] == "cancelled" for o in report.cancelled)
+    # Orders the bot placed before the last listing were found and cancelled; none left behind but
+    # those placed after it (the bot was still running).
+    assert report.rounds >= 1
+    assert set(reported) >= set(seeded) and (strategy == "symbol" or len(placed_during) > 0)
+
+
+def test_the_deadline_reports_what_is_still_open(server: MockServer) -> None:
+    _seed(server.url, "BTCUSDT", 1500)  # 30 batches: about 2 s at 10/s
+    with _client(server.url) as client:
+        report = client.cancel_open_orders(symbols=["BTCUSDT"], strategy="batch", deadline_s=0.8)
+    assert report.deadline_passed
+    assert report.remaining and all("deadline" in (o.error_msg or "") for o in report.remaining)
+    states = _states(server.url)
+    assert all(states[o.order_id] == "live" for o in report.remaining)
+    assert all(states[o.order_id] == "cancelled" for o in report.cancelled)
+    assert report.total == 1500
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({}, "symbols"),
+        ({"symbols": "BTCUSDT"}, "symbols"),
+        ({"symbols": []}, "symbols"),
+        ({"symbols": ["BTCUSDT"], "all_symbols": True}, "symbols"),
+        ({"symbols": [""]}, "symbols[0]"),
+        ({"all_symbols": True, "strategy": "fast"}, "strategy"),
+        ({"all_symbols": True, "deadline_s": 0}, "deadline_s"),
+    ],
+)
+def test_bad_arguments_are_refused_before_any_io(server: MockServer, kwargs: dict[str, Any], field: str) -> None:
+    with _client(server.url) as client, pytest.raises(BatchValidationError) as info:
+        client.cancel_open_orders(**kwargs)
+    assert info.value.field == field
+    assert server.exchange.stats.as_dict()["requests"] == 0
+
+
+def test_cli_cancel_all(server: MockServer) -> None:
+    ids = _seed(server.url, "BTCUSDT", 120)
+    base = ["cancel-all", "--base-url", server.url]
+    dry = run(*base, "--symbol", "BTCUSDT", "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    assert len(json.loads(dry.stdout)["open"]) == 120 and set(_states(server.url).values()) == {"live"}
+    done = run(*base, "--symbol", "BTCUSDT", "--yes", "--json", "--strategy", "batch")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["counts"] == {"cancelled": 120, "failed": 0, "unknown": 0} and report["remaining"] == []
+    assert {o["order_id"] for o in report["cancelled"]} == set(ids)
+    bad = run(*base, "--symbol", "BTCUSDT", "--all-symbols")
+    assert bad.returncode == 2 and "--all-symbols" in bad.stderr
