@@ -116,7 +116,7 @@ SAFE: dict[str, Edit] = {
         extra={"value": {"symbol": "BTCUSDT", "orderList": [{"orderId": "1"}]}}
     ),
     "new operation": lambda s: s["paths"].update(
-        {"/api/v2/spot/trade/cancel-symbol-order": {"post": {"operationId": "t", "responses": {}}}}
+        {"/api/v2/spot/trade/place-order": {"post": {"operationId": "t", "responses": {}}}}
     ),
     "wider request enum": lambda s: _schemas(s)["BatchMode"]["enum"].append("all"),
     "higher rate limit": lambda s: _op(s)["x-rate-limit"].update(limit=20),

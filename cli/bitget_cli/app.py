@@ -113,6 +113,21 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("journal", type=Path, metavar="JOURNAL")
     w.add_argument("--json", action="store_true", help="print the whole report as JSON")
     w.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    a = sub.add_parser("cancel-all", help="cancel every open order of some symbols (or all), until none is open")
+    a.add_argument("--symbol", action="append", default=[], metavar="SYMBOL", help="a symbol (repeatable)")
+    a.add_argument("--all-symbols", action="store_true", help="every symbol of the account")
+    a.add_argument(
+        "--strategy",
+        choices=["auto", "batch", "symbol"],
+        default="auto",
+        help="batch: batch cancels at the full rate; symbol: cancel-symbol-order (asynchronous) then read back; "
+        "auto: whichever is faster each round (default)",
+    )
+    _connection_flags(a)
+    a.add_argument("--dry-run", action="store_true", help="list what is open and stop; cancel nothing")
+    a.add_argument("--yes", action="store_true", help="do not ask for confirmation on a terminal")
+    a.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    a.add_argument("--all", action="store_true", help="list every cancelled order in the table")
     d = sub.add_parser("demo", help="the main job on an embedded mock exchange: no network, no credentials")
     d.add_argument("--orders", type=_count, default=500, help="open orders to seed and cancel (default 500)")
     d.add_argument("--unknown", type=_count, default=10, help="extra order IDs that do not exist (default 10)")
@@ -280,6 +295,55 @@ def cmd_resume(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_cancel_all(args: argparse.Namespace) -> int:
+    """List what is open; on a terminal, ask (unless --yes); cancel until nothing is open or --deadline."""
+    if bool(args.symbol) == bool(args.all_symbols):
+        raise InputError("give --symbol (repeatable) or --all-symbols, not both and not neither")
+    symbols = None if args.all_symbols else list(dict.fromkeys(args.symbol))
+    client = _checked_client(args)
+    with client:
+        try:
+            listed = [o for s in symbols or [None] for o in client.iter_unfilled_orders(symbol=s)]
+        except BatchValidationError as e:
+            raise InputError(f"--symbol: {e.message}") from None
+        except BitgetError as e:
+            render.error(f"listing the open orders failed: {e}")
+            refused = isinstance(e, AuthenticationError | PermissionDeniedError | TimestampError)
+            return EXIT_REFUSED if refused else EXIT_UNREACHABLE
+        where = "all symbols" if symbols is None else ", ".join(symbols)
+        if args.dry_run:
+            render.print_open(listed, where, args.json)
+            return EXIT_OK
+        if sys.stdin.isatty() and not args.yes and not args.json:
+            render.print_open(listed, where, False)
+            if not listed:
+                return EXIT_OK
+            answer = input(f"Cancel these {len(listed)} open orders (and any placed meanwhile) on {where}? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                render.error("nothing cancelled")
+                return EXIT_PARTIAL
+    return _run(
+        args,
+        len(listed),
+        lambda c, _progress: c.cancel_open_orders(
+            symbols=symbols, all_symbols=symbols is None, strategy=args.strategy, deadline_s=args.deadline
+        ),
+    )
+
+
+def _checked_client(args: argparse.Namespace) -> BitgetClient:
+    try:
+        return _client(args)
+    except ValueError as e:
+        message = (
+            str(e)
+            .replace("base_url", "--base-url")
+            .replace("rate_limit_backend", "--rate-limit-backend")
+            .replace("uid must", "--uid must")
+        )
+        raise InputError(message) from None
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     report = _journal_report(args.journal)
     render.print_report(report, args.json, args.all)
@@ -299,16 +363,7 @@ def _run(
     call: Callable[[BitgetClient, Any], CancelReport],
 ) -> int:
     """Build the client, run `call`, print the report; the exit code says how it went."""
-    try:
-        client = _client(args)
-    except ValueError as e:  # e.g. an unreadable RSA key or a bad --base-url; never quotes key material
-        message = (
-            str(e)
-            .replace("base_url", "--base-url")
-            .replace("rate_limit_backend", "--rate-limit-backend")
-            .replace("uid must", "--uid must")
-        )
-        raise InputError(message) from None
+    client = _checked_client(args)  # e.g. an unreadable RSA key or a bad --base-url; never quotes key material
     show_bar = sys.stderr.isatty() and not args.json
     try:
         with client, render.progress(show_bar, total) as on_progress:
@@ -347,6 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_resume(args)
         if args.command == "show":
             return cmd_show(args)
+        if args.command == "cancel-all":
+            return cmd_cancel_all(args)
         return cmd_cancel(args)
     except InputError as e:
         render.error(str(e))

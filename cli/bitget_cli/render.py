@@ -85,6 +85,7 @@ def summary_line(report: CancelReport) -> str:
         f"in {report.elapsed_s:.2f} s; {rate:.0f} cancels/s "
         f"({rate / CEILING_PER_S:.0%} of the {CEILING_PER_S}/s ceiling)"
         f"{'; the --deadline passed: orders are reported as they stood' if report.deadline_passed else ''}"
+        f"{f'; {report.rounds} rounds, {len(report.remaining)} still open' if report.rounds else ''}"
     )
 
 
@@ -113,6 +114,22 @@ def print_batches(batches: Sequence[Batch], as_json: bool) -> None:
         print_json({"requests": len(batches), "batches": [b.body() for b in batches]})
         return
     console().print(batches_table(batches))
+
+
+def print_open(orders: Sequence[Any], where: str, as_json: bool) -> None:
+    """What is open (cancel-all's listing): JSON, or a table of the first 20."""
+    rows = [{"symbol": o.symbol, "orderId": o.order_id, "clientOid": o.client_oid or None} for o in orders]
+    if as_json:
+        print_json({"where": where, "open": rows})
+        return
+    table = Table(title=f"{len(rows)} open orders on {where}")
+    for name in ("symbol", "orderId", "clientOid"):
+        table.add_column(name)
+    for r in rows[:20]:
+        table.add_row(escape(r["symbol"]), escape(r["orderId"]), escape(r["clientOid"] or "-"))
+    if len(rows) > 20:
+        table.add_row("...", f"and {len(rows) - 20} more", "")
+    console().print(table)
 
 
 def print_json(data: Any) -> None:

@@ -27,6 +27,7 @@ import attrs
 
 from ._engine import NotSentForDeadline, Resolved, Status
 from ._report import CancelReport, OrderOutcome
+from ._validation import MAX_BATCH
 
 Strategy = Literal["auto", "batch", "symbol"]
 STRATEGIES = ("auto", "batch", "symbol")
@@ -71,7 +72,7 @@ def estimate_s(strategy: str, orders: Sequence[Listed], rate: int, symbol_rate: 
     """Seconds a round would take: batches at the strict window's best case, or one cancel-symbol per
     symbol plus the reads that verify it (the open list, then the history, 100 orders a page)."""
     if strategy == "batch":
-        requests = sum(math.ceil(c / 50) for c in _per_symbol(orders).values())
+        requests = sum(math.ceil(c / MAX_BATCH) for c in _per_symbol(orders).values())
         return max(0, requests - rate) / rate
     symbols = len(_per_symbol(orders))
     pages = sum(math.ceil(c / 100) + 1 for c in _per_symbol(orders).values())
