@@ -100,18 +100,21 @@ def test_a_faster_link_lowers_the_floor_at_once() -> None:
     assert before is not None and after is not None and after <= 0.3 < before
 
 
-def test_a_429_halves_the_permits_in_use_and_calm_windows_bring_them_back() -> None:
+def test_a_429_cuts_the_permits_once_per_burst_and_a_calm_window_brings_them_back() -> None:
     clock = FakeClock()
     limiter = SlidingWindowLimiter(8, window_s=1.0, margin_s=0.0, clock=clock)
     _use(limiter, clock, rtt=0.01, uplink=None, throttled=True)
-    assert limiter.throttled_count == 1
-    assert len(limiter._idle) == 4  # 8 -> 4 in use
-    clock.now += 1.5
-    limiter._take(None)  # within two calm windows: nothing comes back
-    assert len(limiter._idle) + 1 == 4
+    _use(limiter, clock, rtt=0.01, uplink=None, throttled=True)  # the same burst: no second cut
+    assert limiter.throttled_count == 2
+    assert len(limiter._idle) == 6  # 8 -> 6 in use
+    clock.now += 0.5
+    limiter._take(None)  # within a calm window: nothing comes back
+    assert len(limiter._idle) + 1 == 6
     clock.now += 1.0
-    limiter._take(None)  # two windows calm: one permit back per window
-    assert len(limiter._idle) + 2 == 5
+    limiter._take(None)  # a window calm: one permit back per window
+    assert len(limiter._idle) + 2 == 7
+    _use(limiter, clock, rtt=0.01, uplink=None, throttled=True)  # a new event: another quarter off
+    assert len(limiter._parked) + limiter._debt == 1 + 2  # 7 in use -> 5 (two taken above are in flight)
 
 
 def test_estimates_stay_off_for_a_while_after_a_429() -> None:
@@ -124,7 +127,7 @@ def test_estimates_stay_off_for_a_while_after_a_429() -> None:
     for _ in range(4):  # within the next windows every permit waits a window after its answer
         _use(limiter, clock, rtt=0.2, uplink=0.1)
     assert limiter.early_count == early
-    clock.now += 5.0
+    clock.now += 2.5
     for _ in range(3):
         _use(limiter, clock, rtt=0.2, uplink=0.1)
     assert limiter.early_count > early  # and estimates come back

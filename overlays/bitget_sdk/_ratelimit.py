@@ -20,8 +20,9 @@ arrive within a window of the last one's arrival. Two ways to know that:
   a 429.
 
 A 429 means someone else spends the budget too (another process on the key, or the website): the
-limiter halves the permits it uses and takes one back per calm window (AIMD), so two uncoordinated
-senders settle near their shares instead of trading 429s.
+limiter uses a quarter fewer permits (once per window, however many 429s came in it) and takes one
+back per calm window (AIMD), so two uncoordinated senders settle near their shares instead of trading
+429s, and a server that throws the odd 429 costs little.
 
 One limiter serves threads and asyncio tasks of sync and async clients alike: state changes under a
 lock, waiting happens outside it.
@@ -124,9 +125,9 @@ class _Idle:
 
 
 # After a 429, permits come back one per window once this many windows passed without another.
-_CALM_WINDOWS = 2
+_CALM_WINDOWS = 1
 # ... and arrival estimates stay off for this many windows (the 429 may have been ours).
-_EXACT_WINDOWS = 5
+_EXACT_WINDOWS = 2
 # `requestTime` has millisecond resolution: the arrival may be up to 1 ms after the stamp.
 _STAMP_RESOLUTION_S = 0.001
 
@@ -229,11 +230,15 @@ class SlidingWindowLimiter:
                 self._idle.append(idle)
 
     def _on_throttled(self, now: float) -> None:
-        """Someone else spends this budget too (or an estimate was wrong): halve the permits in use."""
+        """Someone else spends this budget too (or an estimate was wrong): use a quarter fewer permits.
+        A burst of 429s within one window is one event (one cut), as TCP cuts once per round trip."""
         self.throttled_count += 1
+        burst = now - self._throttled_at < self.window_s
         self._throttled_at = now
+        if burst:
+            return
         active = self.limit - len(self._parked) - self._debt
-        cut = active - max(1, active // 2)
+        cut = active - max(1, (active * 3) // 4)
         self._idle.sort(key=lambda p: p.after_answer)
         while cut and self._idle:
             self._parked.append(self._idle.pop())
