@@ -100,21 +100,21 @@ def test_a_faster_link_lowers_the_floor_at_once() -> None:
     assert before is not None and after is not None and after <= 0.3 < before
 
 
-def test_a_429_cuts_the_permits_once_per_burst_and_a_calm_window_brings_them_back() -> None:
+def test_a_429_takes_one_permit_out_once_per_burst_and_a_calm_window_brings_it_back() -> None:
     clock = FakeClock()
     limiter = SlidingWindowLimiter(8, window_s=1.0, margin_s=0.0, clock=clock)
     _use(limiter, clock, rtt=0.01, uplink=None, throttled=True)
     _use(limiter, clock, rtt=0.01, uplink=None, throttled=True)  # the same burst: no second cut
     assert limiter.throttled_count == 2
-    assert len(limiter._idle) == 6  # 8 -> 6 in use
+    assert len(limiter._idle) == 7  # 8 -> 7 in use
     clock.now += 0.5
     limiter._take(None)  # within a calm window: nothing comes back
-    assert len(limiter._idle) + 1 == 6
+    assert len(limiter._idle) + 1 == 7
     clock.now += 1.0
     limiter._take(None)  # a window calm: one permit back per window
-    assert len(limiter._idle) + 2 == 7
-    _use(limiter, clock, rtt=0.01, uplink=None, throttled=True)  # a new event: another quarter off
-    assert len(limiter._parked) + limiter._debt == 1 + 2  # 7 in use -> 5 (two taken above are in flight)
+    assert len(limiter._idle) + 2 == 8
+    _use(limiter, clock, rtt=0.01, uplink=None, throttled=True)  # a new event: one more off
+    assert len(limiter._parked) + limiter._debt == 1
 
 
 def test_estimates_stay_off_for_a_while_after_a_429() -> None:

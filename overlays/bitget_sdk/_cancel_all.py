@@ -44,9 +44,12 @@ class Listed:
 
 @attrs.frozen
 class ListOpen:
-    """List every open order of `symbols` (None: the whole account). The driver sends back [Listed]."""
+    """List every open order of `symbols` (None: the whole account). The driver sends back [Listed];
+    with `stream`, it cancels the orders in batches while the next pages are still being listed (the
+    list reads have their own budget) and sends back ([Listed], the merged CancelReport)."""
 
     symbols: tuple[str, ...] | None
+    stream: bool = False
 
 
 @attrs.frozen
@@ -126,14 +129,24 @@ def cancel_all_steps(
     remaining: list[Listed] = []
     timed_out = False
     while True:
-        listed: list[Listed] | BaseException = yield ListOpen(symbols)
-        if isinstance(listed, BaseException):
-            if out_of_time() or isinstance(listed, NotSentForDeadline):
+        stream = strategy == "batch"
+        answer: Any = yield ListOpen(symbols, stream)
+        if isinstance(answer, BaseException):
+            if out_of_time() or isinstance(answer, NotSentForDeadline):
                 timed_out = True  # the listing ran out of time: what was last seen open stands
                 break
-            raise listed
+            raise answer
+        listed: list[Listed] = answer[0] if stream else answer
         book.see(listed)
         remaining = listed
+        if stream and listed:  # listed and cancelled together
+            rounds += 1
+            requests, reads = requests + answer[1].request_count, reads + answer[1].read_count
+            _file(book, answer[1])
+            if out_of_time():
+                timed_out = True
+                break
+            continue
         if not listed or out_of_time():
             timed_out = bool(listed)
             break
@@ -147,9 +160,7 @@ def cancel_all_steps(
             report: CancelReport = yield CancelBatches(tuple(listed))
             requests += report.request_count
             reads += report.read_count
-            for kind in ("cancelled", "failed", "unknown"):
-                for outcome in getattr(report, kind):
-                    book.file(kind, outcome)
+            _file(book, report)
         else:
             names = tuple(sorted({o.symbol for o in listed}))
             settled, errors, used, read = yield CancelSymbols(names, tuple(listed))
@@ -172,6 +183,27 @@ def cancel_all_steps(
     report.rounds = rounds
     report.deadline_passed = timed_out
     return report
+
+
+def _file(book: _Book, report: CancelReport) -> None:
+    for kind in ("cancelled", "failed", "unknown"):
+        for outcome in getattr(report, kind):
+            book.file(kind, outcome)
+
+
+def merge(reports: Sequence[CancelReport]) -> CancelReport:
+    """One report of several `cancel_orders` runs over disjoint orders (a streamed round's chunks)."""
+    out = CancelReport()
+    for r in reports:
+        out.cancelled += r.cancelled
+        out.failed += r.failed
+        out.unknown += r.unknown
+        out.request_count += r.request_count
+        out.retry_count += r.retry_count
+        out.sent_count += r.sent_count
+        out.read_count += r.read_count
+        out.settled_count += r.settled_count
+    return out
 
 
 def as_unknown(orders: Sequence[Listed]) -> list[Resolved]:

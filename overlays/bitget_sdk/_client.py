@@ -16,6 +16,7 @@ import contextlib
 import json
 import logging
 import os
+import queue
 import random
 import threading
 import time
@@ -51,6 +52,7 @@ from ._cancel_all import (
     Strategy,
     as_unknown,
     cancel_all_steps,
+    merge,
 )
 from ._credentials import Credentials
 from ._engine import (
@@ -95,6 +97,9 @@ log = logging.getLogger("bitget_sdk")
 DEFAULT_BASE_URL = "https://api.bitget.com"
 Locale = Literal["en-US", "zh-CN"]
 OPERATIONS = (BATCH_CANCEL, SERVER_TIME, ORDER_INFO, UNFILLED_ORDERS, HISTORY_ORDERS, CANCEL_SYMBOL)
+# cancel_open_orders' batch strategy cancels what it lists this many orders at a time (10 batches)
+# while the next pages are listed.
+STREAM_CHUNK = 500
 # The async client's overall bound is `timeout` plus this, so httpx's connect timeout (= `timeout`) fires
 # first when a connection cannot be made: that attempt is then known not to have been sent.
 _ASYNC_GRACE_S = 0.05
@@ -783,9 +788,11 @@ class BitgetClient(_BaseClient):
         action = next(steps)
         try:
             while True:
-                if isinstance(action, ListOpen):
+                if isinstance(action, ListOpen) and action.stream:
+                    found: Any = self._list_and_cancel(action.symbols, deadline)
+                elif isinstance(action, ListOpen):
                     try:
-                        found: Any = [
+                        found = [
                             _listed(o)
                             for name in action.symbols or [None]
                             for o in self._pages(UNFILLED_ORDERS, name, None, None, deadline)
@@ -802,6 +809,44 @@ class BitgetClient(_BaseClient):
             report: CancelReport = stop.value
         report.elapsed_s = time.perf_counter() - start
         return report
+
+    def _list_and_cancel(self, symbols: tuple[str, ...] | None, deadline: float | None) -> Any:
+        """List open orders on a worker thread and cancel them, STREAM_CHUNK at a time, as they come:
+        the first cancels go out after one page instead of after every page."""
+        chunks: queue.SimpleQueue[list[Listed] | BaseException | None] = queue.SimpleQueue()
+
+        def produce() -> None:
+            try:
+                chunk: list[Listed] = []
+                for name in symbols or [None]:
+                    for order in self._pages(UNFILLED_ORDERS, name, None, None, deadline):
+                        chunk.append(_listed(order))
+                        if len(chunk) >= STREAM_CHUNK:
+                            chunks.put(chunk)
+                            chunk = []
+                if chunk:
+                    chunks.put(chunk)
+            except BaseException as exc:  # handed to the consumer, which raises or reports it
+                chunks.put(exc)
+            finally:
+                chunks.put(None)
+
+        worker = threading.Thread(target=produce, name="bitget-list", daemon=True)
+        worker.start()
+        listed: list[Listed] = []
+        reports: list[CancelReport] = []
+        failure: BaseException | None = None
+        while (item := chunks.get()) is not None:
+            if isinstance(item, BaseException):
+                failure = item
+                continue
+            listed += item
+            orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in item]
+            reports.append(self.cancel_orders(orders=orders, deadline_s=_left(deadline)))
+        worker.join()
+        if failure is not None and not listed:
+            return failure
+        return listed, merge(reports)
 
     def _cancel_symbols(self, action: CancelSymbols, deadline: float | None) -> tuple[Any, dict[str, str], int, int]:
         errors: dict[str, str] = {}
@@ -1139,8 +1184,10 @@ class AsyncBitgetClient(_BaseClient):
         action = next(steps)
         try:
             while True:
-                if isinstance(action, ListOpen):
-                    found: Any = []
+                if isinstance(action, ListOpen) and action.stream:
+                    found: Any = await self._list_and_cancel(action.symbols, deadline)
+                elif isinstance(action, ListOpen):
+                    found = []
                     try:
                         for name in action.symbols or [None]:
                             found += [
@@ -1158,6 +1205,47 @@ class AsyncBitgetClient(_BaseClient):
             report: CancelReport = stop.value
         report.elapsed_s = time.perf_counter() - start
         return report
+
+    async def _list_and_cancel(self, symbols: tuple[str, ...] | None, deadline: float | None) -> Any:
+        """See `BitgetClient._list_and_cancel` (a listing task instead of a thread)."""
+        chunks: asyncio.Queue[list[Listed] | BaseException | None] = asyncio.Queue()
+
+        async def produce() -> None:
+            try:
+                chunk: list[Listed] = []
+                for name in symbols or [None]:
+                    async for order in self._pages(UNFILLED_ORDERS, name, None, None, deadline):
+                        chunk.append(_listed(order))
+                        if len(chunk) >= STREAM_CHUNK:
+                            chunks.put_nowait(chunk)
+                            chunk = []
+                if chunk:
+                    chunks.put_nowait(chunk)
+            except Exception as exc:
+                chunks.put_nowait(exc)
+            finally:
+                chunks.put_nowait(None)
+
+        task = asyncio.ensure_future(produce())
+        listed: list[Listed] = []
+        reports: list[CancelReport] = []
+        failure: BaseException | None = None
+        try:
+            while (item := await chunks.get()) is not None:
+                if isinstance(item, BaseException):
+                    failure = item
+                    continue
+                listed += item
+                orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in item]
+                reports.append(await self.cancel_orders(orders=orders, deadline_s=_left(deadline)))
+        finally:
+            if not task.done():
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if failure is not None and not listed:
+            return failure
+        return listed, merge(reports)
 
     async def _cancel_symbols(
         self, action: CancelSymbols, deadline: float | None

@@ -20,9 +20,9 @@ arrive within a window of the last one's arrival. Two ways to know that:
   a 429.
 
 A 429 means someone else spends the budget too (another process on the key, or the website): the
-limiter uses a quarter fewer permits (once per window, however many 429s came in it) and takes one
-back per calm window (AIMD), so two uncoordinated senders settle near their shares instead of trading
-429s, and a server that throws the odd 429 costs little.
+limiter uses one permit fewer (once per window, however many 429s came in it) and takes one back per
+calm window, so two uncoordinated senders settle near their shares instead of trading 429s, and a
+server that throws the odd 429 costs little.
 
 One limiter serves threads and asyncio tasks of sync and async clients alike: state changes under a
 lock, waiting happens outside it.
@@ -230,15 +230,15 @@ class SlidingWindowLimiter:
                 self._idle.append(idle)
 
     def _on_throttled(self, now: float) -> None:
-        """Someone else spends this budget too (or an estimate was wrong): use a quarter fewer permits.
-        A burst of 429s within one window is one event (one cut), as TCP cuts once per round trip."""
+        """Someone else spends this budget too (or an estimate was wrong): use one permit fewer. A burst
+        of 429s within one window is one event (one cut), as TCP cuts once per round trip."""
         self.throttled_count += 1
         burst = now - self._throttled_at < self.window_s
         self._throttled_at = now
         if burst:
             return
         active = self.limit - len(self._parked) - self._debt
-        cut = active - max(1, (active * 3) // 4)
+        cut = 1 if active > 1 else 0
         self._idle.sort(key=lambda p: p.after_answer)
         while cut and self._idle:
             self._parked.append(self._idle.pop())
