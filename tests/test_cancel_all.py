@@ -171,3 +171,13 @@ def test_cli_cancel_all(server: MockServer) -> None:
     assert {o["order_id"] for o in report["cancelled"]} == set(ids)
     bad = run(*base, "--symbol", "BTCUSDT", "--all-symbols")
     assert bad.returncode == 2 and "--all-symbols" in bad.stderr
+
+
+def test_an_empty_listing_is_checked_again_after_the_read_lag(server: MockServer) -> None:
+    """Reads lag behind writes: orders placed just before the first listing are invisible to it."""
+    httpx.post(server.url + "/mock/faults", json={"read_lag_ms": 400}, timeout=10)
+    ids = _seed(server.url, "BTCUSDT", 80)
+    with _client(server.url) as client:  # settle_lag_s=0.5 > the 400 ms lag
+        report = client.cancel_open_orders(symbols=["BTCUSDT"], strategy="batch", deadline_s=20)
+    assert {o.order_id for o in report.cancelled} == set(ids)
+    assert all(_states(server.url)[i] == "cancelled" for i in ids)

@@ -44,7 +44,8 @@ def chaos_run() -> tuple[list[chaos.Outcome], str]:
 @pytest.mark.slow
 def test_every_order_exactly_once_under_every_fault_mix(chaos_run: tuple[list[chaos.Outcome], str]) -> None:
     outcomes, _ = chaos_run
-    assert {(o.mix, o.mode) for o in outcomes} == {(m, mode) for m in chaos.MIXES for mode in ("sync", "async")}
+    modes = ("sync", "async", "cancel-all")
+    assert {(o.mix, o.mode) for o in outcomes} == {(m, mode) for m in chaos.MIXES for mode in modes}
     for o in outcomes:
         assert o.ok, chaos._line(o)
         assert (o.lost, o.doubled, o.wrongly_cancelled, o.wrongly_failed) == (0, 0, 0, 0)

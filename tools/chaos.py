@@ -14,6 +14,11 @@ with `cancel_orders`, then hold the report against the mock's ground truth (GET 
 Settling is on (the default): unknown outcomes and "does not exist" failures are read back from the
 exchange; the read faults (`read_lag_ms`, `read_error_rate`) make that harder.
 
+Mode "cancel-all" runs `cancel_open_orders(all_symbols=True, strategy="batch")` instead (the faults hit
+batch cancels) (every seeded
+order is open at the first listing, so every one must be in the report, once, agreeing with the mock,
+and nothing may be left open but filled orders).
+
 Secrets are canaries: they must not appear in any log line (DEBUG, every logger) or report.
 """
 
@@ -139,6 +144,9 @@ def _client_kwargs(url: str, seed: int) -> dict[str, Any]:
 
 
 def _cancel(mode: str, url: str, targets: list[dict[str, str]], seed: int) -> CancelReport:
+    if mode == "cancel-all":
+        with BitgetClient(**_client_kwargs(url, seed)) as client:
+            return client.cancel_open_orders(all_symbols=True, strategy="batch", deadline_s=300)
     if mode == "sync":
         with BitgetClient(**_client_kwargs(url, seed)) as client:
             return client.cancel_orders(orders=targets)
@@ -219,7 +227,10 @@ def check(
 
 
 def run_chaos(
-    n_orders: int, seed: int, mixes: dict[str, dict[str, Any]] | None = None, modes: tuple[str, ...] = ("sync", "async")
+    n_orders: int,
+    seed: int,
+    mixes: dict[str, dict[str, Any]] | None = None,
+    modes: tuple[str, ...] = ("sync", "async", "cancel-all"),
 ) -> tuple[list[Outcome], str]:
     """Runs every mix x mode; returns the outcomes and everything that was logged (for the canary check)."""
     account = Account(api_key=API_KEY, secret_key=CANARY_SECRET, passphrase=CANARY_PASSPHRASE, uid="31337")
@@ -239,6 +250,9 @@ def run_chaos(
                     http.post("/mock/reset")
                     rng = random.Random(seed + i)
                     targets = _targets(http, n_orders, rng)
+                    if mode == "cancel-all":  # what was seeded, by orderId (no ghosts: nothing lists them)
+                        truth0 = http.get("/mock/orders", params={"apiKey": API_KEY}).json()["orders"]
+                        targets = [{"symbol": o["symbol"], "orderId": o["orderId"]} for o in truth0]
                     http.post("/mock/faults", json={**faults, "seed": seed + i})
                     report = _cancel(mode, server.url, targets, seed + i)
                     injected = http.get("/mock/faults").json()["injected"]

@@ -68,7 +68,14 @@ class CancelSymbols:
     orders: tuple[Listed, ...]
 
 
-Action = ListOpen | CancelBatches | CancelSymbols
+@attrs.frozen
+class Pause:
+    """Wait before the next listing (the driver sends back None)."""
+
+    seconds: float
+
+
+Action = ListOpen | CancelBatches | CancelSymbols | Pause
 
 
 def estimate_s(strategy: str, orders: Sequence[Listed], rate: int, symbol_rate: int, read_rate: int) -> float:
@@ -122,12 +129,19 @@ def cancel_all_steps(
     rate: int,
     symbol_rate: int,
     read_rate: int,
+    lag_s: float = 0.0,
 ) -> Generator[Action, Any, CancelReport]:
-    """Rounds of list, cancel, list again; returns the report (with `rounds` and `remaining`)."""
+    """Rounds of list, cancel, list again; returns the report (with `rounds` and `remaining`).
+
+    Reads lag behind writes (`lag_s`, the read-after-write bound): a listing can miss orders placed
+    just before it, so the first empty listing is checked by another, `lag_s` later; rounds go on
+    until a listing is empty again (once: a bot that never stops placing would otherwise hold the
+    run to its deadline)."""
     book = _Book()
-    rounds = requests = reads = 0
+    rounds = requests = reads = retries = 0
     remaining: list[Listed] = []
     timed_out = False
+    empty_once = False
     while True:
         stream = strategy == "batch"
         answer: Any = yield ListOpen(symbols, stream)
@@ -139,9 +153,14 @@ def cancel_all_steps(
         listed: list[Listed] = answer[0] if stream else answer
         book.see(listed)
         remaining = listed
+        if not listed and not empty_once and lag_s > 0 and not out_of_time():
+            empty_once = True  # confirm: list again once the reads show what was written before this one
+            yield Pause(lag_s)
+            continue
         if stream and listed:  # listed and cancelled together
             rounds += 1
             requests, reads = requests + answer[1].request_count, reads + answer[1].read_count
+            retries += answer[1].retry_count
             _file(book, answer[1])
             if out_of_time():
                 timed_out = True
@@ -158,6 +177,7 @@ def cancel_all_steps(
             chosen = "symbol" if by_symbol < batch else "batch"
         if chosen == "batch":
             report: CancelReport = yield CancelBatches(tuple(listed))
+            retries += report.retry_count
             requests += report.request_count
             reads += report.read_count
             _file(book, report)
@@ -171,7 +191,7 @@ def cancel_all_steps(
                 if r.status != "cancelled" and outcome.symbol in errors:
                     outcome = attrs.evolve(outcome, error_msg=f"{outcome.error_msg}; {errors[outcome.symbol]}")
                 book.file(r.status, outcome)
-    report = CancelReport(request_count=requests, read_count=reads)
+    report = CancelReport(request_count=requests, read_count=reads, retry_count=retries)
     still_open = {o.order_id for o in remaining}
     for key in book.order:
         status, outcome = book.status[key], book.outcome[key]

@@ -49,6 +49,7 @@ from ._cancel_all import (
     CancelSymbols,
     Listed,
     ListOpen,
+    Pause,
     Strategy,
     as_unknown,
     cancel_all_steps,
@@ -388,6 +389,7 @@ class _BaseClient:
             rate=self.limiter.limit or BATCH_CANCEL.rate_limit,
             symbol_rate=CANCEL_SYMBOL.rate_limit,
             read_rate=UNFILLED_ORDERS.rate_limit,
+            lag_s=self.settle_lag_s,
         )
 
     def _attempt_deadline(self, deadline: float | None) -> float:
@@ -802,6 +804,9 @@ class BitgetClient(_BaseClient):
                 elif isinstance(action, CancelBatches):
                     orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in action.orders]
                     found = self.cancel_orders(orders=orders, deadline_s=_left(deadline))
+                elif isinstance(action, Pause):
+                    time.sleep(_clip(action.seconds, deadline))
+                    found = None
                 else:
                     found = self._cancel_symbols(action, deadline)
                 action = steps.send(found)
@@ -1198,6 +1203,9 @@ class AsyncBitgetClient(_BaseClient):
                 elif isinstance(action, CancelBatches):
                     orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in action.orders]
                     found = await self.cancel_orders(orders=orders, deadline_s=_left(deadline))
+                elif isinstance(action, Pause):
+                    await asyncio.sleep(_clip(action.seconds, deadline))
+                    found = None
                 else:
                     found = await self._cancel_symbols(action, deadline)
                 action = steps.send(found)
