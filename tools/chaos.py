@@ -253,7 +253,8 @@ def run_chaos(
                     if mode == "cancel-all":  # what was seeded, by orderId (no ghosts: nothing lists them)
                         truth0 = http.get("/mock/orders", params={"apiKey": API_KEY}).json()["orders"]
                         targets = [{"symbol": o["symbol"], "orderId": o["orderId"]} for o in truth0]
-                    http.post("/mock/faults", json={**faults, "seed": seed + i})
+                    fault_seed = seed + i + (1000 if mode == "cancel-all" else 0)
+                    http.post("/mock/faults", json={**faults, "seed": fault_seed})
                     report = _cancel(mode, server.url, targets, seed + i)
                     injected = http.get("/mock/faults").json()["injected"]
                     http.post("/mock/faults", json={})

@@ -27,6 +27,7 @@ import attrs
 
 from ._engine import NotSentForDeadline, Resolved, Status
 from ._report import CancelReport, OrderOutcome
+from ._settle import needs_settling
 from ._validation import MAX_BATCH
 
 Strategy = Literal["auto", "batch", "symbol"]
@@ -223,6 +224,31 @@ def merge(reports: Sequence[CancelReport]) -> CancelReport:
         out.sent_count += r.sent_count
         out.read_count += r.read_count
         out.settled_count += r.settled_count
+    return out
+
+
+def to_settle(report: CancelReport) -> list[Resolved]:
+    """The outcomes of a report that settling should read back (unknown, or "does not exist")."""
+    out: list[Resolved] = []
+    for status, outcomes in (("failed", report.failed), ("unknown", report.unknown)):
+        for o in outcomes:
+            r = Resolved(len(out), status, o)  # type: ignore[arg-type]
+            if needs_settling(r):
+                out.append(r)
+    return out
+
+
+def settled_report(report: CancelReport, settled: Sequence[Resolved], reads: int) -> CancelReport:
+    """`report` with the settled outcomes in their new lists (matched by orderId)."""
+    by_id = {r.outcome.order_id: r for r in settled}
+    out = attrs.evolve(report, cancelled=[], failed=[], unknown=[])
+    lists = {"cancelled": out.cancelled, "failed": out.failed, "unknown": out.unknown}
+    for status in ("cancelled", "failed", "unknown"):
+        for o in getattr(report, status):
+            r = by_id.get(o.order_id)
+            lists[r.status if r is not None else status].append(r.outcome if r is not None else o)
+    out.read_count += reads
+    out.settled_count += len(settled)
     return out
 
 

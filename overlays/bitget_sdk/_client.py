@@ -54,6 +54,8 @@ from ._cancel_all import (
     as_unknown,
     cancel_all_steps,
     merge,
+    settled_report,
+    to_settle,
 )
 from ._credentials import Credentials
 from ._engine import (
@@ -62,6 +64,7 @@ from ._engine import (
     Attempts,
     CancelRun,
     ProgressCallback,
+    Resolved,
     RetryPolicy,
     Send,
     Sleep,
@@ -847,11 +850,15 @@ class BitgetClient(_BaseClient):
                 continue
             listed += item
             orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in item]
-            reports.append(self.cancel_orders(orders=orders, deadline_s=_left(deadline)))
+            reports.append(self.cancel_orders(orders=orders, deadline_s=_left(deadline), settle=False))
         worker.join()
         if failure is not None and not listed:
             return failure
-        return listed, merge(reports)
+        merged = merge(reports)
+        targets = to_settle(merged)  # settled once for the round, not once a chunk (each would wait the lag)
+        if targets:
+            merged = settled_report(merged, *self._settle_targets(targets, deadline))
+        return listed, merged
 
     def _cancel_symbols(self, action: CancelSymbols, deadline: float | None) -> tuple[Any, dict[str, str], int, int]:
         errors: dict[str, str] = {}
@@ -861,7 +868,11 @@ class BitgetClient(_BaseClient):
                 self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
             except BitgetError as exc:
                 errors[symbol] = f"cancel-symbol-order failed: {exc}"
-        targets = as_unknown(action.orders)
+        settled, count = self._settle_targets(as_unknown(action.orders), deadline)
+        return settled, errors, len(action.symbols), count
+
+    def _settle_targets(self, targets: list[Resolved], deadline: float | None) -> tuple[list[Resolved], int]:
+        """Read these outcomes back (written now): their new resolutions, and the reads made."""
         sent_at = time.monotonic()
         reads = settle_steps(targets, lag_s=self.settle_lag_s, written_at={r.position: sent_at for r in targets})
         try:
@@ -878,7 +889,7 @@ class BitgetClient(_BaseClient):
                 step = reads.send(answer)
         except StopIteration as stop:
             settled, count = stop.value
-        return settled, errors, len(action.symbols), count
+        return settled, count
 
     def _read(self, read: Read, deadline: float | None = None) -> Any:
         """One settling read, checked against the contract like any call."""
@@ -1245,7 +1256,7 @@ class AsyncBitgetClient(_BaseClient):
                     continue
                 listed += item
                 orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in item]
-                reports.append(await self.cancel_orders(orders=orders, deadline_s=_left(deadline)))
+                reports.append(await self.cancel_orders(orders=orders, deadline_s=_left(deadline), settle=False))
         finally:
             if not task.done():
                 task.cancel()
@@ -1253,7 +1264,11 @@ class AsyncBitgetClient(_BaseClient):
                 await task
         if failure is not None and not listed:
             return failure
-        return listed, merge(reports)
+        merged = merge(reports)
+        targets = to_settle(merged)
+        if targets:
+            merged = settled_report(merged, *await self._settle_targets(targets, deadline))
+        return listed, merged
 
     async def _cancel_symbols(
         self, action: CancelSymbols, deadline: float | None
@@ -1265,7 +1280,11 @@ class AsyncBitgetClient(_BaseClient):
                 await self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
             except BitgetError as exc:
                 errors[symbol] = f"cancel-symbol-order failed: {exc}"
-        targets = as_unknown(action.orders)
+        settled, count = await self._settle_targets(as_unknown(action.orders), deadline)
+        return settled, errors, len(action.symbols), count
+
+    async def _settle_targets(self, targets: list[Resolved], deadline: float | None) -> tuple[list[Resolved], int]:
+        """See `BitgetClient._settle_targets`."""
         sent_at = time.monotonic()
         reads = settle_steps(targets, lag_s=self.settle_lag_s, written_at={r.position: sent_at for r in targets})
         try:
@@ -1282,7 +1301,7 @@ class AsyncBitgetClient(_BaseClient):
                 step = reads.send(answer)
         except StopIteration as stop:
             settled, count = stop.value
-        return settled, errors, len(action.symbols), count
+        return settled, count
 
     async def _read(self, read: Read, deadline: float | None = None) -> Any:
         """See `BitgetClient._read`."""
