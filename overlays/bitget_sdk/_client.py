@@ -342,11 +342,7 @@ class _BaseClient:
     ) -> CancelRun:
         if on_progress is not None and not callable(on_progress):
             raise BatchValidationError("on_progress", "must be callable (orders_done, orders_total)")
-        if deadline_s is not None:
-            try:
-                deadline_s = options.check_number("deadline_s", deadline_s, positive=True)
-            except ValueError as exc:
-                raise BatchValidationError("deadline_s", str(exc).removeprefix("deadline_s ")) from None
+        deadline_s = _check_deadline(deadline_s)
         deadline = None if deadline_s is None else time.monotonic() + deadline_s
         return CancelRun(
             batches, on_progress, target=self.base_url + BATCH_CANCEL.path, deadline=deadline, deadline_s=deadline_s
@@ -410,6 +406,16 @@ class _BaseClient:
         return BitgetTransportError(message, sent=sent, method="GET", url=self.base_url + SERVER_TIME.path)
 
 
+def _check_deadline(deadline_s: Any) -> float | None:
+    """`deadline_s` of a run: None, or seconds > 0 (BatchValidationError naming it, before any I/O)."""
+    if deadline_s is None:
+        return None
+    try:
+        return options.check_number("deadline_s", deadline_s, positive=True)
+    except ValueError as exc:
+        raise BatchValidationError("deadline_s", str(exc).removeprefix("deadline_s ")) from None
+
+
 def _cancel_all_args(
     symbols: Iterable[str] | None, all_symbols: bool, strategy: str, deadline_s: float | None
 ) -> tuple[tuple[str, ...] | None, Strategy, float | None]:
@@ -418,11 +424,7 @@ def _cancel_all_args(
         raise BatchValidationError("all_symbols", "must be True or False")
     if strategy not in STRATEGIES:
         raise BatchValidationError("strategy", f"must be one of {', '.join(STRATEGIES)}, not {strategy!r}")
-    if deadline_s is not None:
-        try:
-            deadline_s = options.check_number("deadline_s", deadline_s, positive=True)
-        except ValueError as exc:
-            raise BatchValidationError("deadline_s", str(exc).removeprefix("deadline_s ")) from None
+    deadline_s = _check_deadline(deadline_s)
     if all_symbols:
         if symbols is not None:
             raise BatchValidationError("symbols", "give symbols or all_symbols=True, not both")
