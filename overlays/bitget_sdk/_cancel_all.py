@@ -27,7 +27,7 @@ import attrs
 
 from ._engine import NotSentForDeadline, Resolved, Status
 from ._report import CancelReport, OrderOutcome
-from ._settle import needs_settling
+from ._settle import PAGE, needs_settling
 from ._validation import MAX_BATCH
 
 Strategy = Literal["auto", "batch", "symbol"]
@@ -82,12 +82,11 @@ Action = ListOpen | CancelBatches | CancelSymbols | Pause
 def estimate_s(strategy: str, orders: Sequence[Listed], rate: int, symbol_rate: int, read_rate: int) -> float:
     """Seconds a round would take: batches at the strict window's best case, or one cancel-symbol per
     symbol plus the reads that verify it (the open list, then the history, 100 orders a page)."""
+    counts = _per_symbol(orders).values()
     if strategy == "batch":
-        requests = sum(math.ceil(c / MAX_BATCH) for c in _per_symbol(orders).values())
-        return max(0, requests - rate) / rate
-    symbols = len(_per_symbol(orders))
-    pages = sum(math.ceil(c / 100) + 1 for c in _per_symbol(orders).values())
-    return max(0, symbols - symbol_rate) / symbol_rate + 0.5 + 2 * pages / read_rate
+        return max(0, sum(math.ceil(c / MAX_BATCH) for c in counts) - rate) / rate
+    pages = sum(math.ceil(c / PAGE) + 1 for c in counts)
+    return max(0, len(counts) - symbol_rate) / symbol_rate + 0.5 + 2 * pages / read_rate
 
 
 def _per_symbol(orders: Sequence[Listed]) -> dict[str, int]:
