@@ -382,10 +382,10 @@ def test_from_env_and_connection_reuse(mock: MockClient) -> None:
     }
     with BitgetClient.from_env(env, rate_limit=0) as client:
         assert client.base_url == mock.server.url
-        http = client.api.get_httpx_client()
+        http = client._api.get_httpx_client()
         client.cancel_orders(symbol="BTCUSDT", order_ids=["1"])
         client.cancel_orders(symbol="BTCUSDT", order_ids=["2"])
-        assert client.api.get_httpx_client() is http
+        assert client._api.get_httpx_client() is http
         assert http.timeout.read == 10.0  # a timeout is on by default
     with pytest.raises(ValueError, match="BITGET_SECRET_KEY"):
         BitgetClient.from_env({"BITGET_API_KEY": "k", "BITGET_PASSPHRASE": "p"})

@@ -24,7 +24,7 @@ def _texts(*objs: object) -> str:
 def test_reprs_hide_secrets(tmp_path: object) -> None:
     creds = Credentials(api_key="k", passphrase=CANARY_PASSPHRASE, secret_key=CANARY_SECRET)
     client = BitgetClient(credentials=creds, base_url="https://bitget.test")
-    text = _texts(creds, client, client.auth, client.api, client.limiter)
+    text = _texts(creds, client, client.auth, client._api, client.limiter)
     assert CANARY_SECRET not in text
     assert CANARY_PASSPHRASE not in text
     with pytest.raises(TypeError):

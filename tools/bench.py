@@ -476,7 +476,7 @@ import json, sys, time
 from bitget_sdk import BitgetClient
 url, backend, key, secret, passphrase, ids = json.loads(sys.stdin.read())
 with BitgetClient(key, secret, passphrase, base_url=url, rate_limit_backend=backend) as client:
-    client.api.get_httpx_client()
+    client._api.get_httpx_client()
     start = time.time()
     report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, settle=False, deadline_s=120)
     end = time.time()
@@ -536,7 +536,7 @@ STARTUP = {
     "SDK: import bitget_sdk + BitgetClient": "from bitget_sdk import BitgetClient; c = BitgetClient('k', 's', 'p')",
     # The SDK creates its httpx client (and TLS context) on first use; this row pays for it up front.
     "SDK + its httpx client (TLS context)": (
-        "from bitget_sdk import BitgetClient; c = BitgetClient('k', 's', 'p'); c.api.get_httpx_client()"
+        "from bitget_sdk import BitgetClient; c = BitgetClient('k', 's', 'p'); c._api.get_httpx_client()"
     ),
     "ccxt: import ccxt + ccxt.bitget": "import ccxt; c = ccxt.bitget({'apiKey': 'k', 'secret': 's', 'password': 'p'})",
 }

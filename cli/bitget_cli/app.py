@@ -8,7 +8,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -24,6 +23,7 @@ from bitget_sdk import (
     JournalError,
     PermissionDeniedError,
     TimestampError,
+    __version__,
     collect_orders,
     journal_report,
     plan_batches,
@@ -68,10 +68,7 @@ def _count(text: str) -> int:
 
 
 def version() -> str:
-    try:
-        return metadata.version("bitget-batch-cancel")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
-        return "unknown"
+    return __version__
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -452,7 +452,8 @@ class _Instrument:
 
         scope["bitget.raw_send"] = send
         await self.app(scope, receive, send_wrapper)
-        self.exchange.stats.record(status)
+        agent = next((v for k, v in scope.get("headers", ()) if k == b"user-agent"), b"")
+        self.exchange.stats.record(status, scope["path"], agent.decode("latin-1"))
         if access_log.isEnabledFor(logging.INFO):
             line = {
                 "method": scope["method"],

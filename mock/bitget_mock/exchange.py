@@ -34,11 +34,17 @@ class Stats:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     statuses: Counter[int] = field(default_factory=Counter)
     requests: int = 0
+    by_path: dict[str, Counter[int]] = field(default_factory=dict)
+    user_agents: Counter[str] = field(default_factory=Counter)
 
-    def record(self, status: int) -> None:
+    def record(self, status: int, path: str | None = None, user_agent: str | None = None) -> None:
+        """One request to the exchange's API (control routes under /mock/ count in `requests` only)."""
         with self.lock:
             self.requests += 1
             self.statuses[status] += 1
+            if path is not None and not path.startswith("/mock/"):
+                self.by_path.setdefault(path, Counter())[status] += 1
+                self.user_agents[(user_agent or "(none)")[:200]] += 1
 
     def count(self, status: int) -> int:
         with self.lock:
@@ -49,6 +55,11 @@ class Stats:
             return {
                 "requests": self.requests,
                 "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+                "byPath": {
+                    path: {str(k): v for k, v in sorted(counts.items())}
+                    for path, counts in sorted(self.by_path.items())
+                },
+                "userAgents": dict(self.user_agents.most_common(20)),
             }
 
 

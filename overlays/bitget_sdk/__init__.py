@@ -28,10 +28,13 @@ from ._errors import (
     ServerError,
     TimestampError,
 )
+from ._params import ClientOptions, RequestOptions
 from ._ratelimit import SlidingWindowLimiter
-from ._report import CancelReport, OrderOutcome
+from ._raw import RawResponse
+from ._report import CancelReport, OrderOutcome, RequestRecord
 from ._resume import journal_report
 from ._signing import BitgetAuth, Clock, HmacSigner, RsaSigner, prehash
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -46,6 +49,7 @@ __all__ = [
     "BitgetTransportError",
     "CancelAbortedError",
     "CancelReport",
+    "ClientOptions",
     "Clock",
     "Credentials",
     "HmacSigner",
@@ -57,10 +61,14 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitBackendError",
     "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
+    "RequestRecord",
     "RsaSigner",
     "ServerError",
     "SlidingWindowLimiter",
     "TimestampError",
+    "__version__",
     "collect_orders",
     "journal_report",
     "plan_batches",

@@ -26,7 +26,7 @@ from typing import Any, Literal
 import attrs
 
 from ._engine import NotSentForDeadline, Resolved, Status
-from ._report import CancelReport, OrderOutcome
+from ._report import CancelReport, OrderOutcome, RequestRecord
 from ._settle import PAGE, needs_settling
 from ._validation import MAX_BATCH
 
@@ -139,6 +139,7 @@ def cancel_all_steps(
     run to its deadline)."""
     book = _Book()
     rounds = requests = reads = retries = 0
+    records: list[RequestRecord] = []  # the batch cancels' and their settling reads' (listings are not recorded)
     remaining: list[Listed] = []
     timed_out = False
     empty_once = False
@@ -161,6 +162,7 @@ def cancel_all_steps(
             rounds += 1
             requests, reads = requests + answer[1].request_count, reads + answer[1].read_count
             retries += answer[1].retry_count
+            records += answer[1].requests
             _file(book, answer[1])
             if out_of_time():
                 timed_out = True
@@ -180,6 +182,7 @@ def cancel_all_steps(
             retries += report.retry_count
             requests += report.request_count
             reads += report.read_count
+            records += report.requests
             _file(book, report)
         else:
             names = tuple(sorted({o.symbol for o in listed}))
@@ -191,7 +194,7 @@ def cancel_all_steps(
                 if r.status != "cancelled" and outcome.symbol in errors:
                     outcome = attrs.evolve(outcome, error_msg=f"{outcome.error_msg}; {errors[outcome.symbol]}")
                 book.file(r.status, outcome)
-    report = CancelReport(request_count=requests, read_count=reads, retry_count=retries)
+    report = CancelReport(request_count=requests, read_count=reads, retry_count=retries, requests=records)
     still_open = {o.order_id for o in remaining}
     for key in book.order:
         status, outcome = book.status[key], book.outcome[key]
@@ -223,6 +226,7 @@ def merge(reports: Sequence[CancelReport]) -> CancelReport:
         out.sent_count += r.sent_count
         out.read_count += r.read_count
         out.settled_count += r.settled_count
+        out.requests += r.requests
     return out
 
 

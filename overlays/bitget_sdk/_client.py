@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
+import functools
 import json
 import logging
 import os
@@ -24,8 +26,9 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, Unpack
 
+import attrs
 import httpx
 
 from bitget_api import AuthenticatedClient
@@ -44,7 +47,6 @@ from bitget_api.types import UNSET
 from . import _options as options
 from ._batching import Batch, BatchModeOption, OrderItem, collect_orders, plan_batches
 from ._cancel_all import (
-    STRATEGIES,
     CancelBatches,
     CancelSymbols,
     Listed,
@@ -72,10 +74,13 @@ from ._engine import (
     attempt_steps,
     classify_response,
     classify_transport,
+    describe,
     out_of_time,
+    redacted_headers,
 )
 from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
 from ._journal import Journal
+from ._logs import configure_logging
 from ._operations import (
     BATCH_CANCEL,
     CANCEL_SYMBOL,
@@ -85,7 +90,19 @@ from ._operations import (
     UNFILLED_ORDERS,
     Operation,
 )
+from ._params import (
+    CLIENT_OPTIONS,
+    ClientOptions,
+    RequestOptions,
+    cancel_all_args,
+    cancel_symbol_body,
+    check_deadline,
+    check_request_options,
+    order_info_params,
+    page_query,
+)
 from ._ratelimit import Limiter, OutOfTime, SlidingWindowLimiter, release_limiter, shared_limiter
+from ._raw import AsyncRawOperations, RawOperations, RawResponse, raw_response
 from ._redis_limiter import check_backend_url
 from ._report import CancelReport
 from ._resume import restore_run
@@ -95,6 +112,7 @@ from ._settle_drivers import TaskSettler, ThreadSettler
 from ._signing import BitgetAuth, Clock
 from ._transport import AnswerTooLarge, DeadlineTransport, aread_capped, deadline_scope, read_capped
 from ._validation import validate_batch
+from ._version import __version__
 
 log = logging.getLogger("bitget_sdk")
 
@@ -134,6 +152,7 @@ class _BaseClient:
         settle_lag_s: float = 2.0,
         rate_limit_backend: str | None = None,
         uid: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         """Credentials as arguments, or `credentials=`; `private_key=` (PKCS#8 PEM) instead of `secret_key` for RSA.
@@ -150,7 +169,11 @@ class _BaseClient:
         shared by every process and host using it; unreachable here, it is a `RateLimitBackendError`.
         `uid`: the account's UID; Bitget counts per UID, so every key given the same `uid` shares one
         budget (without it, each API key has its own).
+        `default_headers`: headers added to every request (not the signer's ACCESS-* ones); the
+        User-Agent is `bitget-batch-cancel/<version> python/<x.y> httpx/<x.y>` unless given here.
+        `BITGET_SDK_LOG=debug|info` in the environment sends the SDK's log to stderr (see `_logs`).
         """
+        configure_logging()
         if credentials is None:
             if api_key is None or passphrase is None:
                 raise ValueError("api_key and passphrase are required (or credentials=, or from_env())")
@@ -161,6 +184,10 @@ class _BaseClient:
             raise ValueError(f"credentials must be a Credentials, not {type(credentials).__name__}")
         self.base_url = options.check_base_url(base_url)
         self.timeout_s = options.check_number("timeout", timeout, positive=True)
+        self._httpx_timeout = httpx.Timeout(self.timeout_s)
+        self._headers = {"User-Agent": options.user_agent(__version__)}
+        self._headers.update(options.check_headers("default_headers", default_headers))
+        self._root: _BaseClient | None = None  # a derived client keeps the one that owns the budgets alive
         self.locale: Locale | None = options.check_locale(locale)
         self.demo_trading = options.check_bool("demo_trading", demo_trading)
         self.auto_sync_time = options.check_bool("auto_sync_time", auto_sync_time)
@@ -192,7 +219,8 @@ class _BaseClient:
         if not {"transport", "mounts", "proxy"} & extra.keys():
             extra.update(self._default_transport())
         # The generated client: ACCESS-KEY rides on its token header; BitgetAuth adds the other three.
-        self.api = AuthenticatedClient(
+        # Private: its `set_httpx_client` would drop the signer (custom transports go in `httpx_args`).
+        self._api = AuthenticatedClient(
             base_url=self.base_url,
             token=credentials.api_key,
             prefix="",
@@ -247,6 +275,70 @@ class _BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
 
+    def with_options(self, **changes: Unpack[ClientOptions]) -> Self:
+        """A client like this one with some options changed (`timeout`, `max_retries`, `default_headers`
+        merged, ... see `ClientOptions`), sharing its connection pool, rate budgets, clock offset and
+        credentials: `client.with_options(timeout=2).cancel_orders(...)`. Checked here (ValueError).
+        Closing either closes the shared pool: close the client you built.
+        """
+        unknown = sorted(set(changes) - CLIENT_OPTIONS)
+        if unknown:
+            raise TypeError(
+                f"with_options cannot change {', '.join(unknown)} (it can: {', '.join(sorted(CLIENT_OPTIONS))}); "
+                "credentials, base URL, UID, rate limits and httpx arguments need a new client"
+            )
+        clone = copy.copy(self)
+        clone._root = self._root or self
+        for name, value in changes.items():
+            clone._set_option(name, value)
+        return clone
+
+    def _set_option(self, name: str, value: Any) -> None:
+        """One option of a derived client, checked like the constructor's (ValueError naming it)."""
+        if name == "timeout":
+            self.timeout_s = options.check_number("timeout", value, positive=True)
+            self._httpx_timeout = httpx.Timeout(self.timeout_s)
+        elif name in ("max_retries", "backoff_base_s", "backoff_max_s"):
+            if name == "max_retries":
+                self.retry = attrs.evolve(self.retry, max_retries=options.check_int(name, value, 0))
+            elif name == "backoff_base_s":
+                self.retry = attrs.evolve(self.retry, backoff_base_s=options.check_number(name, value, positive=False))
+            else:
+                self.retry = attrs.evolve(self.retry, backoff_max_s=options.check_number(name, value, positive=False))
+        elif name in ("default_headers", "extra_headers"):
+            self._headers = {**self._headers, **options.check_headers(name, value)}
+        elif name == "locale":
+            self.locale = options.check_locale(value)
+        elif name in ("demo_trading", "auto_sync_time"):
+            setattr(self, name, options.check_bool(name, value))
+        elif name == "max_concurrency":
+            self.max_concurrency = options.check_int(name, value, 1)
+        elif name == "settle_lag_s":
+            self.settle_lag_s = options.check_number(name, value, positive=False)
+        else:  # pragma: no cover - the option sets above are the checked names
+            raise TypeError(f"unknown option {name!r}")
+
+    def _per_call(self, given: Mapping[str, Any]) -> tuple[Self, float | None]:
+        """The client a call runs on (this one, or a derived one for its options) and the call's deadline
+        (time.monotonic). A bad value is a BatchValidationError naming the option, before any I/O."""
+        chosen = check_request_options(given)
+        deadline_s = check_deadline(chosen.pop("deadline_s", None))
+        deadline = None if deadline_s is None else time.monotonic() + deadline_s
+        if not chosen:
+            return self, deadline
+        clone = copy.copy(self)
+        clone._root = self._root or self
+        for name, value in chosen.items():
+            try:
+                clone._set_option(name, value)
+            except ValueError as exc:
+                raise BatchValidationError(name, str(exc).removeprefix(f"{name} ")) from None
+        return clone, deadline
+
+    @property
+    def user_agent(self) -> str:
+        return self._headers["User-Agent"]
+
     # --- the runtime core, shared by every operation ------------------------------------------
 
     def _request(self, op: Operation, **params: Any) -> dict[str, Any]:
@@ -255,6 +347,9 @@ class _BaseClient:
             params["locale"] = self.locale if self.locale is not None else UNSET
             params["paptrading"] = "1" if self.demo_trading else UNSET
         kwargs = op.build(**params)
+        own = kwargs.get("headers")
+        kwargs["headers"] = {**self._headers, **own} if own else self._headers
+        kwargs["timeout"] = self._httpx_timeout
         if not op.signed:
             kwargs["auth"] = None
         return kwargs
@@ -282,7 +377,7 @@ class _BaseClient:
         with self._rng_lock:
             return random.Random(self._rng.random())
 
-    def _classify(self, op: Operation, response: httpx.Response, content: bytes | None) -> Attempt:
+    def _classify(self, op: Operation, response: httpx.Response, content: bytes | None, elapsed: float) -> Attempt:
         status = response.status_code
         location = response.headers.get("location") if 300 <= status < 400 else None
         attempt = classify_response(
@@ -293,14 +388,18 @@ class _BaseClient:
             self._redactor,
             op.data_ok,
             response.headers.get("retry-after") if status == 429 else None,
+            response.headers,
+            elapsed,
         )
         if log.isEnabledFor(logging.DEBUG):
             code = attempt.error.code if isinstance(attempt.error, BitgetAPIError) else "00000"
             log.debug("%s %s -> HTTP %s code %s (%s)", op.method, op.path, status, code, attempt.kind)
         return attempt
 
-    def _transport_failure(self, op: Operation, exc: Exception, deadline: float | None = None) -> Attempt:
-        attempt = classify_transport(exc, op.method, self.base_url + op.path)
+    def _transport_failure(
+        self, op: Operation, exc: Exception, deadline: float | None = None, elapsed: float = 0.0
+    ) -> Attempt:
+        attempt = classify_transport(exc, op.method, self.base_url + op.path, elapsed)
         if isinstance(attempt.error, BitgetTransportError):
             text = str(attempt.error)
             if deadline is not None and isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline:
@@ -322,6 +421,17 @@ class _BaseClient:
         assert error is not None
         raise error
 
+    def _raw(self, op: Operation, result: Attempts) -> RawResponse[Any]:
+        """`_result` with the final answer's HTTP details (see `with_raw_response`)."""
+        parsed = self._result(op, result)
+        final = result.final
+        headers = redacted_headers(final.headers, self._redactor)
+        return raw_response(parsed, final.http_status, headers, final.request_time_ms, result.count, final.elapsed_s)
+
+    def _log_retry(self, op: Operation, attempt: Attempt | None, seconds: float) -> None:
+        if attempt is not None and log.isEnabledFor(logging.INFO):
+            log.info("%s %s: %s; retrying in %.2f s", op.method, op.path, describe(attempt), seconds)
+
     def _plan(
         self,
         symbol: str | None,
@@ -342,7 +452,7 @@ class _BaseClient:
     ) -> CancelRun:
         if on_progress is not None and not callable(on_progress):
             raise BatchValidationError("on_progress", "must be callable (orders_done, orders_total)")
-        deadline_s = _check_deadline(deadline_s)
+        deadline_s = check_deadline(deadline_s)
         deadline = None if deadline_s is None else time.monotonic() + deadline_s
         return CancelRun(
             batches, on_progress, target=self.base_url + BATCH_CANCEL.path, deadline=deadline, deadline_s=deadline_s
@@ -406,70 +516,9 @@ class _BaseClient:
         return BitgetTransportError(message, sent=sent, method="GET", url=self.base_url + SERVER_TIME.path)
 
 
-def _check_deadline(deadline_s: Any) -> float | None:
-    """`deadline_s` of a run: None, or seconds > 0 (BatchValidationError naming it, before any I/O)."""
-    if deadline_s is None:
-        return None
-    try:
-        return options.check_number("deadline_s", deadline_s, positive=True)
-    except ValueError as exc:
-        raise BatchValidationError("deadline_s", str(exc).removeprefix("deadline_s ")) from None
-
-
-def _cancel_all_args(
-    symbols: Iterable[str] | None, all_symbols: bool, strategy: str, deadline_s: float | None
-) -> tuple[tuple[str, ...] | None, Strategy, float | None]:
-    """`cancel_open_orders`' arguments checked before any I/O (BatchValidationError naming the argument)."""
-    if type(all_symbols) is not bool:
-        raise BatchValidationError("all_symbols", "must be True or False")
-    if strategy not in STRATEGIES:
-        raise BatchValidationError("strategy", f"must be one of {', '.join(STRATEGIES)}, not {strategy!r}")
-    deadline_s = _check_deadline(deadline_s)
-    if all_symbols:
-        if symbols is not None:
-            raise BatchValidationError("symbols", "give symbols or all_symbols=True, not both")
-        return None, strategy, deadline_s  # type: ignore[return-value]
-    if symbols is None or isinstance(symbols, str):
-        raise BatchValidationError("symbols", "give a list of symbols, or all_symbols=True")
-    names = tuple(dict.fromkeys(symbols))
-    if not names:
-        raise BatchValidationError("symbols", "must not be empty")
-    for i, name in enumerate(names):
-        if not isinstance(name, str):
-            raise BatchValidationError(f"symbols[{i}]", f"must be a string, not {type(name).__name__}")
-        try:
-            UNFILLED_ORDERS.check_query({"symbol": name})
-        except BatchValidationError as exc:
-            raise BatchValidationError(f"symbols[{i}]", exc.message) from None
-    return names, strategy, deadline_s  # type: ignore[return-value]
-
-
 def _listed(order: Order) -> Listed:
     coid = order.client_oid if isinstance(order.client_oid, str) and order.client_oid else None
     return Listed(order.symbol, order.order_id, coid)
-
-
-def _order_info_params(order_id: str | None, client_oid: str | None, **rest: Any) -> dict[str, Any]:
-    """The contract's `x-parameter-rules` for orderInfo: an identifier is required."""
-    if order_id is None and client_oid is None:
-        raise BatchValidationError("order_id", "give order_id or client_oid")
-    return ORDER_INFO.check_query({"order_id": order_id, "client_oid": client_oid, **rest})
-
-
-def _page_query(
-    op: Operation, symbol: Any, start: Any, end: Any, cursor: Any, limit: Any, order_id: Any
-) -> dict[str, Any]:
-    """The list reads' query, checked against the contract."""
-    return op.check_query(
-        {
-            "symbol": symbol,
-            "start_time": start,
-            "end_time": end,
-            "id_less_than": cursor,
-            "limit": limit,
-            "order_id": order_id,
-        }
-    )
 
 
 class BitgetClient(_BaseClient):
@@ -484,7 +533,7 @@ class BitgetClient(_BaseClient):
         ends = self._attempt_deadline(deadline)
         if ends <= time.monotonic():
             raise OutOfTime
-        with deadline_scope(ends), self.api.get_httpx_client().stream(**kwargs) as response:
+        with deadline_scope(ends), self._api.get_httpx_client().stream(**kwargs) as response:
             try:
                 return response, read_capped(response, MAX_ANSWER_BYTES, ends)
             except AnswerTooLarge:
@@ -500,17 +549,19 @@ class BitgetClient(_BaseClient):
         """One attempt within the operation's budget; the permit learns when the request arrived.
         `on_send()` runs once the permit is held, just before the request goes out (a journal then
         records it as possibly sent; a crash while waiting for the permit leaves it unsent)."""
+        started = time.perf_counter()
         try:
             with self._limiters[op.id].slot(deadline) as permit:
                 if on_send is not None:
                     on_send()
+                started = time.perf_counter()
                 response, content = self._fetch(kwargs, deadline)
-                attempt = self._classify(op, response, content)
+                attempt = self._classify(op, response, content, time.perf_counter() - started)
                 permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
         except OutOfTime:
             return self._out_of_time(op)
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            return self._transport_failure(op, exc, deadline)
+            return self._transport_failure(op, exc, deadline, time.perf_counter() - started)
         return attempt
 
     def _drive(
@@ -520,38 +571,75 @@ class BitgetClient(_BaseClient):
         *,
         retry_uncertain: bool,
         run: CancelRun | None = None,
-        index: int = 0,
+        index: int | None = None,
         deadline: float | None = None,
         patient: bool = False,
     ) -> Attempts:
-        stop = run.should_stop if run is not None else None
-        steps = self._steps(retry_uncertain, stop, deadline, patient, run.prior(index) if run is not None else 0)
+        """One request through its retries. With `run` and `index`: batch `index` of the run (counted,
+        journaled, recorded); with `run` alone: a settling read of the run (recorded)."""
+        batch = run is not None and index is not None
+        stop = run.should_stop if batch and run is not None else None
+        prior = run.prior(index) if run is not None and index is not None else 0
+        steps = self._steps(retry_uncertain, stop, deadline, patient, prior)
+        records: list[int] = []  # a settling read's attempts, recorded in the run
+        attempt: Attempt | None = None
         step = next(steps)
         try:
             while True:
                 if isinstance(step, Sleep):
+                    self._log_retry(op, attempt, step.seconds)
                     time.sleep(_clip(step.seconds, deadline))
                     step = steps.send(None)
                 elif isinstance(step, SyncClock):
                     with contextlib.suppress(BitgetError):
                         self.sync_time()
                     step = steps.send(None)
+                elif run is not None and index is not None:
+                    attempt = self._attempt(op, kwargs, deadline, functools.partial(run.sending, index))
+                    run.observe(index, attempt)
+                    step = steps.send(attempt)
                 else:
-                    on_send = None if run is None else lambda: run.sending(index)
-                    attempt = self._attempt(op, kwargs, deadline, on_send)
-                    if run is not None:
-                        run.observe(index, attempt)
+                    attempt = self._attempt(op, kwargs, deadline)
+                    if run is not None and not attempt.not_sent:
+                        records.append(run.read_attempt(op.id, len(records) + 1, attempt))
                     step = steps.send(attempt)
         except StopIteration as stop:
             result: Attempts = stop.value
+            if run is not None and records:
+                run.read_ended(records, result.final.kind == "ok")
             return result
 
-    def _call(self, op: Operation, *, deadline: float | None = None, patient: bool = False, **params: Any) -> Any:
+    def _call(
+        self,
+        op: Operation,
+        *,
+        deadline: float | None = None,
+        patient: bool = False,
+        run: CancelRun | None = None,
+        raw: bool = False,
+        **params: Any,
+    ) -> Any:
         """One operation: signed, limited, retried (reads always; a cancel only while surely without effect).
-        `patient`: part of a run, so a 429 is retried while time remains (see `attempt_steps`)."""
+        `patient`: part of a run, so a 429 is retried while time remains (see `attempt_steps`); `run`:
+        its attempts are recorded in that run's report; `raw`: a `RawResponse` instead of the model."""
         kwargs = self._request(op, **params)
-        result = self._drive(op, kwargs, retry_uncertain=op.idempotent, deadline=deadline, patient=patient)
-        return self._result(op, result)
+        result = self._drive(op, kwargs, retry_uncertain=op.idempotent, run=run, deadline=deadline, patient=patient)
+        return self._raw(op, result) if raw else self._result(op, result)
+
+    def _op(self, op: Operation, given: Mapping[str, Any], **params: Any) -> Any:
+        """A public operation call with its per-call options."""
+        client, deadline = self._per_call(given)
+        return client._call(op, deadline=deadline, **params)
+
+    def _op_raw(self, op: Operation, given: Mapping[str, Any], **params: Any) -> RawResponse[Any]:
+        client, deadline = self._per_call(given)
+        result: RawResponse[Any] = client._call(op, deadline=deadline, raw=True, **params)
+        return result
+
+    @property
+    def with_raw_response(self) -> RawOperations:
+        """The operations answered as `RawResponse` (status, headers, requestTime, parsed model)."""
+        return RawOperations(self)
 
     # --- operations of the contract ----------------------------------------------------------
 
@@ -561,6 +649,7 @@ class BitgetClient(_BaseClient):
         symbol: str | None = None,
         batch_mode: Literal["single", "multiple"] | None = None,
         order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
+        **options: Unpack[RequestOptions],
     ) -> BatchCancelResponse:
         """Exactly one validated, signed request (at most 50 orders), returned as the generated response model.
 
@@ -569,12 +658,12 @@ class BitgetClient(_BaseClient):
         Per-order failures are in `response.data.failure_list`: use `cancel_orders` for a checked report.
         """
         body = BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
-        result: BatchCancelResponse = self._call(BATCH_CANCEL, body=body)
+        result: BatchCancelResponse = self._op(BATCH_CANCEL, options, body=body)
         return result
 
-    def get_server_time(self) -> ServerTimeResponse:
+    def get_server_time(self, **options: Unpack[RequestOptions]) -> ServerTimeResponse:
         """`GET /api/v2/public/time`: the exchange's clock (unsigned)."""
-        result: ServerTimeResponse = self._call(SERVER_TIME)
+        result: ServerTimeResponse = self._op(SERVER_TIME, options)
         return result
 
     def get_order_info(
@@ -584,10 +673,11 @@ class BitgetClient(_BaseClient):
         client_oid: str | None = None,
         request_time: int | None = None,
         receive_window: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OrderListResponse:
         """One order's state by `order_id` (any status) or `client_oid` (only while unfilled); `data` is [] if none."""
-        params = _order_info_params(order_id, client_oid, request_time=request_time, receive_window=receive_window)
-        result: OrderListResponse = self._call(ORDER_INFO, **params)
+        params = order_info_params(order_id, client_oid, request_time=request_time, receive_window=receive_window)
+        result: OrderListResponse = self._op(ORDER_INFO, options, **params)
         return result
 
     def get_unfilled_orders(
@@ -599,10 +689,11 @@ class BitgetClient(_BaseClient):
         id_less_than: str | None = None,
         limit: int | None = None,
         order_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OrderListResponse:
         """A page of open orders, newest first; the next page: `id_less_than` = the last `order_id`."""
-        query = _page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: OrderListResponse = self._call(UNFILLED_ORDERS, **query)
+        query = page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
+        result: OrderListResponse = self._op(UNFILLED_ORDERS, options, **query)
         return result
 
     def get_history_orders(
@@ -614,10 +705,11 @@ class BitgetClient(_BaseClient):
         id_less_than: str | None = None,
         limit: int | None = None,
         order_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OrderListResponse:
         """A page of filled and cancelled orders of the last 90 days, newest first (paged like unfilled)."""
-        query = _page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: OrderListResponse = self._call(HISTORY_ORDERS, **query)
+        query = page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
+        result: OrderListResponse = self._op(HISTORY_ORDERS, options, **query)
         return result
 
     # --- the batch job -------------------------------------------------------------------------
@@ -634,6 +726,9 @@ class BitgetClient(_BaseClient):
         settle: bool = True,
         deadline_s: float | None = None,
         journal: str | os.PathLike[str] | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> CancelReport:
         """Cancel any number of orders: validated up front, split into valid batches, sent within the rate
         limit with retries, and accounted for order by order in the returned `CancelReport`.
@@ -658,10 +753,11 @@ class BitgetClient(_BaseClient):
         `on_progress(orders_done, orders_total)` is called after each batch (from worker threads).
         KeyboardInterrupt propagates with `.report` set on it.
         """
-        run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
-        book = self._journal_for(run, journal, settle)
+        client, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+        run = client._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
+        book = client._journal_for(run, journal, settle)
         try:
-            report = self._execute(run, settle, range(len(run.batches)))
+            report = client._execute(run, settle, range(len(run.batches)))
             if book is not None:
                 book.finished(report)
             return report
@@ -675,6 +771,9 @@ class BitgetClient(_BaseClient):
         *,
         deadline_s: float | None = None,
         on_progress: ProgressCallback | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> CancelReport:
         """Finish the run recorded in `journal` (see `cancel_orders(journal=...)`) after its process died.
 
@@ -684,6 +783,9 @@ class BitgetClient(_BaseClient):
         finished run's journal gives back its report without any I/O. `JournalError` for a journal of
         another API key or UID, or of another contract version.
         """
+        if timeout is not None or max_retries is not None or extra_headers is not None:
+            scoped, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+            return scoped.resume(journal, deadline_s=deadline_s, on_progress=on_progress)
         book, run, settle = self._restore(journal, deadline_s, on_progress)
         try:
             if book.meta().get("finished") == "1":
@@ -698,7 +800,7 @@ class BitgetClient(_BaseClient):
         """Send batches `todo` of the run (threads), settle, and report."""
         deadline = run.deadline
         todo = list(todo)
-        settler = ThreadSettler(run, self.settle_lag_s, lambda r: self._read(r, deadline)) if settle else None
+        settler = ThreadSettler(run, self.settle_lag_s, lambda r: self._read(r, deadline, run)) if settle else None
 
         def send(i: int) -> None:
             if not run.begin(i):
@@ -738,33 +840,47 @@ class BitgetClient(_BaseClient):
             with contextlib.suppress(AttributeError):
                 exc.report = run.snapshot()  # type: ignore[attr-defined]
             raise
-        return run.report()
+        report = run.report()
+        log.info("cancel_orders: %s", report.summary())
+        return report
 
-    def cancel_symbol_orders(self, *, symbol: str) -> CancelSymbolResponse:
+    def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
         """`POST /api/v2/spot/trade/cancel-symbol-order`: ask Bitget to cancel every open order of `symbol`.
 
         Carried out *asynchronously*: the answer only says it was accepted; read the result back
         (`iter_unfilled_orders`, `iter_history_orders`), or use `cancel_open_orders`, which does.
         """
-        body = CancelSymbolRequest.from_dict(_cancel_symbol_body(symbol))
-        result: CancelSymbolResponse = self._call(CANCEL_SYMBOL, body=body)
+        body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
+        result: CancelSymbolResponse = self._op(CANCEL_SYMBOL, options, body=body)
         return result
 
     def iter_unfilled_orders(
-        self, *, symbol: str | None = None, start_time: int | None = None, end_time: int | None = None
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Iterator[Order]:
         """Every open order (of `symbol`, or of the account), newest first, page after page (100 a page,
         within the read limit)."""
-        return self._pages(UNFILLED_ORDERS, symbol, start_time, end_time, None)
+        client, deadline = self._per_call(options)  # deadline_s bounds the whole iteration
+        return client._pages(UNFILLED_ORDERS, symbol, start_time, end_time, deadline)
 
     def iter_history_orders(
-        self, *, symbol: str | None = None, start_time: int | None = None, end_time: int | None = None
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Iterator[Order]:
         """Every filled or cancelled order of the last 90 days (of `symbol`, or of the account), newest first."""
-        return self._pages(HISTORY_ORDERS, symbol, start_time, end_time, None)
+        client, deadline = self._per_call(options)  # deadline_s bounds the whole iteration
+        return client._pages(HISTORY_ORDERS, symbol, start_time, end_time, deadline)
 
     def _pages(self, op: Operation, symbol: Any, start: Any, end: Any, deadline: float | None) -> Iterator[Order]:
-        query = _page_query(op, symbol, start, end, None, PAGE, None)  # checked before the first read
+        query = page_query(op, symbol, start, end, None, PAGE, None)  # checked before the first read
         while True:
             page: OrderListResponse = self._call(op, deadline=deadline, **query)
             yield from page.data
@@ -779,6 +895,9 @@ class BitgetClient(_BaseClient):
         all_symbols: bool = False,
         strategy: Strategy = "auto",
         deadline_s: float | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> CancelReport:
         """Cancel everything open on `symbols` (or, `all_symbols=True`, on the whole account) and prove it:
         list what is open, cancel it, list again, until nothing is open or `deadline_s` passes, catching
@@ -788,7 +907,12 @@ class BitgetClient(_BaseClient):
         Returns a `CancelReport` of every order that was open at any listing, exactly once (`cancelled`
         only when an answer or a read said so), with `rounds` and `remaining` (still open at the end).
         """
-        names, strategy, deadline_s = _cancel_all_args(symbols, all_symbols, strategy, deadline_s)
+        if timeout is not None or max_retries is not None or extra_headers is not None:
+            scoped, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+            return scoped.cancel_open_orders(
+                symbols=symbols, all_symbols=all_symbols, strategy=strategy, deadline_s=deadline_s
+            )
+        names, strategy, deadline_s = cancel_all_args(symbols, all_symbols, strategy, deadline_s)
         deadline = None if deadline_s is None else time.monotonic() + deadline_s
         steps = self._cancel_all_steps(names, strategy, deadline)
         start = time.perf_counter()
@@ -866,7 +990,7 @@ class BitgetClient(_BaseClient):
         errors: dict[str, str] = {}
         for symbol in action.symbols:
             try:
-                body = CancelSymbolRequest.from_dict(_cancel_symbol_body(symbol))
+                body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
                 self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
             except BitgetError as exc:
                 errors[symbol] = f"cancel-symbol-order failed: {exc}"
@@ -893,9 +1017,9 @@ class BitgetClient(_BaseClient):
             settled, count = stop.value
         return settled, count
 
-    def _read(self, read: Read, deadline: float | None = None) -> Any:
-        """One settling read, checked against the contract like any call."""
-        return self._call(read.op, deadline=deadline, patient=True, **read.op.check_query(read.params))
+    def _read(self, read: Read, deadline: float | None = None, run: CancelRun | None = None) -> Any:
+        """One settling read, checked against the contract like any call (recorded in `run`'s report)."""
+        return self._call(read.op, deadline=deadline, patient=True, run=run, **read.op.check_query(read.params))
 
     def sync_time(self) -> int:
         """Measure the offset to Bitget's clock (one GET /api/v2/public/time) and sign with it from now on."""
@@ -909,7 +1033,7 @@ class BitgetClient(_BaseClient):
         return self.clock.offset_ms
 
     def close(self) -> None:
-        self.api.get_httpx_client().close()
+        self._api.get_httpx_client().close()
 
     def __enter__(self) -> Self:
         return self
@@ -940,7 +1064,7 @@ class AsyncBitgetClient(_BaseClient):
         try:
             async with (
                 asyncio.timeout(bound),
-                self.api.get_async_httpx_client().stream(**kwargs) as response,
+                self._api.get_async_httpx_client().stream(**kwargs) as response,
             ):
                 try:
                     return response, await aread_capped(response, MAX_ANSWER_BYTES)
@@ -957,17 +1081,19 @@ class AsyncBitgetClient(_BaseClient):
         on_send: Callable[[], None] | None = None,
     ) -> Attempt:
         """See `BitgetClient._attempt`."""
+        started = time.perf_counter()
         try:
             async with self._limiters[op.id].aslot(deadline) as permit:
                 if on_send is not None:
                     on_send()
+                started = time.perf_counter()
                 response, content = await self._fetch(kwargs, deadline)
-                attempt = self._classify(op, response, content)
+                attempt = self._classify(op, response, content, time.perf_counter() - started)
                 permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
         except OutOfTime:
             return self._out_of_time(op)
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            return self._transport_failure(op, exc, deadline)
+            return self._transport_failure(op, exc, deadline, time.perf_counter() - started)
         return attempt
 
     async def _drive(
@@ -977,37 +1103,74 @@ class AsyncBitgetClient(_BaseClient):
         *,
         retry_uncertain: bool,
         run: CancelRun | None = None,
-        index: int = 0,
+        index: int | None = None,
         deadline: float | None = None,
         patient: bool = False,
     ) -> Attempts:
-        stop = run.should_stop if run is not None else None
-        steps = self._steps(retry_uncertain, stop, deadline, patient, run.prior(index) if run is not None else 0)
+        """See `BitgetClient._drive`."""
+        batch = run is not None and index is not None
+        stop = run.should_stop if batch and run is not None else None
+        prior = run.prior(index) if run is not None and index is not None else 0
+        steps = self._steps(retry_uncertain, stop, deadline, patient, prior)
+        records: list[int] = []  # a settling read's attempts, recorded in the run
+        attempt: Attempt | None = None
         step = next(steps)
         try:
             while True:
                 if isinstance(step, Sleep):
+                    self._log_retry(op, attempt, step.seconds)
                     await asyncio.sleep(_clip(step.seconds, deadline))
                     step = steps.send(None)
                 elif isinstance(step, SyncClock):
                     with contextlib.suppress(BitgetError):
                         await self.sync_time()
                     step = steps.send(None)
+                elif run is not None and index is not None:
+                    attempt = await self._attempt(op, kwargs, deadline, functools.partial(run.sending, index))
+                    run.observe(index, attempt)
+                    step = steps.send(attempt)
                 else:
-                    on_send = None if run is None else lambda: run.sending(index)
-                    attempt = await self._attempt(op, kwargs, deadline, on_send)
-                    if run is not None:
-                        run.observe(index, attempt)
+                    attempt = await self._attempt(op, kwargs, deadline)
+                    if run is not None and not attempt.not_sent:
+                        records.append(run.read_attempt(op.id, len(records) + 1, attempt))
                     step = steps.send(attempt)
         except StopIteration as stop:
             result: Attempts = stop.value
+            if run is not None and records:
+                run.read_ended(records, result.final.kind == "ok")
             return result
 
-    async def _call(self, op: Operation, *, deadline: float | None = None, patient: bool = False, **params: Any) -> Any:
+    async def _call(
+        self,
+        op: Operation,
+        *,
+        deadline: float | None = None,
+        patient: bool = False,
+        run: CancelRun | None = None,
+        raw: bool = False,
+        **params: Any,
+    ) -> Any:
         """See `BitgetClient._call`."""
         kwargs = self._request(op, **params)
-        result = await self._drive(op, kwargs, retry_uncertain=op.idempotent, deadline=deadline, patient=patient)
-        return self._result(op, result)
+        result = await self._drive(
+            op, kwargs, retry_uncertain=op.idempotent, run=run, deadline=deadline, patient=patient
+        )
+        return self._raw(op, result) if raw else self._result(op, result)
+
+    async def _op(self, op: Operation, given: Mapping[str, Any], **params: Any) -> Any:
+        """See `BitgetClient._op`."""
+        client, deadline = self._per_call(given)
+        return await client._call(op, deadline=deadline, **params)
+
+    async def _op_raw(self, op: Operation, given: Mapping[str, Any], **params: Any) -> RawResponse[Any]:
+        client, deadline = self._per_call(given)
+        result: RawResponse[Any] = await client._call(op, deadline=deadline, raw=True, **params)
+        return result
+
+    @property
+    def with_raw_response(self) -> AsyncRawOperations:
+        """See `BitgetClient.with_raw_response`."""
+        return AsyncRawOperations(self)
 
     # --- operations of the contract ----------------------------------------------------------
 
@@ -1017,15 +1180,16 @@ class AsyncBitgetClient(_BaseClient):
         symbol: str | None = None,
         batch_mode: Literal["single", "multiple"] | None = None,
         order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
+        **options: Unpack[RequestOptions],
     ) -> BatchCancelResponse:
         """See `BitgetClient.batch_cancel_orders`."""
         body = BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
-        result: BatchCancelResponse = await self._call(BATCH_CANCEL, body=body)
+        result: BatchCancelResponse = await self._op(BATCH_CANCEL, options, body=body)
         return result
 
-    async def get_server_time(self) -> ServerTimeResponse:
+    async def get_server_time(self, **options: Unpack[RequestOptions]) -> ServerTimeResponse:
         """See `BitgetClient.get_server_time`."""
-        result: ServerTimeResponse = await self._call(SERVER_TIME)
+        result: ServerTimeResponse = await self._op(SERVER_TIME, options)
         return result
 
     async def get_order_info(
@@ -1035,10 +1199,11 @@ class AsyncBitgetClient(_BaseClient):
         client_oid: str | None = None,
         request_time: int | None = None,
         receive_window: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OrderListResponse:
         """See `BitgetClient.get_order_info`."""
-        params = _order_info_params(order_id, client_oid, request_time=request_time, receive_window=receive_window)
-        result: OrderListResponse = await self._call(ORDER_INFO, **params)
+        params = order_info_params(order_id, client_oid, request_time=request_time, receive_window=receive_window)
+        result: OrderListResponse = await self._op(ORDER_INFO, options, **params)
         return result
 
     async def get_unfilled_orders(
@@ -1050,10 +1215,11 @@ class AsyncBitgetClient(_BaseClient):
         id_less_than: str | None = None,
         limit: int | None = None,
         order_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OrderListResponse:
         """See `BitgetClient.get_unfilled_orders`."""
-        query = _page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: OrderListResponse = await self._call(UNFILLED_ORDERS, **query)
+        query = page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
+        result: OrderListResponse = await self._op(UNFILLED_ORDERS, options, **query)
         return result
 
     async def get_history_orders(
@@ -1065,10 +1231,11 @@ class AsyncBitgetClient(_BaseClient):
         id_less_than: str | None = None,
         limit: int | None = None,
         order_id: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> OrderListResponse:
         """See `BitgetClient.get_history_orders`."""
-        query = _page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: OrderListResponse = await self._call(HISTORY_ORDERS, **query)
+        query = page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
+        result: OrderListResponse = await self._op(HISTORY_ORDERS, options, **query)
         return result
 
     # --- the batch job -------------------------------------------------------------------------
@@ -1085,16 +1252,20 @@ class AsyncBitgetClient(_BaseClient):
         settle: bool = True,
         deadline_s: float | None = None,
         journal: str | os.PathLike[str] | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> CancelReport:
         """See `BitgetClient.cancel_orders`; up to `max_concurrency` batches are in flight at once.
 
         Cancelling the task (`task.cancel()`, `asyncio.wait_for`) lets it finish cancelling its requests
         and re-raises CancelledError with `.report` set: every order accounted for as things stood.
         """
-        run = self._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
-        book = self._journal_for(run, journal, settle)
+        client, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+        run = client._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
+        book = client._journal_for(run, journal, settle)
         try:
-            report = await self._execute(run, settle, range(len(run.batches)))
+            report = await client._execute(run, settle, range(len(run.batches)))
             if book is not None:
                 book.finished(report)
             return report
@@ -1108,8 +1279,14 @@ class AsyncBitgetClient(_BaseClient):
         *,
         deadline_s: float | None = None,
         on_progress: ProgressCallback | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> CancelReport:
         """See `BitgetClient.resume`."""
+        if timeout is not None or max_retries is not None or extra_headers is not None:
+            scoped, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+            return await scoped.resume(journal, deadline_s=deadline_s, on_progress=on_progress)
         book, run, settle = self._restore(journal, deadline_s, on_progress)
         try:
             if book.meta().get("finished") == "1":
@@ -1124,7 +1301,7 @@ class AsyncBitgetClient(_BaseClient):
         """See `BitgetClient._execute` (tasks instead of threads)."""
         deadline = run.deadline
         gate = asyncio.Semaphore(self.max_concurrency)
-        settler = TaskSettler(run, self.settle_lag_s, lambda r: self._read(r, deadline)) if settle else None
+        settler = TaskSettler(run, self.settle_lag_s, lambda r: self._read(r, deadline, run)) if settle else None
 
         async def send(i: int) -> None:
             async with gate:
@@ -1154,30 +1331,44 @@ class AsyncBitgetClient(_BaseClient):
             with contextlib.suppress(AttributeError):
                 exc.report = run.snapshot()  # type: ignore[attr-defined]
             raise
-        return run.report()
+        report = run.report()
+        log.info("cancel_orders: %s", report.summary())
+        return report
 
-    async def cancel_symbol_orders(self, *, symbol: str) -> CancelSymbolResponse:
+    async def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
         """See `BitgetClient.cancel_symbol_orders`."""
-        body = CancelSymbolRequest.from_dict(_cancel_symbol_body(symbol))
-        result: CancelSymbolResponse = await self._call(CANCEL_SYMBOL, body=body)
+        body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
+        result: CancelSymbolResponse = await self._op(CANCEL_SYMBOL, options, body=body)
         return result
 
     def iter_unfilled_orders(
-        self, *, symbol: str | None = None, start_time: int | None = None, end_time: int | None = None
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncIterator[Order]:
         """See `BitgetClient.iter_unfilled_orders` (`async for`)."""
-        return self._pages(UNFILLED_ORDERS, symbol, start_time, end_time, None)
+        client, deadline = self._per_call(options)  # deadline_s bounds the whole iteration
+        return client._pages(UNFILLED_ORDERS, symbol, start_time, end_time, deadline)
 
     def iter_history_orders(
-        self, *, symbol: str | None = None, start_time: int | None = None, end_time: int | None = None
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncIterator[Order]:
         """See `BitgetClient.iter_history_orders` (`async for`)."""
-        return self._pages(HISTORY_ORDERS, symbol, start_time, end_time, None)
+        client, deadline = self._per_call(options)  # deadline_s bounds the whole iteration
+        return client._pages(HISTORY_ORDERS, symbol, start_time, end_time, deadline)
 
     async def _pages(
         self, op: Operation, symbol: Any, start: Any, end: Any, deadline: float | None
     ) -> AsyncIterator[Order]:
-        query = _page_query(op, symbol, start, end, None, PAGE, None)
+        query = page_query(op, symbol, start, end, None, PAGE, None)
         while True:
             page: OrderListResponse = await self._call(op, deadline=deadline, **query)
             for order in page.data:
@@ -1193,9 +1384,17 @@ class AsyncBitgetClient(_BaseClient):
         all_symbols: bool = False,
         strategy: Strategy = "auto",
         deadline_s: float | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> CancelReport:
         """See `BitgetClient.cancel_open_orders`."""
-        names, strategy, deadline_s = _cancel_all_args(symbols, all_symbols, strategy, deadline_s)
+        if timeout is not None or max_retries is not None or extra_headers is not None:
+            scoped, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+            return await scoped.cancel_open_orders(
+                symbols=symbols, all_symbols=all_symbols, strategy=strategy, deadline_s=deadline_s
+            )
+        names, strategy, deadline_s = cancel_all_args(symbols, all_symbols, strategy, deadline_s)
         deadline = None if deadline_s is None else time.monotonic() + deadline_s
         steps = self._cancel_all_steps(names, strategy, deadline)
         start = time.perf_counter()
@@ -1278,7 +1477,7 @@ class AsyncBitgetClient(_BaseClient):
         errors: dict[str, str] = {}
         for symbol in action.symbols:
             try:
-                body = CancelSymbolRequest.from_dict(_cancel_symbol_body(symbol))
+                body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
                 await self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
             except BitgetError as exc:
                 errors[symbol] = f"cancel-symbol-order failed: {exc}"
@@ -1305,9 +1504,9 @@ class AsyncBitgetClient(_BaseClient):
             settled, count = stop.value
         return settled, count
 
-    async def _read(self, read: Read, deadline: float | None = None) -> Any:
+    async def _read(self, read: Read, deadline: float | None = None, run: CancelRun | None = None) -> Any:
         """See `BitgetClient._read`."""
-        return await self._call(read.op, deadline=deadline, patient=True, **read.op.check_query(read.params))
+        return await self._call(read.op, deadline=deadline, patient=True, run=run, **read.op.check_query(read.params))
 
     async def sync_time(self) -> int:
         """See `BitgetClient.sync_time`."""
@@ -1321,7 +1520,7 @@ class AsyncBitgetClient(_BaseClient):
         return self.clock.offset_ms
 
     async def aclose(self) -> None:
-        await self.api.get_async_httpx_client().aclose()
+        await self._api.get_async_httpx_client().aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -1330,14 +1529,6 @@ class AsyncBitgetClient(_BaseClient):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
-
-
-def _cancel_symbol_body(symbol: Any) -> dict[str, Any]:
-    """cancel-symbol-order's body, its symbol checked like the reads' before any I/O."""
-    if not isinstance(symbol, str):
-        raise BatchValidationError("symbol", f"must be a string, not {type(symbol).__name__}")
-    UNFILLED_ORDERS.check_query({"symbol": symbol})
-    return {"symbol": symbol}
 
 
 def _left(deadline: float | None) -> float | None:

@@ -29,8 +29,8 @@ from ._errors import (
     TimestampError,
     error_class,
 )
-from ._operations import is_batch_result
-from ._report import CancelReport, OrderOutcome
+from ._operations import BATCH_CANCEL, is_batch_result
+from ._report import CancelReport, OrderOutcome, RecordOutcome, RequestRecord
 
 # "The order does not exist": the contract's order-category codes (spot), and futures' twins seen in the wild.
 NOT_FOUND_CODES = frozenset(
@@ -45,6 +45,7 @@ FAIL_FAST_AFTER = 3
 # A 429 is answered before anything happens, so it is retried while time remains: until the run's
 # deadline (`deadline_s`), or, without one, for this long after a request's first 429.
 THROTTLED_PATIENCE_S = 120.0
+BATCH_CANCEL_ID = BATCH_CANCEL.id
 
 AttemptKind = Literal["ok", "retry", "fatal", "batch_error"]
 
@@ -57,6 +58,8 @@ class Attempt:
     `connect_failed`: the connection could not be made, so nothing was sent.
     `throttled`: a 429 (refused before any effect); `retry_after_s` what its Retry-After asked for.
     `request_time_ms`: the answer's `requestTime` (the server's clock when it took the request).
+    `http_status`, `headers`: the HTTP answer's (None without one); `elapsed_s`: from sending to the
+    end of the answer (or of the failure).
     """
 
     kind: AttemptKind
@@ -68,6 +71,9 @@ class Attempt:
     retry_after_s: float | None = None
     request_time_ms: int | None = None
     not_sent: bool = False  # no permit before the deadline: never sent, and nothing left to try
+    http_status: int | None = None
+    headers: httpx.Headers | None = attrs.field(default=None, eq=False, repr=False)
+    elapsed_s: float = 0.0
 
 
 def _decode(content: bytes | None, redactor: Redactor | None) -> dict[str, Any] | None:
@@ -144,6 +150,8 @@ def classify_response(
     redactor: Redactor | None = None,
     data_ok: Callable[[Any], bool] = is_batch_result,
     retry_after: str | None = None,
+    headers: httpx.Headers | None = None,
+    elapsed_s: float = 0.0,
 ) -> Attempt:
     """What an HTTP answer means for the orders it was about. `content` None: abandoned at the size cap.
     `redactor` scrubs the credentials' secrets from everything the answer says before it is kept.
@@ -154,8 +162,14 @@ def classify_response(
     """
     payload = _decode(content, redactor)
     stamped = _request_time_ms(payload)
+
+    def answer(kind: AttemptKind, **meaning: Any) -> Attempt:
+        return Attempt(
+            kind, http_status=status, headers=headers, elapsed_s=elapsed_s, request_time_ms=stamped, **meaning
+        )
+
     if 200 <= status < 300 and _is_success(payload, data_ok):
-        return Attempt("ok", payload=payload, request_time_ms=stamped)
+        return answer("ok", payload=payload)
     payload = payload or {}
     raw_code = payload.get("code")
     code = raw_code if type(raw_code) is str and raw_code else str(status)
@@ -165,10 +179,11 @@ def classify_response(
     if 400 <= status < 500:
         text = str(msg) if isinstance(msg, str) and msg else (reason or f"HTTP {status}")
         error = error_class(code, status)(code, text, status, request_time)
+        error.headers = redacted_headers(headers, redactor)
         if status == 429 or code == "429":  # rejected before processing: nothing happened
             wait = parse_retry_after(retry_after)
-            return Attempt("retry", error=error, throttled=True, retry_after_s=wait, request_time_ms=stamped)
-        return Attempt("fatal" if isinstance(error, FATAL) else "batch_error", error=error, request_time_ms=stamped)
+            return answer("retry", error=error, throttled=True, retry_after_s=wait)
+        return answer("fatal" if isinstance(error, FATAL) else "batch_error", error=error)
     if 200 <= status < 300:
         snippet = _snippet(content, redactor)
         text = f"unreadable answer (HTTP {status}, {snippet}): it may have been processed"
@@ -177,7 +192,20 @@ def classify_response(
     else:
         text = str(msg) if isinstance(msg, str) and msg else (reason or f"HTTP {status}")
     error = error_class(code, status)(code, text, status, request_time)
-    return Attempt("retry", uncertain=True, error=error, request_time_ms=stamped)
+    error.headers = redacted_headers(headers, redactor)
+    return answer("retry", uncertain=True, error=error)
+
+
+def redacted_headers(headers: httpx.Headers | None, redactor: Redactor | None) -> dict[str, str]:
+    """An answer's headers as a plain dict, with the credentials' secrets scrubbed from every value
+    (a hostile server may echo them)."""
+    if headers is None:
+        return {}
+    out: dict[str, str] = {}
+    for name, value in headers.multi_items():
+        text = redactor.redact(value) if redactor is not None else value
+        out[name] = f"{out[name]}, {text}" if name in out else text
+    return out
 
 
 class NotSentForDeadline(BitgetTransportError):
@@ -192,7 +220,7 @@ def out_of_time(method: str, url: str) -> Attempt:
     return Attempt("retry", error=error, not_sent=True)
 
 
-def classify_transport(exc: Exception, method: str, url: str) -> Attempt:
+def classify_transport(exc: Exception, method: str, url: str, elapsed_s: float = 0.0) -> Attempt:
     """Connect failures never reached the exchange; anything later may have been processed.
 
     An answer that could not be decoded (httpx.DecodingError, e.g. a gzip header on a body that is not)
@@ -203,7 +231,7 @@ def classify_transport(exc: Exception, method: str, url: str) -> Attempt:
     kind = type(exc).__name__
     detail = str(exc) if str(exc) else kind
     error = BitgetTransportError(f"{kind}: {detail}" if detail != kind else kind, sent=sent, method=method, url=url)
-    return Attempt("retry", uncertain=sent, error=error, connect_failed=connect_failed)
+    return Attempt("retry", uncertain=sent, error=error, connect_failed=connect_failed, elapsed_s=elapsed_s)
 
 
 @attrs.frozen
@@ -317,8 +345,16 @@ class Resolved(NamedTuple):
     outcome: OrderOutcome
 
 
-def _outcome(ref: OrderRef, attempts: int, error_code: str | None = None, error_msg: str | None = None) -> OrderOutcome:
-    return OrderOutcome(ref.symbol, ref.order_id, ref.client_oid, error_code, error_msg, attempts)
+def _outcome(
+    ref: OrderRef,
+    attempts: int,
+    error_code: str | None = None,
+    error_msg: str | None = None,
+    request_time: int | None = None,
+) -> OrderOutcome:
+    return OrderOutcome(
+        ref.symbol, ref.order_id, ref.client_oid, error_code, error_msg, attempts, request_time=request_time
+    )
 
 
 def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
@@ -332,7 +368,7 @@ def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
     final, n = result.final, result.count
     if final.kind == "ok":
         assert final.payload is not None
-        return _resolve_ok(batch, final.payload["data"], n, result.uncertain)
+        return _resolve_ok(batch, final.payload["data"], n, result.uncertain, final.request_time_ms)
     error = final.error
     code = error.code if isinstance(error, BitgetAPIError) else None
     msg = str(error) if error is not None else "no answer"
@@ -341,7 +377,9 @@ def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
         msg = f"outcome unknown after {n} attempt{'s' if n != 1 else ''}: an earlier answer was lost; last: {msg}"
     else:
         status = "failed"
-    return [Resolved(o.position, status, _outcome(o, n, error_code=code, error_msg=msg)) for o in batch.orders]
+    # An error answer decided a failure; nothing decided an unknown.
+    decided = final.request_time_ms if status == "failed" else None
+    return [Resolved(o.position, status, _outcome(o, n, code, msg, decided)) for o in batch.orders]
 
 
 def _listed(items: list[Any], key: str, sent: set[str]) -> tuple[dict[str, dict[str, Any]], bool]:
@@ -363,7 +401,9 @@ def _text(item: dict[str, Any], key: str) -> str | None:
     return value if type(value) is str and value else None
 
 
-def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool) -> list[Resolved]:
+def _resolve_ok(
+    batch: Batch, data: dict[str, Any], n: int, uncertain: bool, stamp: int | None = None
+) -> list[Resolved]:
     """Match the answer's lists to the batch by the identifier the batch was sent with.
 
     A failure is believed only from an answer that is consistent: after an uncertain attempt, or when
@@ -383,7 +423,13 @@ def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool) -> 
             out.append(Resolved(ref.position, "unknown", _outcome(ref, n, _text(f, "errorCode"), note)))
         elif s is not None:
             outcome = OrderOutcome(
-                ref.symbol, ref.order_id or _text(s, "orderId"), ref.client_oid or _text(s, "clientOid"), None, None, n
+                ref.symbol,
+                ref.order_id or _text(s, "orderId"),
+                ref.client_oid or _text(s, "clientOid"),
+                None,
+                None,
+                n,
+                request_time=stamp,
             )
             out.append(Resolved(ref.position, "cancelled", outcome))
         elif f is not None:
@@ -400,7 +446,7 @@ def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool) -> 
                 note = f"[{code or '-'}] {msg}, in an answer that also listed orders that were not sent"
                 out.append(Resolved(ref.position, "unknown", _outcome(ref, n, code, note)))
             else:
-                out.append(Resolved(ref.position, "failed", _outcome(ref, n, code, msg)))
+                out.append(Resolved(ref.position, "failed", _outcome(ref, n, code, msg, stamp)))
         else:
             note = "the exchange listed this order in neither successList nor failureList"
             out.append(Resolved(ref.position, "unknown", _outcome(ref, n, None, note)))
@@ -408,9 +454,16 @@ def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool) -> 
 
 
 def build_report(
-    resolved: Sequence[Resolved], requests: int, retries: int, sent: int, elapsed_s: float
+    resolved: Sequence[Resolved],
+    requests: int,
+    retries: int,
+    sent: int,
+    elapsed_s: float,
+    records: Sequence[RequestRecord] = (),
 ) -> CancelReport:
-    report = CancelReport(request_count=requests, retry_count=retries, sent_count=sent, elapsed_s=elapsed_s)
+    report = CancelReport(
+        request_count=requests, retry_count=retries, sent_count=sent, elapsed_s=elapsed_s, requests=list(records)
+    )
     lists = {"cancelled": report.cancelled, "failed": report.failed, "unknown": report.unknown}
     for r in sorted(resolved, key=lambda r: r.position):
         lists[r.status].append(r.outcome)
@@ -440,6 +493,24 @@ def describe(attempt: Attempt) -> str:
     if isinstance(error, BitgetAPIError):
         return f"HTTP {error.http_status} code {error.code}"
     return type(error).__name__ if error is not None else attempt.kind
+
+
+def request_record(op_id: str, batch: int | None, n: int, attempt: Attempt, outcome: RecordOutcome) -> RequestRecord:
+    """The record of one attempt (see `RequestRecord`)."""
+    error = attempt.error
+    if attempt.kind == "ok" and attempt.payload is not None:
+        code: str | None = str(attempt.payload.get("code"))
+    else:
+        code = error.code if isinstance(error, BitgetAPIError) else None
+    transport = type(error).__name__ if attempt.http_status is None and error is not None else None
+    return RequestRecord(
+        op_id, batch, n, attempt.http_status, transport, code, attempt.request_time_ms, attempt.elapsed_s, outcome
+    )
+
+
+def _led_to(resolved: Sequence[Resolved]) -> RecordOutcome:
+    statuses = {r.status for r in resolved}
+    return statuses.pop() if len(statuses) == 1 else "mixed"
 
 
 def _triples(resolved: Iterable[Resolved]) -> list[tuple[int, str, OrderOutcome]]:
@@ -508,6 +579,8 @@ class CancelRun:
         for batch in batches:
             for symbol in {o.symbol for o in batch.orders}:
                 self._batches_left[symbol] = self._batches_left.get(symbol, 0) + 1
+        self._records: list[RequestRecord] = []
+        self._open_record: dict[int, int] = {}  # batch -> index of its last attempt's record
         self._start = time.perf_counter()
 
     def begin(self, i: int) -> bool:
@@ -544,6 +617,11 @@ class CancelRun:
             self._deadline_passed = True
             return
         with self._lock:
+            previous = self._open_record.get(i)
+            if previous is not None:
+                self._records[previous] = attrs.evolve(self._records[previous], outcome="retried")
+            self._open_record[i] = len(self._records)
+            self._records.append(request_record(BATCH_CANCEL_ID, i, self._attempt_no.get(i, 1), attempt, "interrupted"))
             self._requests += 1
             if i in self._attempted:
                 self._retries += 1
@@ -575,6 +653,9 @@ class CancelRun:
         with self._lock:
             if fatal is not None and self._stop is None:
                 self._stop = fatal
+            last = self._open_record.pop(i, None)
+            if last is not None:
+                self._records[last] = attrs.evolve(self._records[last], outcome=_led_to(resolved))
             finished, done = self._file(i, resolved)
         if self._progress is not None:
             try:
@@ -617,6 +698,20 @@ class CancelRun:
             self._requests += attempts
             self._retries += max(0, attempts - 1)
             self._sent += sent
+
+    def read_attempt(self, op_id: str, n: int, attempt: Attempt) -> int:
+        """A settling read's attempt n ended: recorded (its outcome is filed by `read_ended`)."""
+        with self._lock:
+            self._records.append(request_record(op_id, None, n, attempt, "interrupted"))
+            return len(self._records) - 1
+
+    def read_ended(self, records: Sequence[int], ok: bool) -> None:
+        """A settling read's attempts are over: all but the last were retried; the last read or failed."""
+        with self._lock:
+            for k, index in enumerate(records):
+                last = k == len(records) - 1
+                outcome: RecordOutcome = ("read" if ok else "read_failed") if last else "retried"
+                self._records[index] = attrs.evolve(self._records[index], outcome=outcome)
 
     def prior(self, i: int) -> int:
         return self._prior.get(i, 0)
@@ -701,7 +796,7 @@ class CancelRun:
         with self._lock:
             resolved = self._resolved + self._unfinished()
             elapsed = time.perf_counter() - self._start
-            report = build_report(resolved, self._requests, self._retries, self._sent, elapsed)
+            report = build_report(resolved, self._requests, self._retries, self._sent, elapsed, self._records)
             report.read_count, report.settled_count, report.settle_s = self._reads, self._settled, self._settle_s
             report.deadline_passed = self._deadline_passed
             return report

@@ -6,6 +6,8 @@ callers catch a class (`except AuthenticationError`) instead of comparing code s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from bitget_api import facts
@@ -36,7 +38,14 @@ class BatchValidationError(BitgetError, ValueError):
 
 
 class BitgetAPIError(BitgetError):
-    """Bitget answered with an error envelope (or an HTTP error status)."""
+    """Bitget answered with an error envelope (or an HTTP error status).
+
+    `code` and `msg` are the envelope's; `http_status` the HTTP status; `request_time` the envelope's
+    `requestTime` (the exchange's clock when it took the request: what Bitget's support asks for);
+    `headers` the answer's HTTP headers (with any secret the server echoed scrubbed), e.g. Retry-After.
+    """
+
+    headers: Mapping[str, str] = MappingProxyType({})
 
     def __init__(
         self,

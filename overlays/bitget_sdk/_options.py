@@ -4,6 +4,9 @@ at send time after other batches went out (or, for a base URL that cannot be rea
 from __future__ import annotations
 
 import math
+import re
+import sys
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import httpx
@@ -77,3 +80,44 @@ def check_uid(value: Any) -> str | None:
     if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 32:
         raise _fail("uid", "a Bitget UID (a string of up to 32 digits)", value)
     return value
+
+
+# Set by the signer or by httpx from the body: a caller's value would break the signature or the framing.
+RESERVED_HEADERS = frozenset(
+    {
+        "access-key",
+        "access-sign",
+        "access-timestamp",
+        "access-passphrase",
+        "content-length",
+        "host",
+        "transfer-encoding",
+    }
+)
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def check_headers(name: str, value: Any) -> dict[str, str]:
+    """Extra request headers (`default_headers`, `extra_headers`): str names (HTTP tokens) to str values
+    without line breaks, none of the signer's ACCESS-* headers nor the framing ones."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _fail(name, "a mapping of header names to values", value)
+    out: dict[str, str] = {}
+    for key, text in value.items():
+        if not isinstance(key, str) or not _TOKEN.match(key):
+            raise _fail(f"{name} key", "a header name (an HTTP token)", key)
+        if key.lower() in RESERVED_HEADERS:
+            raise ValueError(f"{name}[{key!r}]: set by the client (signing or framing), it cannot be overridden")
+        if not isinstance(text, str) or any(c in text for c in "\r\n\0") or not text.isascii():
+            raise ValueError(f"{name}[{key!r}] must be an ASCII string without line breaks")
+        out[key] = text
+    return out
+
+
+def user_agent(version: str) -> str:
+    """`bitget-batch-cancel/<version> python/<x.y> httpx/<x.y>`: who is calling, for the exchange's logs."""
+    py = f"{sys.version_info.major}.{sys.version_info.minor}"
+    hx = ".".join(httpx.__version__.split(".")[:2])
+    return f"bitget-batch-cancel/{version} python/{py} httpx/{hx}"

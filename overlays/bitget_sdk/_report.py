@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -14,6 +14,9 @@ class OrderOutcome:
     `status` is the exchange's state of the order when it was read while settling (`cancelled`,
     `filled`, `partially_filled`, `live`, ..., or `not_found`), None when it was never read;
     `filled_size` is its filled size as Bitget sends it (a string), where known.
+    `request_time` is the `requestTime` (the exchange's clock, ms) of the answer that decided the order:
+    the cancel answer that listed it, the error answer that refused it, or the settling read that showed
+    its state; None when no answer did (unknown, never sent). Bitget's support asks for it.
     """
 
     symbol: str | None
@@ -24,9 +27,43 @@ class OrderOutcome:
     attempts: int = 0
     status: str | None = None
     filled_size: str | None = None
+    request_time: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
+
+
+RecordOutcome = Literal["retried", "cancelled", "failed", "unknown", "mixed", "read", "read_failed", "interrupted"]
+
+
+@attrs.frozen
+class RequestRecord:
+    """One attempt of a run, as it went: what support and post-mortems ask for.
+
+    `operation`: the contract's operationId (`batchCancelOrders`, or a settling read such as
+    `getOrderInfo`). `batch`: the batch's index in the run's plan (None for a read); `attempt`: 1 for a
+    request's first attempt, 2 for its first retry... `http_status` None when no HTTP answer came
+    (`transport_error` names what happened instead); `code`: Bitget's code ("00000" on success);
+    `request_time`: the answer's `requestTime`; `elapsed_s`: from sending to the end of the answer.
+    `outcome`: what it led to - "retried" (another attempt followed); for a batch's last attempt its
+    orders' status ("cancelled", "failed", "unknown", or "mixed" when the answer split them); for a
+    read's last attempt "read" or "read_failed"; "interrupted" when the run stopped before it was filed.
+    """
+
+    operation: str
+    batch: int | None
+    attempt: int
+    http_status: int | None
+    transport_error: str | None
+    code: str | None
+    request_time: int | None
+    elapsed_s: float
+    outcome: RecordOutcome
+
+    def to_dict(self) -> dict[str, Any]:
+        out = attrs.asdict(self)
+        out["elapsed_s"] = round(self.elapsed_s, 4)
+        return out
 
 
 def _fmt(outcome: OrderOutcome) -> str:
@@ -50,6 +87,8 @@ class CancelReport:
     `deadline_passed`: the run's `deadline_s` cut it short (orders are reported as they stood).
     `cancel_open_orders` only: `rounds` of list-and-cancel, and `remaining`, the orders still open at
     the end (each also in `failed`, saying why).
+    `requests`: one `RequestRecord` per attempt this process made (cancels and settling reads), in the
+    order they ended.
     """
 
     cancelled: list[OrderOutcome] = attrs.field(factory=list)
@@ -65,6 +104,7 @@ class CancelReport:
     deadline_passed: bool = False
     rounds: int = 0
     remaining: list[OrderOutcome] = attrs.field(factory=list)
+    requests: list[RequestRecord] = attrs.field(factory=list)
 
     @property
     def total(self) -> int:
@@ -104,6 +144,7 @@ class CancelReport:
             "cancelled": [o.to_dict() for o in self.cancelled],
             "failed": [o.to_dict() for o in self.failed],
             "unknown": [o.to_dict() for o in self.unknown],
+            "requests": [r.to_dict() for r in self.requests],
         }
 
     def summary(self) -> str:

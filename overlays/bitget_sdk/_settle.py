@@ -87,6 +87,7 @@ def settle_steps(
     pending = {r.position: r for r in targets}
     seen: dict[int, Any] = {}  # position -> the generated Order model
     failed_reads: dict[int, str] = {}
+    stamps: dict[int, int | None] = {}  # position -> requestTime of the last read that looked for it
     reads = 0
 
     def open_members(group: list[Resolved]) -> list[Resolved]:
@@ -111,7 +112,9 @@ def settle_steps(
                 reads += 1
                 if isinstance(answer, BitgetError):
                     failed_reads[r.position] = f"reading orderInfo failed: {answer}"
-                elif answer.data:
+                    continue
+                stamps[r.position] = _stamp(answer)
+                if answer.data:
                     seen[r.position] = answer.data[0]
             continue
         wanted = {_key(r.outcome): r.position for r in group}
@@ -126,6 +129,8 @@ def settle_steps(
                         failed_reads[position] = f"reading {op.id} failed: {answer}"
                     wanted = {}
                     break
+                for position in wanted.values():
+                    stamps[position] = _stamp(answer)
                 for order in answer.data:
                     for key in (("orderId", order.order_id), ("clientOid", order.client_oid)):
                         if key in wanted:
@@ -135,12 +140,21 @@ def settle_steps(
                 cursor = answer.data[-1].order_id
                 if floor is not None and cursor.isdigit() and int(cursor) <= floor:
                     break  # newest first: every order still wanted is older than this page (not there)
-    out = [_settled(pending[p], seen.get(p), failed_reads.get(p), lag_s) for p in sorted(pending)]
+    out = [_settled(pending[p], seen.get(p), failed_reads.get(p), lag_s, stamps.get(p)) for p in sorted(pending)]
     return out, reads
 
 
-def _settled(r: Resolved, order: Any, read_error: str | None, lag_s: float) -> Resolved:
-    o = r.outcome
+def _stamp(answer: Any) -> int | None:
+    """A read's `requestTime` as an int (the generated model keeps int or str), None if it has none."""
+    value = getattr(answer, "request_time", None)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    return value if type(value) is int else None
+
+
+def _settled(r: Resolved, order: Any, read_error: str | None, lag_s: float, stamp: int | None = None) -> Resolved:
+    """The order's new resolution from what the reads showed; `stamp`: the deciding read's requestTime."""
+    o = attrs.evolve(r.outcome, request_time=stamp)
     status: Status
     if order is not None:
         state = str(order.status)
@@ -157,9 +171,12 @@ def _settled(r: Resolved, order: Any, read_error: str | None, lag_s: float) -> R
         else:
             status, code, msg = "unknown", o.error_code, f"the exchange reports status {state!r}"
         outcome = attrs.evolve(o, order_id=order_id, error_code=code, error_msg=msg, status=state, filled_size=filled)
+        if status == "unknown":
+            outcome = attrs.evolve(outcome, request_time=None)
         return Resolved(r.position, status, outcome)
-    if read_error is not None:
-        return Resolved(r.position, "unknown", attrs.evolve(o, error_msg=f"{o.error_msg}; settling: {read_error}"))
+    if read_error is not None:  # nothing decided it
+        note = f"{o.error_msg}; settling: {read_error}"
+        return Resolved(r.position, "unknown", attrs.evolve(o, error_msg=note, request_time=None))
     how = "by orderId" if o.order_id is not None else "by clientOid in the open and closed lists"
     note = f"the exchange does not have this order (not found {how}, read again for {lag_s:g} s)"
     if r.status == "failed":  # Bitget's own "does not exist", now confirmed: keep its words first
