@@ -62,6 +62,29 @@ def test_an_existing_journal_is_never_overwritten(mock: MockClient, tmp_path: Pa
     assert mock.server.exchange.stats.as_dict()["requests"] == 0
 
 
+def test_a_process_dying_while_the_journal_is_created_leaves_no_journal(
+    mock: MockClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal appears whole (plan and meta) or not at all: a run killed while creating it had sent
+    nothing, and must not leave a file that `resume` cannot read (seen in the kill -9 test)."""
+    import bitget_sdk._journal as journal_module
+
+    def die(*args: Any) -> None:
+        raise SystemExit("killed")
+
+    path = tmp_path / "run.db"
+    monkeypatch.setattr(journal_module.os, "link", die)
+    with _client(mock.server.url) as client, pytest.raises(SystemExit):
+        client.cancel_orders(symbol="BTCUSDT", order_ids=["1"], journal=path)
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []
+    assert mock.server.exchange.stats.as_dict()["requests"] == 0
+    monkeypatch.undo()
+    with _client(mock.server.url) as client:
+        client.cancel_orders(symbol="BTCUSDT", order_ids=["1"], journal=path)
+    assert journal_report(path).total == 1
+
+
 def test_resuming_a_journal_of_another_key_uid_exchange_or_contract_is_refused(
     mock: MockClient, tmp_path: Path
 ) -> None:

@@ -17,6 +17,7 @@ then sent again, and a re-cancel is answered "does not exist" and settled, so no
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -90,15 +91,15 @@ class Journal:
         base_url: str,
         settle: bool,
     ) -> Journal:
-        """A new journal for a run about to start; an existing file is refused (resume it instead)."""
+        """A new journal for a run about to start; an existing file is refused (resume it instead).
+
+        Written whole under a temporary name beside `path` and then linked into place: a process killed
+        while creating it leaves no journal at all (nothing was sent yet), never one without its plan.
+        """
         target = Path(path)
         if target.exists():
             raise JournalError(f"journal {target} already exists: resume it (resume), or choose a new path")
-        try:
-            conn = cls._connect(target)
-        except sqlite3.Error as exc:
-            raise JournalError(f"journal {target} cannot be created: {exc}") from None
-        journal = cls(target, conn)
+        building = target.with_name(f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         meta = {
             "schema": SCHEMA_VERSION,
             "contract_version": facts.CONTRACT_VERSION,
@@ -109,22 +110,40 @@ class Journal:
             "created_at": str(time.time()),
             "finished": "0",
         }
-        conn.executescript(_SCHEMA)
-        with journal._tx() as cur:
-            cur.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            cur.executemany(
-                "INSERT INTO batches VALUES (?, ?, ?, ?)",
-                [(i, b.mode, b.symbol, b.kind) for i, b in enumerate(batches)],
-            )
-            cur.executemany(
-                "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (o.position, i, seq, o.symbol, o.order_id, o.client_oid)
-                    for i, b in enumerate(batches)
-                    for seq, o in enumerate(b.orders)
-                ],
-            )
-        return journal
+        try:
+            draft = sqlite3.connect(building, isolation_level=None)
+            try:
+                draft.executescript(_SCHEMA)
+                draft.execute("BEGIN")
+                draft.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+                draft.executemany(
+                    "INSERT INTO batches VALUES (?, ?, ?, ?)",
+                    [(i, b.mode, b.symbol, b.kind) for i, b in enumerate(batches)],
+                )
+                draft.executemany(
+                    "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (o.position, i, seq, o.symbol, o.order_id, o.client_oid)
+                        for i, b in enumerate(batches)
+                        for seq, o in enumerate(b.orders)
+                    ],
+                )
+                draft.execute("COMMIT")
+            finally:
+                draft.close()
+            os.link(building, target)  # atomic, and refuses a file that appeared meanwhile
+        except FileExistsError:
+            raise JournalError(f"journal {target} already exists: resume it (resume), or choose a new path") from None
+        except (sqlite3.Error, OSError) as exc:
+            raise JournalError(f"journal {target} cannot be created: {exc}") from None
+        finally:
+            with contextlib.suppress(OSError):
+                building.unlink()
+        try:
+            conn = cls._connect(target)
+        except sqlite3.Error as exc:
+            raise JournalError(f"journal {target} cannot be opened: {exc}") from None
+        return cls(target, conn)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Journal:
