@@ -50,9 +50,18 @@ def typescript(session: nox.Session) -> None:
 
 @nox.session
 def breaking(session: nox.Session) -> None:
-    """Fail on breaking contract changes: `nox -s breaking -- REF` (default: the last tag, else HEAD~1)."""
+    """Fail on breaking contract changes against the committed baseline (openapi/baseline/), with oasdiff
+    (pinned, installed with `go install` on first use) and our own checks; `-- REF` compares with a git ref."""
     session.install("pyyaml>=6", "jsonschema>=4.23")
     session.run("python", "tools/breaking.py", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Render the API reference (build/docs/index.html, Redocly build-docs) and check it in headless chromium."""
+    session.install("-e", ".[dev]")
+    session.run("python", "tools/docs.py")
+    session.run("pytest", "-m", "docs", "-p", "no:cacheprovider", "tests/test_docs.py")
 
 
 @nox.session
@@ -64,9 +73,10 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite without the slow runs (pytest -m "not slow"). Extra arguments go to pytest instead."""
+    """The test suite without the slow runs and the browser check (pytest -m "not slow and not docs").
+    Extra arguments go to pytest instead."""
     _install_dev(session)
-    session.run("pytest", *(session.posargs or ["-m", "not slow"]))
+    session.run("pytest", *(session.posargs or ["-m", "not slow and not docs"]))
 
 
 @nox.session

@@ -101,6 +101,46 @@ BREAKS: dict[str, tuple[Edit, str]] = {
         lambda s: _schemas(s)["BatchCancelRequest"]["then"].update(required=["symbol"]),
         "cross-field rules now reject",
     ),
+    # Each of these passed as "0 changes" before oasdiff and the extension checks.
+    "renamed ACCESS-SIGN header": (
+        lambda s: s["components"]["securitySchemes"]["AccessSign"].update(name="ACCESS-SIGNATURE"),
+        "security scheme changed",
+    ),
+    "allOf with a new required field": (
+        lambda s: _schemas(s).update(
+            BatchCancelRequest={
+                "allOf": [
+                    _schemas(s)["BatchCancelRequest"],
+                    {"type": "object", "required": ["clientId"], "properties": {"clientId": {"type": "string"}}},
+                ]
+            }
+        ),
+        "new required request field",
+    ),
+    "const on a request field": (
+        lambda s: _schemas(s)["BatchCancelRequest"]["properties"]["symbol"].update(const="BTCUSDT"),
+        "const 'BTCUSDT' added",
+    ),
+    "BatchMode default changed": (lambda s: _schemas(s)["BatchMode"].update(default="multiple"), "default changed"),
+    "x-signing prehash changed": (
+        lambda s: s["x-signing"].update(prehash="{timestamp}{method}{requestPath}{body}"),
+        "signing rules changed",
+    ),
+    "removed 429 response": (lambda s: _op(s)["responses"].pop("429"), "documented response removed"),
+    "removed error code": (lambda s: _schemas(s)["ErrorResponse"]["x-error-codes"].pop(), "no longer documented"),
+    "re-classified error code": (
+        lambda s: _schemas(s)["ErrorResponse"]["x-error-codes"][0].update(category="parameter"),
+        "category/http-status",
+    ),
+    "operation security changed": (
+        lambda s: _op(s).update(security=[{"AccessKey": [], "AccessTimestamp": [], "AccessPassphrase": []}]),
+        "security requirements changed",
+    ),
+    "header parameter changed": (
+        lambda s: s["components"]["parameters"]["Locale"].update(required=False, schema={"type": "string"}),
+        "header parameter changed",
+    ),
+    "global security changed": (lambda s: s["security"][0].pop("AccessPassphrase"), "global security"),
 }
 
 SAFE: dict[str, Edit] = {
@@ -152,6 +192,56 @@ def test_each_kind_of_break_is_caught(name: str) -> None:
 def test_safe_changes_pass(name: str) -> None:
     changes = _changes(SAFE[name])
     assert not [c for c in changes if c.breaking], [str(c) for c in changes]
+
+
+def test_oasdiff_is_the_pinned_version() -> None:
+    """`go version -m` reads the module version built into the binary (its --version says "main")."""
+    out = subprocess.run(["go", "version", "-m", breaking.oasdiff_bin()], capture_output=True, text=True, check=True)
+    assert f"{breaking.OASDIFF_MODULE}\t{breaking.OASDIFF_VERSION}" in out.stdout
+
+
+def test_oasdiff_findings_are_part_of_the_verdict() -> None:
+    """A finding only oasdiff makes (a response field that may now be null) breaks the check on its own."""
+    old = copy.deepcopy(load_spec())
+    new = copy.deepcopy(old)
+    _schemas(new)["BatchCancelSuccessItem"]["properties"]["orderId"].update(type=["string", "null"])
+    assert any(c.breaking and "[oasdiff" in c.message for c in breaking.compare(old, new))
+    assert not [c for c in breaking.compare(old, new, use_oasdiff=False) if "[oasdiff" in c.message]
+
+
+def test_oasdiff_rule_findings_are_settled_by_the_witness_search() -> None:
+    old = copy.deepcopy(load_spec())
+    new = copy.deepcopy(old)
+    SAFE["equivalent rule rewrite"](new)
+    flagged = [c for c in breaking.compare(old, new) if "[oasdiff" in c.message]
+    assert flagged and not any(c.breaking for c in flagged)
+    assert all("no request is newly rejected" in c.message for c in flagged)
+
+
+def _write(path: Path, spec: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(spec))
+    return path
+
+
+def test_the_baseline_is_a_committed_release_not_head() -> None:
+    (base,) = breaking.baselines()[-1:]
+    version = load_spec()["info"]["version"]
+    assert base.name.startswith("openapi-")
+    assert breaking._version(base.stem) <= breaking._version(version)
+    assert breaking.main([]) == 0  # the contract keeps its baseline's promises
+
+
+def test_a_break_fails_unless_the_major_version_moves(tmp_path: Path) -> None:
+    old = copy.deepcopy(load_spec())
+    broken = copy.deepcopy(old)
+    _op(broken)["responses"].pop("429")
+    old_file = _write(tmp_path / "old.yaml", old)
+    assert breaking.main(["--old", str(old_file), "--new", str(_write(tmp_path / "new.yaml", broken))]) == 1
+    broken["info"]["version"] = "2.0.0"
+    assert breaking.main(["--old", str(old_file), "--new", str(_write(tmp_path / "v2.yaml", broken))]) == 0
+    older = copy.deepcopy(old)
+    older["info"]["version"] = "0.9.0"
+    assert breaking.main(["--old", str(old_file), "--new", str(_write(tmp_path / "v0.yaml", older))]) == 1
 
 
 def test_cli_fails_with_a_readable_list(tmp_path: Path) -> None:

@@ -1,27 +1,40 @@
-"""Breaking-change check of the contract against a git ref (`nox -s breaking -- REF`).
+"""Breaking-change check of the contract against its committed baseline (`nox -s breaking`).
 
-oasdiff, the usual tool, is a Go binary that cannot be installed here; this is a focused
-comparison over the resolved schemas of what breaks a generated client or its users:
+Two differs, and the union of what they call breaking:
 
-* removed operation, changed operationId, removed or newly required parameter, narrowed parameter enum
-* request body: new required field, removed field, narrowed type or enum, tighter limit
-  (maxItems, maxLength, maximum down; minItems, minLength, minimum up; new pattern),
-  additionalProperties closed, cross-field rules (if/then/else, anyOf, oneOf, not) changed
-* responses: removed or renamed field, field no longer required, widened type, enum gained a value
-* a lower `x-rate-limit`
+* oasdiff (pinned `OASDIFF_VERSION`, a Go tool installed from the Go module proxy into `.tools/bin`
+  on first use), the maintained differ: security scheme and header renames, `allOf`/`const`
+  additions, nullable responses, limits, enums, parameters, ... Its findings inside cross-field rules
+  (`if`/`then`/`else`, `anyOf`, `oneOf`, `not`) are settled by the witness search below instead:
+  a rule rewritten without rejecting any request the old contract accepted is not a break.
+* our own comparison over the resolved schemas (`allOf` merged), for what oasdiff does not know or
+  does not call breaking: operationId renamed, response field removed, cross-field rules (a witness
+  search: a request the old contract accepts and the new rejects), a request field's `default`
+  changed, `const` added, any change to a header parameter, security requirements and schemes,
+  a documented response removed (e.g. the 429), our extensions (`x-signing` changed at all, a lower
+  `x-rate-limit`, an `x-error-codes` entry removed or re-classified).
 
-Safe changes (new optional request field, new response field, new operation, wider request
-enum, looser limit, prose) are listed but do not fail. Usage:
-  python tools/breaking.py [REF]           compare openapi/openapi.yaml with REF (default: last tag, else HEAD~1)
+Safe changes (new optional request field, new response field, new operation, wider request enum,
+looser limit, prose) are listed but do not fail. The baseline is the newest committed release of the
+contract, `openapi/baseline/openapi-<version>.yaml` (never HEAD~1): a break fails unless the contract's
+major version is above the baseline's (an intended break); `--move-baseline` records the contract as
+the new baseline at a release. Usage:
+  python tools/breaking.py                 compare openapi/openapi.yaml with the baseline
+  python tools/breaking.py REF             compare with the contract at a git ref instead
   python tools/breaking.py --old A --new B compare two files
+  python tools/breaking.py --move-baseline copy the contract to openapi/baseline/ (at a release)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +49,12 @@ TIGHTER_IF_HIGHER = ("minItems", "minLength", "minimum", "exclusiveMinimum", "mi
 RULE_KEYWORDS = ("if", "then", "else", "anyOf", "oneOf", "not", "dependentRequired", "dependentSchemas")
 RULE_MARK = "cross-field rule"
 MAX_CANDIDATES = 20_000
+OASDIFF_MODULE = "github.com/oasdiff/oasdiff"
+OASDIFF_VERSION = "v1.36.0"
+TOOLS_BIN = ROOT / ".tools" / "bin"
+BASELINE_DIR = ROOT / "openapi" / "baseline"
+# A property path through one of these is inside a cross-field rule (oasdiff writes `a/if/b`).
+_RULE_PATH = re.compile(r"(^|/)(if|then|else|not|anyOf|oneOf|dependentSchemas)(/|$)")
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,29 @@ def resolve(node: Any, root: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
     if isinstance(node, list):
         return [resolve(v, root, seen) for v in node]
     return node
+
+
+def merge_all_of(node: Any) -> Any:
+    """`allOf` of object schemas merged into one (properties joined, `required` united), recursively, so
+    that a field moved into an `allOf` member is compared as the field it is."""
+    if isinstance(node, list):
+        return [merge_all_of(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: merge_all_of(v) for k, v in node.items()}
+    members = node.get("allOf")
+    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
+        return node
+    merged: dict[str, Any] = {k: v for k, v in node.items() if k != "allOf"}
+    for member in members:
+        for key, value in member.items():
+            if key == "properties":
+                merged["properties"] = {**merged.get("properties", {}), **value}
+            elif key == "required":
+                merged["required"] = list(dict.fromkeys([*merged.get("required", []), *value]))
+            else:
+                merged.setdefault(key, value)
+    return merged
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
@@ -106,6 +148,17 @@ def compare_schema(old: Any, new: Any, where: str, direction: str, out: list[Cha
         elif old_e != new_e:
             out.append(Change(False, where, f"enum {sorted(old_e)} -> {sorted(new_e)}"))
     if direction == "request":
+        if ("default" in old or "default" in new) and old.get("default") != new.get("default"):
+            out.append(
+                Change(
+                    True,
+                    where,
+                    f"default changed: {old.get('default', 'none')!r} -> {new.get('default', 'none')!r} "
+                    "(a client that omits the field now gets another behaviour)",
+                )
+            )
+        if "const" in new and ("const" not in old or old["const"] != new["const"]):
+            out.append(Change(True, where, f"const {new['const']!r} added: every other value is now rejected"))
         for key in TIGHTER_IF_LOWER:
             if key in new and (key not in old or new[key] < old[key]):
                 out.append(Change(True, where, f"{key} tightened: {old.get(key, 'none')} -> {new[key]}"))
@@ -258,8 +311,18 @@ def _params(op: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(p["in"], p["name"]): p for p in op.get("parameters", [])}
 
 
-def compare(old_spec: dict[str, Any], new_spec: dict[str, Any]) -> list[Change]:
-    old_spec, new_spec = resolve(old_spec, old_spec), resolve(new_spec, new_spec)
+def compare(old_spec: dict[str, Any], new_spec: dict[str, Any], *, use_oasdiff: bool = True) -> list[Change]:
+    """Every change between two contracts, breaking or safe: ours, and oasdiff's (see the module doc)."""
+    ours = compare_own(old_spec, new_spec)
+    if not use_oasdiff:
+        return ours
+    return ours + oasdiff_changes(run_oasdiff(old_spec, new_spec), ours)
+
+
+def compare_own(old_spec: dict[str, Any], new_spec: dict[str, Any]) -> list[Change]:
+    raw_old, raw_new = old_spec, new_spec
+    old_spec = merge_all_of(resolve(old_spec, old_spec))
+    new_spec = merge_all_of(resolve(new_spec, new_spec))
     out: list[Change] = []
     old_paths, new_paths = old_spec.get("paths", {}), new_spec.get("paths", {})
     for path in sorted(old_paths.keys() | new_paths.keys()):
@@ -286,6 +349,123 @@ def compare(old_spec: dict[str, Any], new_spec: dict[str, Any]) -> list[Change]:
         o, n = old_limit.get(key), new_limit.get(key)
         if o is not None and n is not None and n < o:
             out.append(Change(True, key, f"x-rate-limit lowered from {o} to {n}"))
+    out += compare_extensions(raw_old, raw_new)
+    return out
+
+
+def _error_codes(node: Any) -> dict[str, tuple[Any, Any]]:
+    """Every `x-error-codes` entry in the contract: code -> (category, http-status)."""
+    found: dict[str, tuple[Any, Any]] = {}
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for entry in item.get("x-error-codes", []) if isinstance(item.get("x-error-codes"), list) else []:
+                if isinstance(entry, dict) and "code" in entry:
+                    found[str(entry["code"])] = (entry.get("category"), entry.get("http-status"))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+SCHEME_KEYS = ("type", "in", "name", "scheme", "bearerFormat")
+
+
+def compare_extensions(old_spec: dict[str, Any], new_spec: dict[str, Any]) -> list[Change]:
+    """What the contract says beyond schemas, that every generated client and signer depends on."""
+    out: list[Change] = []
+    if old_spec.get("x-signing") != new_spec.get("x-signing"):
+        out.append(Change(True, "x-signing", "signing rules changed: every client's signer must change with them"))
+    old_codes, new_codes = _error_codes(old_spec), _error_codes(new_spec)
+    for code in sorted(old_codes.keys() - new_codes.keys()):
+        out.append(
+            Change(True, f"x-error-codes {code}", "error code no longer documented (clients map codes to errors)")
+        )
+    for code in sorted(old_codes.keys() & new_codes.keys()):
+        if old_codes[code] != new_codes[code]:
+            out.append(
+                Change(True, f"x-error-codes {code}", f"category/http-status {old_codes[code]} -> {new_codes[code]}")
+            )
+    for code in sorted(new_codes.keys() - old_codes.keys()):
+        out.append(Change(False, f"x-error-codes {code}", "new error code documented"))
+    old_schemes = old_spec.get("components", {}).get("securitySchemes", {})
+    new_schemes = new_spec.get("components", {}).get("securitySchemes", {})
+    for name in sorted(old_schemes):
+        if name not in new_schemes:
+            out.append(Change(True, f"securitySchemes {name}", "security scheme removed"))
+            continue
+        before = {k: old_schemes[name].get(k) for k in SCHEME_KEYS}
+        after = {k: new_schemes[name].get(k) for k in SCHEME_KEYS}
+        if before != after:
+            changed = {k: f"{before[k]} -> {after[k]}" for k in SCHEME_KEYS if before[k] != after[k]}
+            out.append(Change(True, f"securitySchemes {name}", f"security scheme changed: {changed}"))
+    old_global = {tuple(sorted(r)) for r in old_spec.get("security", [])}
+    new_global = {tuple(sorted(r)) for r in new_spec.get("security", [])}
+    if old_global != new_global:
+        out.append(
+            Change(True, "security", f"global security requirements {sorted(old_global)} -> {sorted(new_global)}")
+        )
+    return out
+
+
+def oasdiff_bin() -> str:
+    """The pinned oasdiff: $OASDIFF, or .tools/bin/oasdiff, installed with `go install` when missing."""
+    given = os.environ.get("OASDIFF")
+    if given:
+        return given
+    binary, stamp = TOOLS_BIN / "oasdiff", TOOLS_BIN / "oasdiff.version"
+    if binary.exists() and stamp.exists() and stamp.read_text().strip() == OASDIFF_VERSION:
+        return str(binary)
+    go = shutil.which("go")
+    if go is None:
+        raise SystemExit(f"breaking: oasdiff {OASDIFF_VERSION} is needed, and Go (to install it) is not on PATH")
+    TOOLS_BIN.mkdir(parents=True, exist_ok=True)
+    print(f"+ go install {OASDIFF_MODULE}@{OASDIFF_VERSION} (into {TOOLS_BIN})", file=sys.stderr, flush=True)
+    env = {**os.environ, "GOBIN": str(TOOLS_BIN), "GOFLAGS": "-mod=mod"}
+    subprocess.run([go, "install", f"{OASDIFF_MODULE}@{OASDIFF_VERSION}"], env=env, check=True)
+    stamp.write_text(OASDIFF_VERSION)
+    return str(binary)
+
+
+def run_oasdiff(old_spec: dict[str, Any], new_spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """oasdiff's breaking-change findings (`oasdiff breaking --format json`) for two contracts."""
+    with tempfile.TemporaryDirectory() as tmp:
+        old_file, new_file = Path(tmp) / "base.json", Path(tmp) / "revision.json"
+        old_file.write_text(json.dumps(old_spec))
+        new_file.write_text(json.dumps(new_spec))
+        result = subprocess.run(
+            [oasdiff_bin(), "breaking", str(old_file), str(new_file), "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if result.returncode != 0:
+        raise RuntimeError(f"oasdiff failed ({result.returncode}): {result.stderr.strip()[:500]}")
+    items: list[dict[str, Any]] = json.loads(result.stdout or "[]") or []
+    return items
+
+
+def oasdiff_changes(items: list[dict[str, Any]], ours: list[Change]) -> list[Change]:
+    """oasdiff's findings as changes: errors break, warnings are listed. A finding inside a cross-field
+    rule is settled by our witness search when it ran on that operation and found nothing newly rejected."""
+    out: list[Change] = []
+    for item in items:
+        where = f"{item.get('operation', '')} {item.get('path', '')}".strip() or str(item.get("section", "spec"))
+        text = f"[oasdiff {item.get('id')}] {item.get('text', '')}"
+        if int(item.get("level", 1)) < 3:
+            out.append(Change(False, where, f"warning: {text}"))
+            continue
+        paths = re.findall(r"`([^`]*)`", str(item.get("text", "")))
+        if paths and _RULE_PATH.search(paths[0]):
+            settled = any(
+                not c.breaking and c.where.startswith(where + " ") and "cross-field rules rewritten" in c.message
+                for c in ours
+            )
+            if settled:
+                out.append(Change(False, where, f"{text}: inside a cross-field rule, and no request is newly rejected"))
+                continue
+        out.append(Change(True, where, text))
     return out
 
 
@@ -309,6 +489,8 @@ def compare_operation(old_op: dict[str, Any], new_op: dict[str, Any], where: str
         else:
             if new_params[key].get("required") and not old_params[key].get("required"):
                 out.append(Change(True, pw, "parameter became required"))
+            if key[0] == "header" and _strip_prose(old_params[key]) != _strip_prose(new_params[key]):
+                out.append(Change(True, pw, "header parameter changed (headers are signed and sent by every client)"))
             compare_schema(old_params[key].get("schema", {}), new_params[key].get("schema", {}), pw, "request", out)
     old_body = old_op.get("requestBody", {}).get("content", {})
     new_body = new_op.get("requestBody", {}).get("content", {})
@@ -327,8 +509,8 @@ def compare_operation(old_op: dict[str, Any], new_op: dict[str, Any], where: str
             out.extend(found)
     old_sec = {tuple(sorted(r)) for r in old_op.get("security", [])}
     new_sec = {tuple(sorted(r)) for r in new_op.get("security", [])}
-    if new_sec - old_sec and old_sec:
-        out.append(Change(True, where, f"security requirements changed: {sorted(new_sec - old_sec)}"))
+    if new_sec != old_sec:
+        out.append(Change(True, where, f"security requirements changed: {sorted(old_sec)} -> {sorted(new_sec)}"))
     old_resp, new_resp = old_op.get("responses", {}), new_op.get("responses", {})
     for status in sorted(old_resp.keys() & new_resp.keys()):
         old_c, new_c = old_resp[status].get("content", {}), new_resp[status].get("content", {})
@@ -337,6 +519,8 @@ def compare_operation(old_op: dict[str, Any], new_op: dict[str, Any], where: str
             compare_schema(old_c[ctype].get("schema", {}), new_c[ctype].get("schema", {}), rw, "response", out)
     for status in sorted(new_resp.keys() - old_resp.keys()):
         out.append(Change(False, f"{where} response {status}", "new response status documented"))
+    for status in sorted(old_resp.keys() - new_resp.keys()):
+        out.append(Change(True, f"{where} response {status}", "documented response removed (clients handle it)"))
 
 
 def _git(*args: str) -> str | None:
@@ -344,31 +528,66 @@ def _git(*args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def default_base() -> str:
-    tag = _git("describe", "--tags", "--abbrev=0")
-    return tag.strip() if tag else "HEAD~1"
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:3])
+
+
+def baselines() -> list[Path]:
+    """The committed release contracts, oldest first."""
+    return sorted(BASELINE_DIR.glob("openapi-*.yaml"), key=lambda p: _version(p.stem))
+
+
+def move_baseline(spec_path: Path) -> Path:
+    """Record the contract as the baseline of its version (at a release)."""
+    version = str(yaml.safe_load(spec_path.read_text(encoding="utf-8"))["info"]["version"])
+    BASELINE_DIR.mkdir(parents=True, exist_ok=True)
+    target = BASELINE_DIR / f"openapi-{version}.yaml"
+    shutil.copyfile(spec_path, target)
+    return target
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Fail on breaking changes to the contract.")
-    parser.add_argument("ref", nargs="?", help="git ref to compare with (default: last tag, else HEAD~1)")
-    parser.add_argument("--old", type=Path, help="old contract file (instead of a git ref)")
+    parser.add_argument("ref", nargs="?", help="a git ref to compare with instead of the committed baseline")
+    parser.add_argument("--old", type=Path, help="old contract file (instead of the baseline)")
     parser.add_argument("--new", type=Path, default=ROOT / SPEC, help="new contract file (default: the working tree's)")
+    parser.add_argument("--move-baseline", action="store_true", help="record the contract as the new baseline")
     args = parser.parse_args(argv)
+    if args.move_baseline:
+        print(f"baseline: {move_baseline(args.new).relative_to(ROOT)}")
+        return 0
     if args.old is not None:
         old_text, label = args.old.read_text(encoding="utf-8"), str(args.old)
-    else:
-        ref = args.ref or default_base()
-        text = _git("show", f"{ref}:{SPEC}")
+    elif args.ref is not None:
+        text = _git("show", f"{args.ref}:{SPEC}")
         if text is None:
-            print(f"breaking: {SPEC} does not exist at {ref!r} (or the ref is unknown); nothing to compare")
-            return 0 if _git("rev-parse", "--verify", "--quiet", ref) else 2
-        old_text, label = text, ref
-    changes = compare(yaml.safe_load(old_text), yaml.safe_load(args.new.read_text(encoding="utf-8")))
+            print(f"breaking: {SPEC} does not exist at {args.ref!r} (or the ref is unknown)")
+            return 2
+        old_text, label = text, args.ref
+    else:
+        found = baselines()
+        if not found:
+            print(f"breaking: no baseline in {BASELINE_DIR.relative_to(ROOT)}/ (make one: --move-baseline)")
+            return 2
+        old_text, label = found[-1].read_text(encoding="utf-8"), str(found[-1].relative_to(ROOT))
+    old, new = yaml.safe_load(old_text), yaml.safe_load(args.new.read_text(encoding="utf-8"))
+    changes = compare(old, new)
     breaking = [c for c in changes if c.breaking]
     print(f"contract changes against {label}: {len(breaking)} breaking, {len(changes) - len(breaking)} safe")
     for change in sorted(changes, key=lambda c: (not c.breaking, c.where)):
         print(f"  {change}")
+    old_v, new_v = _version(str(old["info"]["version"])), _version(str(new["info"]["version"]))
+    if new_v < old_v:
+        print(f"breaking: the contract's version {new['info']['version']} is below the baseline's")
+        return 1
+    if breaking and new_v[:1] > old_v[:1]:
+        print(
+            f"intended: the major version moved ({old['info']['version']} -> {new['info']['version']}), so these "
+            "breaks are allowed; record the new baseline at the release (--move-baseline)"
+        )
+        return 0
+    if breaking:
+        print("to make an intended break: raise the contract's major version (info.version), see README")
     return 1 if breaking else 0
 
 
