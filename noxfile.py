@@ -18,10 +18,12 @@ def _install_dev(session: nox.Session) -> None:
 
 @nox.session
 def generate(session: nox.Session) -> None:
-    """Regenerate generated/bitget_api (Python) and clients/typescript/src/schema.d.ts from openapi/."""
+    """Regenerate the clients from openapi/: generated/bitget_api (Python), clients/typescript/src/schema.d.ts,
+    clients/go/bitgetapi."""
     session.install(".[generate]")
     session.run("python", "tools/regen.py", "generate")
     session.run("python", "tools/node_tools.py", "ts-generate")
+    session.run("python", "tools/go_tools.py", "generate")
 
 
 @nox.session
@@ -46,6 +48,22 @@ def typescript(session: nox.Session) -> None:
     """The TypeScript client: generated types drift check, tsc --noEmit, build, tests (vectors + the mock)."""
     session.install("-e", ".[mock]")
     session.run("python", "tools/node_tools.py", "ts-check")
+
+
+@nox.session
+def go(session: nox.Session) -> None:
+    """The Go client: drift check of clients/go/bitgetapi, go vet, go test (vectors, the mock with HMAC and RSA
+    keys, the exact bytes signed, the conformance scenarios)."""
+    session.install("-e", ".[mock]")
+    session.run("python", "tools/go_tools.py", "check")
+    session.run("python", "tools/go_tools.py", "test")
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """The conformance scenarios (tests/conformance/) run by the Python, TypeScript and Go clients against one mock."""
+    _install_dev(session)
+    session.run("python", "tools/conformance.py", *session.posargs)
 
 
 @nox.session

@@ -71,10 +71,12 @@ def ts_check() -> None:
     print("clients/typescript/src/schema.d.ts is up to date")
     run(_bin("tsc"), "-p", str(TS), "--noEmit")
     run(_bin("tsc"), "-p", str(TS))
-    from bitget_mock import MockExchange, MockServer, Settings, demo_account
+    sys.path.insert(0, str(ROOT))
+    from tools import conformance
 
-    with MockServer(MockExchange([demo_account()], Settings(rate_limit=0))) as server:
-        env = {**ENV, "BITGET_MOCK_URL": server.url}
+    # The demo account and the conformance suite's RSA account (conformance.test.js runs here too).
+    with conformance.mock_server() as url:
+        env = {**ENV, "BITGET_MOCK_URL": url}
         tests = sorted(str(p) for p in (TS / "dist" / "test").glob("*.test.js"))
         print("+ node --test", *tests, flush=True)
         subprocess.run(["node", "--test", *tests], cwd=ROOT, env=env, check=True)
