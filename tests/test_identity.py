@@ -41,6 +41,18 @@ def test_the_package_version_speaks_the_contracts_version() -> None:
     assert package[2] >= contract[2]
 
 
+def test_every_client_package_speaks_the_contracts_version() -> None:
+    """The TypeScript package's version, the contract's facts in TypeScript and Go, all tied to info.version."""
+    import json
+
+    ts = json.loads((ROOT / "clients" / "typescript" / "package.json").read_text())
+    assert _major_minor_patch(ts["version"])[:2] == _major_minor_patch(facts.CONTRACT_VERSION)[:2]
+    ts_facts = (ROOT / "clients" / "typescript" / "src" / "facts.ts").read_text()
+    assert f'export const CONTRACT_VERSION = "{facts.CONTRACT_VERSION}";' in ts_facts
+    go_facts = (ROOT / "clients" / "go" / "bitgetapi" / "facts.gen.go").read_text()
+    assert f'const ContractVersion = "{facts.CONTRACT_VERSION}"' in go_facts
+
+
 def test_the_changelog_has_this_version_and_an_unreleased_section() -> None:
     text = (ROOT / "CHANGELOG.md").read_text()
     assert "keepachangelog.com" in text

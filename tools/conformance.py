@@ -158,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             if _run(cmd, ROOT, env):
                 failed.append("python")
         if args.only in (None, "typescript"):
-            node_tools.npm_ci()
-            node_tools.run(node_tools._bin("tsc"), "-p", str(node_tools.TS))
+            node_tools.npm_ci(node_tools.TS)
+            node_tools.run("npm", "run", "build", cwd=node_tools.TS)
             test = str(node_tools.TS / "dist" / "test" / "conformance.test.js")
             if _run(["node", "--test", test], ROOT, env):
                 failed.append("typescript")

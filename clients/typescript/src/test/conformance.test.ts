@@ -7,12 +7,12 @@ import { test } from "node:test";
 
 import {
   batchCancelOrders,
-  createBitgetClient,
+  createRawClient,
   getHistoryOrders,
   getOrderInfo,
   getServerTime,
   getUnfilledOrders,
-} from "../client.js";
+} from "../raw.js";
 import type { Credentials } from "../signer.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -83,7 +83,7 @@ async function control(path: string, body?: unknown): Promise<Record<string, unk
 }
 
 /** The scenario's call through the TypeScript client: (HTTP status, the answer as JSON). */
-async function call(client: ReturnType<typeof createBitgetClient>, c: Call): Promise<{ status: number; answer: unknown }> {
+async function call(client: ReturnType<typeof createRawClient>, c: Call): Promise<{ status: number; answer: unknown }> {
   const query = (c.query ?? {}) as never;
   const body = (c.body ?? {}) as never;
   let result: { status: number; data?: unknown; error?: unknown };
@@ -134,7 +134,7 @@ for (const file of files) {
     const fills = substitute((scenario.setup?.fill ?? []) as Json, orders);
     if (Array.isArray(fills) && fills.length) await control("/mock/fill", { orders: fills });
 
-    const client = createBitgetClient(credentials(scenario.account ?? "hmac"), { baseUrl });
+    const client = createRawClient(credentials(scenario.account ?? "hmac"), { baseUrl });
     const { status, answer } = await call(client, substitute(scenario.call as unknown as Json, orders) as unknown as Call);
     const expect = substitute(scenario.expect as unknown as Json, orders) as unknown as Scenario["expect"];
 

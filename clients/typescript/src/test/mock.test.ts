@@ -4,12 +4,12 @@ import { test } from "node:test";
 
 import {
   batchCancelOrders,
-  createBitgetClient,
+  createRawClient,
   getHistoryOrders,
   getOrderInfo,
   getServerTime,
   getUnfilledOrders,
-} from "../client.js";
+} from "../raw.js";
 
 // Set by `nox -s typescript`, which starts the mock; without it the test fails rather than skip.
 const baseUrl = process.env.BITGET_MOCK_URL ?? "";
@@ -26,7 +26,7 @@ test("a signed batch cancel is accepted by the mock and cancels the order", asyn
   const [first, second] = orders;
   assert.ok(first && second);
 
-  const client = createBitgetClient(credentials, { baseUrl });
+  const client = createRawClient(credentials, { baseUrl });
   const result = await batchCancelOrders(client, {
     symbol: "BTCUSDT",
     batchMode: "single",
@@ -43,7 +43,7 @@ test("a signed batch cancel is accepted by the mock and cancels the order", asyn
 });
 
 test("a wrong secret is rejected with Bitget's signature error", async () => {
-  const client = createBitgetClient({ ...credentials, secretKey: "wrong" }, { baseUrl });
+  const client = createRawClient({ ...credentials, secretKey: "wrong" }, { baseUrl });
   const result = await batchCancelOrders(client, { symbol: "BTCUSDT", orderList: [{ orderId: "1" }] });
   assert.equal(result.status, 400);
   assert.equal(result.error?.code, "40009");
@@ -63,7 +63,7 @@ test("the order-state reads are signed over their query and see the mock's order
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ orders: [{ orderId: a.orderId, fraction: 0.5 }, { orderId: b.orderId, fraction: 1 }] }),
   });
-  const client = createBitgetClient(credentials, { baseUrl });
+  const client = createRawClient(credentials, { baseUrl });
 
   const time = await getServerTime(client);
   assert.equal(time.status, 200);

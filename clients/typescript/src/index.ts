@@ -1,0 +1,40 @@
+/**
+ * @bitget-batch-cancel/client: the Bitget spot batch-cancel contract's TypeScript SDK.
+ *
+ *   import { createBitgetClient } from "@bitget-batch-cancel/client";
+ *   const client = createBitgetClient({ apiKey, secretKey, passphrase });
+ *   const report = await client.cancelOrders({ symbol: "BTCUSDT", orderIds });
+ */
+export {
+  BitgetClient,
+  type BatchCancelRequest,
+  type BatchCancelResponse,
+  type CallOptions,
+  type CancelSymbolRequest,
+  type CancelSymbolResponse,
+  type ClientOptions,
+  DEFAULT_BASE_URL,
+  type Order,
+  type OrderListResponse,
+  type ServerTimeResponse,
+  createBitgetClient,
+} from "./client.js";
+export {
+  AuthenticationError,
+  BatchValidationError,
+  BitgetAPIError,
+  BitgetError,
+  BitgetTransportError,
+  ParameterError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServerError,
+  TimestampError,
+} from "./errors.js";
+export { BATCH_MAX_ORDERS, CONTRACT_VERSION, ERROR_CODES, OPERATIONS, type OperationId } from "./facts.js";
+export { SlidingWindowLimiter } from "./limiter.js";
+export { type Batch, type BatchModeOption, type CancelOrdersInput, type OrderInput, collectOrders, planBatches } from "./orders.js";
+export { createRawClient, signingMiddleware, sortedQuery } from "./raw.js";
+export type { CancelReport, OrderOutcome } from "./report.js";
+export type { components, operations, paths } from "./schema.js";
+export { type Credentials, prehash, sign, signedHeaders } from "./signer.js";
