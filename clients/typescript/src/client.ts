@@ -159,6 +159,7 @@ export class BitgetClient {
   readonly #backoffBaseMs: number;
   readonly #backoffMaxMs: number;
   readonly #rateLimit: number | undefined;
+  readonly #redact: (text: string) => string;
 
   constructor(credentials: Credentials, options: ClientOptions = {}) {
     const creds = checkCredentials(credentials);
@@ -175,6 +176,8 @@ export class BitgetClient {
     }
     this.autoSyncTime = options.autoSyncTime ?? true;
     this.#apiKey = creds.apiKey;
+    const secrets = [creds.passphrase, "secretKey" in creds ? creds.secretKey : creds.privateKeyPem].filter((x) => x.length >= 4);
+    this.#redact = (text) => secrets.reduce((t, secret) => (t.includes(secret) ? t.split(secret).join("***") : t), text);
     this.#raw = createRawClient(creds, { baseUrl: this.baseUrl, clock: this.#clock });
   }
 
@@ -234,7 +237,7 @@ export class BitgetClient {
         return classifyTransport(error, `${facts.method} ${this.baseUrl}${facts.path}`);
       }
       const { response } = result;
-      return classifyResponse(response.status, response.ok ? result.data : result.error, dataShapes[op], response.headers);
+      return classifyResponse(response.status, response.ok ? result.data : result.error, dataShapes[op], response.headers, this.#redact);
     } finally {
       permit.release();
     }

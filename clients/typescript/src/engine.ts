@@ -44,6 +44,20 @@ function decode(body: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
+/** The answer with the credentials' secrets replaced, before anything of it is kept (a server may echo them). */
+function scrub(body: unknown, redact: (text: string) => string): unknown {
+  if (typeof body === "string") return redact(body);
+  if (body === null || typeof body !== "object") return body;
+  const text = JSON.stringify(body);
+  const clean = redact(text);
+  if (clean === text) return body;
+  try {
+    return JSON.parse(clean) as unknown;
+  } catch {
+    return clean;
+  }
+}
+
 function snippet(body: unknown): string {
   const raw = typeof body === "string" ? body : JSON.stringify(body ?? "");
   if (!raw.trim()) return "empty body";
@@ -67,7 +81,9 @@ export function classifyResponse(
   body: unknown,
   dataOk: (data: unknown) => boolean,
   headers?: Headers,
+  redact: (text: string) => string = (t) => t,
 ): Attempt {
+  body = scrub(body, redact);
   const payload = decode(body);
   const base = { uncertain: false, connectFailed: false, throttled: false, status };
   if (status >= 200 && status < 300 && payload && payload.code === "00000" && dataOk(payload.data)) {

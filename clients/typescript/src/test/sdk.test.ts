@@ -223,3 +223,33 @@ test("an AbortSignal stops a run, and the error carries every order", async () =
     await silent.close();
   }
 });
+
+test("secrets a server echoes never reach an error, a message or a report", async () => {
+  const echo = await server((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      const passphrase = String(req.headers["access-passphrase"] ?? "");
+      res.writeHead(req.url?.includes("orderInfo") ? 400 : 200, { "Content-Type": "application/json" });
+      const failure = { orderId: "1", errorCode: "43001", errorMsg: `no order for ${passphrase}` };
+      const payload = req.url?.includes("orderInfo")
+        ? { code: "40017", msg: `bad request from ${passphrase}`, data: null }
+        : { code: "00000", msg: "success", data: { successList: [], failureList: [failure] } };
+      res.end(JSON.stringify(payload));
+    });
+  });
+  try {
+    const client = createBitgetClient(credentials, { baseUrl: echo.url });
+    await assert.rejects(client.getOrderInfo({ orderId: "1" }), (e: unknown) => {
+      assert.ok(!String((e as Error).message).includes("demo-passphrase"));
+      assert.ok(!JSON.stringify(e).includes("demo-passphrase"));
+      return true;
+    });
+    const report = await client.cancelOrders({ symbol: "BTCUSDT", orderIds: ["1"] });
+    assert.equal(report.failed.length, 1);
+    assert.ok(!JSON.stringify(report).includes("demo-passphrase"));
+    assert.ok(report.failed[0]!.errorMsg!.includes("***"));
+  } finally {
+    await echo.close();
+  }
+});
