@@ -15,17 +15,17 @@ import { sharedLimiter, type SlidingWindowLimiter } from "./limiter.js";
 import { type Batch, type CancelOrdersInput, batchBody, collectOrders, planBatches } from "./orders.js";
 import { createRawClient } from "./raw.js";
 import { type CancelReport, type Resolved, buildReport } from "./report.js";
-import type { components, operations, paths } from "./schema.js";
+import type { paths } from "./schema.js";
 import type { Credentials } from "./signer.js";
-
-export type BatchCancelRequest = components["schemas"]["BatchCancelRequest"];
-export type BatchCancelResponse = components["schemas"]["BatchCancelResponse"];
-export type CancelSymbolRequest = components["schemas"]["CancelSymbolRequest"];
-export type CancelSymbolResponse = components["schemas"]["CancelSymbolResponse"];
-export type OrderListResponse = components["schemas"]["OrderListResponse"];
-export type ServerTimeResponse = components["schemas"]["ServerTimeResponse"];
-export type Order = components["schemas"]["Order"];
-type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
+import type {
+  BatchCancelRequest,
+  BatchCancelResponse,
+  CancelSymbolRequest,
+  CancelSymbolResponse,
+  OrderListResponse,
+  Query,
+  ServerTimeResponse,
+} from "./types.js";
 
 export const DEFAULT_BASE_URL = "https://api.bitget.com";
 

@@ -5,20 +5,7 @@
  *   const client = createBitgetClient({ apiKey, secretKey, passphrase });
  *   const report = await client.cancelOrders({ symbol: "BTCUSDT", orderIds });
  */
-export {
-  BitgetClient,
-  type BatchCancelRequest,
-  type BatchCancelResponse,
-  type CallOptions,
-  type CancelSymbolRequest,
-  type CancelSymbolResponse,
-  type ClientOptions,
-  DEFAULT_BASE_URL,
-  type Order,
-  type OrderListResponse,
-  type ServerTimeResponse,
-  createBitgetClient,
-} from "./client.js";
+export { BitgetClient, type CallOptions, type ClientOptions, DEFAULT_BASE_URL, createBitgetClient } from "./client.js";
 export {
   AuthenticationError,
   BatchValidationError,
@@ -38,3 +25,14 @@ export { createRawClient, signingMiddleware, sortedQuery } from "./raw.js";
 export type { CancelReport, OrderOutcome } from "./report.js";
 export type { components, operations, paths } from "./schema.js";
 export { type Credentials, prehash, sign, signedHeaders } from "./signer.js";
+export type {
+  BatchCancelRequest,
+  BatchCancelResponse,
+  CancelSymbolRequest,
+  CancelSymbolResponse,
+  ErrorResponse,
+  Order,
+  OrderListResponse,
+  Query,
+  ServerTimeResponse,
+} from "./types.js";

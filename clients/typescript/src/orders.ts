@@ -6,9 +6,8 @@
  */
 import { BatchValidationError } from "./errors.js";
 import { BATCH_MAX_ORDERS } from "./facts.js";
-import type { components } from "./schema.js";
+import type { BatchCancelRequest } from "./types.js";
 
-export type BatchCancelRequest = components["schemas"]["BatchCancelRequest"];
 export type BatchModeOption = "auto" | "single" | "multiple";
 
 /** One order to cancel: its symbol, and exactly one of orderId or clientOid. */

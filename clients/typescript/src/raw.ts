@@ -6,16 +6,16 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 
 import { OPERATIONS } from "./facts.js";
-import type { components, operations, paths } from "./schema.js";
+import type { paths } from "./schema.js";
 import { type Credentials, signedHeaders } from "./signer.js";
-
-export type BatchCancelRequest = components["schemas"]["BatchCancelRequest"];
-export type BatchCancelResponse = components["schemas"]["BatchCancelResponse"];
-export type ErrorResponse = components["schemas"]["ErrorResponse"];
-export type OrderListResponse = components["schemas"]["OrderListResponse"];
-export type ServerTimeResponse = components["schemas"]["ServerTimeResponse"];
-export type Order = components["schemas"]["Order"];
-type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
+import type {
+  BatchCancelRequest,
+  BatchCancelResponse,
+  ErrorResponse,
+  OrderListResponse,
+  Query,
+  ServerTimeResponse,
+} from "./types.js";
 type Answer<T> = { status: number; data?: T; error?: ErrorResponse };
 
 export interface RawClientOptions {

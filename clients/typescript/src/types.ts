@@ -1,0 +1,13 @@
+/** The contract's request and answer types by name (from the generated schema), shared by every module. */
+import type { components, operations } from "./schema.js";
+
+export type BatchCancelRequest = components["schemas"]["BatchCancelRequest"];
+export type BatchCancelResponse = components["schemas"]["BatchCancelResponse"];
+export type CancelSymbolRequest = components["schemas"]["CancelSymbolRequest"];
+export type CancelSymbolResponse = components["schemas"]["CancelSymbolResponse"];
+export type ErrorResponse = components["schemas"]["ErrorResponse"];
+export type OrderListResponse = components["schemas"]["OrderListResponse"];
+export type ServerTimeResponse = components["schemas"]["ServerTimeResponse"];
+export type Order = components["schemas"]["Order"];
+/** An operation's query parameters. */
+export type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
