@@ -1,6 +1,6 @@
 module github.com/bitget-batch-cancel/bitget-batch-cancel/clients/go
 
-go 1.26.8
+go 1.26
 
 tool github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen
 
