@@ -34,9 +34,7 @@ import httpx
 from bitget_api import AuthenticatedClient
 from bitget_api.models import (
     BatchCancelOrderItem,
-    BatchCancelRequest,
     BatchCancelResponse,
-    CancelSymbolRequest,
     CancelSymbolResponse,
     Order,
     OrderListResponse,
@@ -94,8 +92,9 @@ from ._params import (
     CLIENT_OPTIONS,
     ClientOptions,
     RequestOptions,
+    batch_cancel_request,
     cancel_all_args,
-    cancel_symbol_body,
+    cancel_symbol_request,
     check_deadline,
     check_request_options,
     order_info_params,
@@ -111,7 +110,6 @@ from ._settle import PAGE, Read, Wait, settle_steps
 from ._settle_drivers import TaskSettler, ThreadSettler
 from ._signing import BitgetAuth, Clock
 from ._transport import AnswerTooLarge, DeadlineTransport, aread_capped, deadline_scope, read_capped
-from ._validation import validate_batch
 from ._version import __version__
 
 log = logging.getLogger("bitget_sdk")
@@ -657,7 +655,7 @@ class BitgetClient(_BaseClient):
         subclasses for error envelopes and `BitgetTransportError` when the outcome is unknown.
         Per-order failures are in `response.data.failure_list`: use `cancel_orders` for a checked report.
         """
-        body = BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
+        body = batch_cancel_request(symbol, batch_mode, order_list)
         result: BatchCancelResponse = self._op(BATCH_CANCEL, options, body=body)
         return result
 
@@ -850,7 +848,7 @@ class BitgetClient(_BaseClient):
         Carried out *asynchronously*: the answer only says it was accepted; read the result back
         (`iter_unfilled_orders`, `iter_history_orders`), or use `cancel_open_orders`, which does.
         """
-        body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
+        body = cancel_symbol_request(symbol)
         result: CancelSymbolResponse = self._op(CANCEL_SYMBOL, options, body=body)
         return result
 
@@ -990,7 +988,7 @@ class BitgetClient(_BaseClient):
         errors: dict[str, str] = {}
         for symbol in action.symbols:
             try:
-                body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
+                body = cancel_symbol_request(symbol)
                 self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
             except BitgetError as exc:
                 errors[symbol] = f"cancel-symbol-order failed: {exc}"
@@ -1183,7 +1181,7 @@ class AsyncBitgetClient(_BaseClient):
         **options: Unpack[RequestOptions],
     ) -> BatchCancelResponse:
         """See `BitgetClient.batch_cancel_orders`."""
-        body = BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
+        body = batch_cancel_request(symbol, batch_mode, order_list)
         result: BatchCancelResponse = await self._op(BATCH_CANCEL, options, body=body)
         return result
 
@@ -1337,7 +1335,7 @@ class AsyncBitgetClient(_BaseClient):
 
     async def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
         """See `BitgetClient.cancel_symbol_orders`."""
-        body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
+        body = cancel_symbol_request(symbol)
         result: CancelSymbolResponse = await self._op(CANCEL_SYMBOL, options, body=body)
         return result
 
@@ -1477,7 +1475,7 @@ class AsyncBitgetClient(_BaseClient):
         errors: dict[str, str] = {}
         for symbol in action.symbols:
             try:
-                body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
+                body = cancel_symbol_request(symbol)
                 await self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
             except BitgetError as exc:
                 errors[symbol] = f"cancel-symbol-order failed: {exc}"

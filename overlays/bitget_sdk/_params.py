@@ -7,13 +7,16 @@ very same requests from the very same checks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, TypedDict
+
+from bitget_api.models import BatchCancelRequest, CancelSymbolRequest
 
 from . import _options as options
 from ._cancel_all import STRATEGIES, Strategy
 from ._errors import BatchValidationError
 from ._operations import ORDER_INFO, UNFILLED_ORDERS, Operation
+from ._validation import validate_batch
 
 
 class RequestOptions(TypedDict, total=False):
@@ -120,6 +123,20 @@ def page_query(
             "order_id": order_id,
         }
     )
+
+
+def batch_cancel_request(
+    symbol: str | None,
+    batch_mode: Literal["single", "multiple"] | None,
+    order_list: Sequence[Any],
+) -> BatchCancelRequest:
+    """`batch_cancel_orders`' body: one batch, checked against the contract and its batch rules."""
+    return BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
+
+
+def cancel_symbol_request(symbol: Any) -> CancelSymbolRequest:
+    """`cancel_symbol_orders`' body, its symbol checked before any I/O."""
+    return CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
 
 
 def cancel_symbol_body(symbol: Any) -> dict[str, Any]:

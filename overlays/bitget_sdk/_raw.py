@@ -15,9 +15,7 @@ import attrs
 
 from bitget_api.models import (
     BatchCancelOrderItem,
-    BatchCancelRequest,
     BatchCancelResponse,
-    CancelSymbolRequest,
     CancelSymbolResponse,
     OrderListResponse,
     ServerTimeResponse,
@@ -25,8 +23,7 @@ from bitget_api.models import (
 
 from ._batching import OrderItem
 from ._operations import BATCH_CANCEL, CANCEL_SYMBOL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS
-from ._params import RequestOptions, cancel_symbol_body, order_info_params, page_query
-from ._validation import validate_batch
+from ._params import RequestOptions, batch_cancel_request, cancel_symbol_request, order_info_params, page_query
 
 if TYPE_CHECKING:
     from ._client import AsyncBitgetClient, BitgetClient
@@ -48,14 +45,6 @@ class RawResponse(Generic[T]):
     elapsed_s: float
 
 
-def _batch_body(
-    symbol: str | None,
-    batch_mode: Literal["single", "multiple"] | None,
-    order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
-) -> BatchCancelRequest:
-    return BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
-
-
 class RawOperations:
     """`BitgetClient.with_raw_response`: every operation of the contract, answered as a `RawResponse`."""
 
@@ -70,7 +59,7 @@ class RawOperations:
         order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
         **options: Unpack[RequestOptions],
     ) -> RawResponse[BatchCancelResponse]:
-        body = _batch_body(symbol, batch_mode, order_list)
+        body = batch_cancel_request(symbol, batch_mode, order_list)
         return self._client._op_raw(BATCH_CANCEL, options, body=body)
 
     def get_server_time(self, **options: Unpack[RequestOptions]) -> RawResponse[ServerTimeResponse]:
@@ -119,7 +108,7 @@ class RawOperations:
     def cancel_symbol_orders(
         self, *, symbol: str, **options: Unpack[RequestOptions]
     ) -> RawResponse[CancelSymbolResponse]:
-        body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
+        body = cancel_symbol_request(symbol)
         return self._client._op_raw(CANCEL_SYMBOL, options, body=body)
 
 
@@ -137,7 +126,7 @@ class AsyncRawOperations:
         order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
         **options: Unpack[RequestOptions],
     ) -> RawResponse[BatchCancelResponse]:
-        body = _batch_body(symbol, batch_mode, order_list)
+        body = batch_cancel_request(symbol, batch_mode, order_list)
         return await self._client._op_raw(BATCH_CANCEL, options, body=body)
 
     async def get_server_time(self, **options: Unpack[RequestOptions]) -> RawResponse[ServerTimeResponse]:
@@ -186,7 +175,7 @@ class AsyncRawOperations:
     async def cancel_symbol_orders(
         self, *, symbol: str, **options: Unpack[RequestOptions]
     ) -> RawResponse[CancelSymbolResponse]:
-        body = CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
+        body = cancel_symbol_request(symbol)
         return await self._client._op_raw(CANCEL_SYMBOL, options, body=body)
 
 
