@@ -181,3 +181,51 @@ def test_an_empty_listing_is_checked_again_after_the_read_lag(server: MockServer
         report = client.cancel_open_orders(symbols=["BTCUSDT"], strategy="batch", deadline_s=20)
     assert {o.order_id for o in report.cancelled} == set(ids)
     assert all(_states(server.url)[i] == "cancelled" for i in ids)
+
+
+def _drive_steps(listings: list[list[str]], clock: list[float], lag_s: float) -> tuple[list[Any], Any]:
+    """Run the I/O-free rounds against canned listings (each listing takes 1 s of a fake clock)."""
+    from bitget_sdk._cancel_all import CancelBatches, Listed, ListOpen, Pause, cancel_all_steps
+    from bitget_sdk._report import CancelReport, OrderOutcome
+
+    steps = cancel_all_steps(
+        ("BTCUSDT",), "auto", out_of_time=lambda: False, rate=10, symbol_rate=5, read_rate=20,
+        lag_s=lag_s, now=lambda: clock[0],
+    )  # fmt: skip
+    actions: list[Any] = []
+    action = next(steps)
+    try:
+        while True:
+            actions.append(action)
+            if isinstance(action, ListOpen):
+                clock[0] += 1.0
+                answer: Any = [Listed("BTCUSDT", i, None) for i in listings.pop(0)]
+            elif isinstance(action, Pause):
+                clock[0] += action.seconds
+                answer = None
+            else:
+                assert isinstance(action, CancelBatches)
+                answer = CancelReport(cancelled=[OrderOutcome("BTCUSDT", o.order_id, None) for o in action.orders])
+            action = steps.send(answer)
+    except StopIteration as stop:
+        return actions, stop.value
+
+
+def test_an_empty_first_listing_is_listed_again_once_the_read_lag_has_passed() -> None:
+    from bitget_sdk._cancel_all import ListOpen, Pause
+
+    clock = [100.0]
+    actions, report = _drive_steps([[], ["1", "2"], []], clock, lag_s=2.0)
+    assert isinstance(actions[1], Pause) and actions[1].seconds == pytest.approx(1.0)  # until 2 s after the start
+    assert [type(a) for a in actions].count(ListOpen) == 3
+    assert {o.order_id for o in report.cancelled} == {"1", "2"}
+
+
+def test_a_run_longer_than_the_read_lag_ends_at_its_first_empty_listing() -> None:
+    """Waiting again there would catch nothing a later listing could not also miss: no pause."""
+    from bitget_sdk._cancel_all import Pause
+
+    clock = [100.0]
+    actions, report = _drive_steps([["1"], ["2"], ["3"], []], clock, lag_s=2.0)
+    assert not any(isinstance(a, Pause) for a in actions)
+    assert {o.order_id for o in report.cancelled} == {"1", "2", "3"} and report.rounds == 3

@@ -20,7 +20,8 @@ are in `report.remaining`, and `failed` with why.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator, Sequence
+import time
+from collections.abc import Callable, Generator, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -130,21 +131,26 @@ def cancel_all_steps(
     symbol_rate: int,
     read_rate: int,
     lag_s: float = 0.0,
+    now: Callable[[], float] = time.monotonic,
 ) -> Generator[Action, Any, CancelReport]:
     """Rounds of list, cancel, list again; returns the report (with `rounds` and `remaining`).
 
     Reads lag behind writes (`lag_s`, the read-after-write bound): a listing can miss orders placed
-    just before it, so the first empty listing is checked by another, `lag_s` later; rounds go on
-    until a listing is empty again (once: a bot that never stops placing would otherwise hold the
-    run to its deadline)."""
+    up to `lag_s` before it. So the run ends only at an empty listing begun `lag_s` or more after the
+    run began, the first that is sure to show every order placed before the run; an empty listing
+    begun sooner is listed again once that time has come. Later in a run the same blind spot is
+    unavoidable (an order placed a moment before the last listing cannot be seen by any listing that
+    ends the run), and waiting there would only let a bot that never stops placing hold the run:
+    a run that has lasted `lag_s` ends at its first empty listing."""
     book = _Book()
+    began = now()
     rounds = requests = reads = retries = 0
     records: list[RequestRecord] = []  # the batch cancels' and their settling reads' (listings are not recorded)
     remaining: list[Listed] = []
     timed_out = False
-    empty_once = False
     while True:
         stream = strategy == "batch"
+        listed_at = now()
         answer: Any = yield ListOpen(symbols, stream)
         if isinstance(answer, BaseException):
             if out_of_time() or isinstance(answer, NotSentForDeadline):
@@ -154,9 +160,8 @@ def cancel_all_steps(
         listed: list[Listed] = answer[0] if stream else answer
         book.see(listed)
         remaining = listed
-        if not listed and not empty_once and lag_s > 0 and not out_of_time():
-            empty_once = True  # confirm: list again once the reads show what was written before this one
-            yield Pause(lag_s)
+        if not listed and listed_at - began < lag_s and not out_of_time():
+            yield Pause(began + lag_s - now())  # may have missed orders placed just before the run
             continue
         if stream and listed:  # listed and cancelled together
             rounds += 1
