@@ -46,7 +46,9 @@ __all__ = [
 
 
 # Top-level modules the `mock` extra brings.
-_EXTRA_MODULES = frozenset({"starlette", "uvicorn", "jsonschema", "yaml", "referencing", "cryptography"})
+_EXTRA_MODULES = frozenset(
+    {"starlette", "uvicorn", "jsonschema", "jsonschema_rs", "yaml", "referencing", "cryptography"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
