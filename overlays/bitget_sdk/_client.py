@@ -109,7 +109,15 @@ from ._resume import stored_report as _stored_report
 from ._settle import PAGE, Read, Wait, settle_steps
 from ._settle_drivers import TaskSettler, ThreadSettler
 from ._signing import BitgetAuth, Clock
-from ._transport import AnswerTooLarge, DeadlineTransport, aread_capped, deadline_scope, read_capped
+from ._transport import (
+    AnswerTooLarge,
+    DeadlineTransport,
+    aread_capped,
+    deadline_scope,
+    default_ssl_context,
+    read_capped,
+    tls_context,
+)
 from ._version import __version__
 
 log = logging.getLogger("bitget_sdk")
@@ -215,7 +223,8 @@ class _BaseClient:
         self._owner_hint = f"uid {self.uid}" if self.uid is not None else f"API key {credentials.api_key[:6]}..."
         self._limiters = self._budgets(owner, rate_limit, margin, backend)
         if not {"transport", "mounts", "proxy"} & extra.keys():
-            extra.update(self._default_transport())
+            extra.update(self._default_transport(extra))
+        verify = extra.pop("verify", True)  # the generated client takes it as `verify_ssl`
         # The generated client: ACCESS-KEY rides on its token header; BitgetAuth adds the other three.
         # Private: its `set_httpx_client` would drop the signer (custom transports go in `httpx_args`).
         self._api = AuthenticatedClient(
@@ -226,6 +235,7 @@ class _BaseClient:
             timeout=httpx.Timeout(self.timeout_s),
             follow_redirects=False,
             raise_on_unexpected_status=False,
+            verify_ssl=verify,
             httpx_args={"auth": self.auth, **extra},
         )
 
@@ -253,8 +263,11 @@ class _BaseClient:
     def limiter_for(self, operation_id: str) -> Limiter:
         return self._limiters[operation_id]
 
-    def _default_transport(self) -> dict[str, Any]:
-        return {}
+    def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
+        """httpx's own transport, with the TLS context shared by every client of default TLS settings."""
+        if "verify" in extra or "cert" in extra:
+            return {}
+        return {"verify": default_ssl_context(extra.get("trust_env", True))}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
@@ -522,8 +535,8 @@ def _listed(order: Order) -> Listed:
 class BitgetClient(_BaseClient):
     """Synchronous client. Thread-safe; reuse one instance (it keeps connections alive)."""
 
-    def _default_transport(self) -> dict[str, Any]:
-        return {"transport": DeadlineTransport()}
+    def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
+        return {"transport": DeadlineTransport(ssl_context=tls_context(extra), trust_env=extra.get("trust_env", True))}
 
     def _fetch(self, kwargs: dict[str, Any], deadline: float | None = None) -> tuple[httpx.Response, bytes | None]:
         """One request, bounded by `timeout` (or the run's deadline) as a whole (DeadlineTransport) and by
