@@ -63,3 +63,12 @@ def test_a_changed_ca_bundle_variable_makes_a_new_context(monkeypatch: pytest.Mo
     before = default_ssl_context()
     monkeypatch.setenv("SSL_CERT_FILE", certifi.where())
     assert default_ssl_context() is not before and default_ssl_context() is default_ssl_context()
+
+
+def test_a_plain_http_client_loads_no_ca_bundle_and_would_fail_closed() -> None:
+    """A client of a local mock never makes a TLS connection: no CA bundle is loaded for it (~25 ms
+    of CPU per process), and the context it holds trusts no certificate at all."""
+    with BitgetClient(**CREDS, base_url="http://127.0.0.1:9") as client:
+        context = _sync_context(client)
+    assert context.cert_store_stats()["x509_ca"] == 0 and context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname

@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, Literal, Self, Unpack
 
+import anyio.lowlevel
 import attrs
 import httpx
 
@@ -113,6 +114,7 @@ from ._transport import (
     AnswerTooLarge,
     DeadlineTransport,
     aread_capped,
+    context_for,
     deadline_scope,
     default_ssl_context,
     read_capped,
@@ -267,7 +269,7 @@ class _BaseClient:
         """httpx's own transport, with the TLS context shared by every client of default TLS settings."""
         if "verify" in extra or "cert" in extra:
             return {}
-        return {"verify": default_ssl_context(extra.get("trust_env", True))}
+        return {"verify": context_for(self.base_url) or default_ssl_context(extra.get("trust_env", True))}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
@@ -536,7 +538,9 @@ class BitgetClient(_BaseClient):
     """Synchronous client. Thread-safe; reuse one instance (it keeps connections alive)."""
 
     def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
-        return {"transport": DeadlineTransport(ssl_context=tls_context(extra), trust_env=extra.get("trust_env", True))}
+        trust_env = extra.get("trust_env", True)
+        context = tls_context(extra) or context_for(self.base_url)
+        return {"transport": DeadlineTransport(ssl_context=context, trust_env=trust_env)}
 
     def _fetch(self, kwargs: dict[str, Any], deadline: float | None = None) -> tuple[httpx.Response, bytes | None]:
         """One request, bounded by `timeout` (or the run's deadline) as a whole (DeadlineTransport) and by
@@ -1534,6 +1538,11 @@ class AsyncBitgetClient(_BaseClient):
         await self._api.get_async_httpx_client().aclose()
 
     async def __aenter__(self) -> Self:
+        """Readies what the first request would otherwise make while the clock runs: the httpx client
+        and its transport, and anyio's asyncio backend, which httpcore's async pool imports on first
+        use (~90 ms in a fresh process). A client opened before an incident then starts sending at once."""
+        self._api.get_async_httpx_client()
+        await anyio.lowlevel.checkpoint()
         return self
 
     async def __aexit__(

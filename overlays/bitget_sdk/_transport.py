@@ -152,6 +152,16 @@ def _ssl_context(trust_env: bool, _cert_file: str | None, _cert_dir: str | None)
     return httpx.create_ssl_context(trust_env=trust_env)
 
 
+def context_for(base_url: str) -> ssl.SSLContext | None:
+    """For a plain-http base URL (a local mock, a gateway on the host): a TLS context that trusts no
+    certificate at all, so that no CA bundle is loaded for a client that never makes a TLS connection
+    (it follows no redirects); if one were ever made, it would fail closed, not open. None for https
+    (the shared default serves)."""
+    if base_url.startswith("http://"):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verify_mode CERT_REQUIRED, no CA loaded
+    return None
+
+
 def tls_context(httpx_args: dict[str, Any]) -> ssl.SSLContext | None:
     """The TLS context that `verify=` / `cert=` in a client's `httpx_args` ask for; None without them
     (the shared default then serves)."""
@@ -167,8 +177,8 @@ def tls_context(httpx_args: dict[str, Any]) -> ssl.SSLContext | None:
 class DeadlineTransport(httpx.BaseTransport):
     """httpx's default HTTP/1.1 transport (same pool, limits and TLS defaults), bounded by `deadline_scope`.
 
-    `ssl_context`: what `verify=` / `cert=` in the client's `httpx_args` ask for (`tls_context`);
-    None: the shared default (`default_ssl_context`), taken on first use."""
+    `ssl_context`: what `verify=` / `cert=` in the client's `httpx_args` ask for (`tls_context`) or
+    what `context_for` gives; None: the shared default (`default_ssl_context`), taken on first use."""
 
     def __init__(
         self, limits: httpx.Limits | None = None, ssl_context: ssl.SSLContext | None = None, trust_env: bool = True
