@@ -314,7 +314,7 @@ def bulk(orders: int, links: list[tuple[int, int]] = LINKS) -> list[dict[str, An
     loopback also with a journal (`journal=`: every attempt and outcome committed to SQLite)."""
     import tempfile
 
-    from bitget_sdk import AsyncBitgetClient, BitgetClient
+    from bitget_sdk import AsyncBitgetClient
 
     rows = []
     runs = [(d, j, m, False) for d, j in links for m in ("sync", "async")]
@@ -328,8 +328,7 @@ def bulk(orders: int, links: list[tuple[int, int]] = LINKS) -> list[dict[str, An
             ids = seed(url, "BTCUSDT", orders)
             journal = os.path.join(tmp, "run.db") if journaled else None
             if mode == "sync":
-                with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=link) as client:
-                    report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, journal=journal)
+                report = _sync_bulk(link, ids, journal)
             else:
 
                 async def run(link: str = link, ids: list[str] = ids, journal: str | None = journal) -> Any:
@@ -360,6 +359,16 @@ def bulk(orders: int, links: list[tuple[int, int]] = LINKS) -> list[dict[str, An
         )
         print(f"bulk: {rows[-1]}", flush=True)
     return rows
+
+
+def _sync_bulk(link: str, ids: list[str], journal: str | None) -> Any:
+    """One sync run with a client of its own: it is gone when this returns, so its key's budget (and
+    the arrival estimates learned on the previous row's link) is not carried into the next row, as
+    in the async rows, whose client dies with its coroutine."""
+    from bitget_sdk import BitgetClient
+
+    with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=link) as client:
+        return client.cancel_orders(symbol="BTCUSDT", order_ids=ids, journal=journal)
 
 
 def sub_accounts(accounts: int, per_account: int) -> list[dict[str, Any]]:
@@ -421,8 +430,6 @@ def cancel_all(orders: int, bot_per_s: float, deadline_s: float) -> list[dict[st
     more a second, by strategy: time until a listing showed nothing open, requests, every order once."""
     import threading
 
-    from bitget_sdk import BitgetClient
-
     rows = []
     for strategy in ("batch", "symbol", "auto"):
         with mock_process(rate_limit=10) as url:
@@ -438,8 +445,7 @@ def cancel_all(orders: int, bot_per_s: float, deadline_s: float) -> list[dict[st
 
             thread = threading.Thread(target=bot, daemon=True)
             thread.start()
-            with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=url) as client:
-                report = client.cancel_open_orders(symbols=["BTCUSDT"], strategy=strategy, deadline_s=deadline_s)
+            report = _sync_cancel_all(url, strategy, deadline_s)
             stop.set()
             thread.join(5)
             stats = httpx.get(url + "/mock/stats").json()
@@ -469,6 +475,14 @@ def cancel_all(orders: int, bot_per_s: float, deadline_s: float) -> list[dict[st
         )
         print(f"cancel-all: {rows[-1]}", flush=True)
     return rows
+
+
+def _sync_cancel_all(url: str, strategy: Any, deadline_s: float) -> Any:
+    """One cancel-all run with a client of its own (see `_sync_bulk`)."""
+    from bitget_sdk import BitgetClient
+
+    with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=url) as client:
+        return client.cancel_open_orders(symbols=["BTCUSDT"], strategy=strategy, deadline_s=deadline_s)
 
 
 _SHARED_WORKER = """

@@ -88,7 +88,7 @@ class OperationContract:
             # The same schema compiled by jsonschema-rs (Rust): it only says valid or not, ~400 x faster
             # on a 50-order batch (5 us against 2.4 ms), which is what lets one mock process keep up with
             # many sub-accounts at full rate. A rejection is still described by `jsonschema` (its error
-            # paths and messages); tests/test_mock_contract.py checks that the two agree.
+            # paths and messages); tests/test_mock_fast_validation.py checks that the two agree.
             self._accepts = jsonschema_rs.Draft202012Validator(
                 {"$ref": f"{_BASE}#{pointer}"}, registry=jsonschema_rs.Registry([(_BASE, spec)])
             ).is_valid
