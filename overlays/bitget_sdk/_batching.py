@@ -15,9 +15,6 @@ from typing import Any, Literal, NamedTuple, TypedDict
 
 import attrs
 
-from bitget_api.models import BatchCancelOrderItem, BatchCancelRequest
-from bitget_api.types import UNSET
-
 from ._errors import BatchValidationError
 from ._validation import MAX_BATCH, as_item, check_string
 
@@ -71,22 +68,6 @@ class Batch:
             items = [{"symbol": o.symbol, self.kind: o.ident} for o in self.orders]
             return {"batchMode": "multiple", "orderList": items}
         return {"symbol": self.symbol, "batchMode": "single", "orderList": [{self.kind: o.ident} for o in self.orders]}
-
-    def request(self) -> BatchCancelRequest:
-        """The generated request model for this batch: what is sent (its `to_dict()` equals `body()`)."""
-        by_id = self.kind == "orderId"
-        multiple = self.mode == "multiple"
-        items = [
-            BatchCancelOrderItem(
-                symbol=o.symbol if multiple else UNSET,
-                order_id=o.ident if by_id else UNSET,
-                client_oid=UNSET if by_id else o.ident,
-            )
-            for o in self.orders
-        ]
-        if multiple:
-            return BatchCancelRequest(order_list=items, batch_mode="multiple")
-        return BatchCancelRequest(order_list=items, symbol=self.symbol or UNSET, batch_mode="single")
 
 
 def _ids(values: Any, name: str) -> list[str]:

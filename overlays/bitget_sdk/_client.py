@@ -4,9 +4,10 @@ classified by one runtime core, plus `cancel_orders` (batching, per-order report
 The generated package does the contract's part: each operation's public `build_request` gives the
 request (method, path, sorted query, JSON body, header parameters), its models parse the answers, and
 `bitget_api.facts` holds the contract's facts (paths, limits, error codes). This layer adds what a
-contract cannot: `BitgetAuth` (an httpx.Auth, plugged in through `httpx_args`) signs the exact bytes
-sent; a budget per UID and operation (the contract's `x-rate-limit`); a deadline per attempt; retries;
-and what an answer means (engine.py). Every operation goes through `_attempt` and `_drive`, once.
+contract cannot: `BitgetAuth` signs the exact bytes sent, each attempt afresh (`_wire`: the request is
+prepared once per call and handed to the httpx client's transport); a budget per UID and operation (the
+contract's `x-rate-limit`); a deadline per attempt; retries; and what an answer means (engine.py).
+Every operation goes through `_attempt` and `_drive`, once.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ from ._params import (
     CLIENT_OPTIONS,
     ClientOptions,
     RequestOptions,
-    batch_cancel_request,
+    batch_cancel_body,
     cancel_all_args,
     cancel_symbol_request,
     check_deadline,
@@ -121,6 +122,7 @@ from ._transport import (
     tls_context,
 )
 from ._version import __version__
+from ._wire import Prepared, Wire, encode_body
 
 log = logging.getLogger("bitget_sdk")
 
@@ -227,7 +229,8 @@ class _BaseClient:
         if not {"transport", "mounts", "proxy"} & extra.keys():
             extra.update(self._default_transport(extra))
         verify = extra.pop("verify", True)  # the generated client takes it as `verify_ssl`
-        # The generated client: ACCESS-KEY rides on its token header; BitgetAuth adds the other three.
+        # The generated client (its httpx client's transport, mounts, hooks and default headers serve
+        # `_wire`; its own calls are signed by BitgetAuth as an httpx.Auth).
         # Private: its `set_httpx_client` would drop the signer (custom transports go in `httpx_args`).
         self._api = AuthenticatedClient(
             base_url=self.base_url,
@@ -354,18 +357,28 @@ class _BaseClient:
 
     # --- the runtime core, shared by every operation ------------------------------------------
 
-    def _request(self, op: Operation, **params: Any) -> dict[str, Any]:
-        """The generated builder's request, with the client's header options (signed operations take them)."""
+    @property
+    def _wire(self) -> Wire:
+        """The httpx client's transport, hooks and defaults, as requests are sent (see `_wire`)."""
+        raise NotImplementedError
+
+    def _request(self, op: Operation, **params: Any) -> Prepared:
+        """The generated builder's request, with the client's header options (signed operations take them),
+        prepared once for all its attempts (see `_wire`)."""
         if op.signed:
             params["locale"] = self.locale if self.locale is not None else UNSET
             params["paptrading"] = "1" if self.demo_trading else UNSET
         kwargs = op.build(**params)
-        own = kwargs.get("headers")
-        kwargs["headers"] = {**self._headers, **own} if own else self._headers
-        kwargs["timeout"] = self._httpx_timeout
-        if not op.signed:
-            kwargs["auth"] = None
-        return kwargs
+        wire = self._wire
+        method = kwargs["method"].upper()
+        return Prepared(
+            method,
+            wire.url(method, kwargs["url"], kwargs.get("params")),
+            encode_body(kwargs["json"]) if "json" in kwargs else b"",
+            wire.headers(self._headers, kwargs.get("headers") or {}, signed=op.signed),
+            {"timeout": self._httpx_timeout.as_dict()},
+            self.auth if op.signed else None,
+        )
 
     def _steps(
         self,
@@ -542,22 +555,29 @@ class BitgetClient(_BaseClient):
         context = tls_context(extra) or context_for(self.base_url)
         return {"transport": DeadlineTransport(ssl_context=context, trust_env=trust_env)}
 
-    def _fetch(self, kwargs: dict[str, Any], deadline: float | None = None) -> tuple[httpx.Response, bytes | None]:
+    @functools.cached_property
+    def _wire(self) -> Wire:
+        return Wire(self._api.get_httpx_client())
+
+    def _fetch(self, prepared: Prepared, deadline: float | None = None) -> tuple[httpx.Response, bytes | None]:
         """One request, bounded by `timeout` (or the run's deadline) as a whole (DeadlineTransport) and by
         the answer size cap."""
         ends = self._attempt_deadline(deadline)
         if ends <= time.monotonic():
             raise OutOfTime
-        with deadline_scope(ends), self._api.get_httpx_client().stream(**kwargs) as response:
+        with deadline_scope(ends):
+            response = self._wire.send(prepared.request())
             try:
                 return response, read_capped(response, MAX_ANSWER_BYTES, ends)
             except AnswerTooLarge:
                 return response, None
+            finally:
+                response.close()
 
     def _attempt(
         self,
         op: Operation,
-        kwargs: dict[str, Any],
+        prepared: Prepared,
         deadline: float | None = None,
         on_send: Callable[[], None] | None = None,
     ) -> Attempt:
@@ -570,7 +590,7 @@ class BitgetClient(_BaseClient):
                 if on_send is not None:
                     on_send()
                 started = time.perf_counter()
-                response, content = self._fetch(kwargs, deadline)
+                response, content = self._fetch(prepared, deadline)
                 attempt = self._classify(op, response, content, time.perf_counter() - started)
                 permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
         except OutOfTime:
@@ -582,7 +602,7 @@ class BitgetClient(_BaseClient):
     def _drive(
         self,
         op: Operation,
-        kwargs: dict[str, Any],
+        prepared: Prepared,
         *,
         retry_uncertain: bool,
         run: CancelRun | None = None,
@@ -610,11 +630,11 @@ class BitgetClient(_BaseClient):
                         self.sync_time()
                     step = steps.send(None)
                 elif run is not None and index is not None:
-                    attempt = self._attempt(op, kwargs, deadline, functools.partial(run.sending, index))
+                    attempt = self._attempt(op, prepared, deadline, functools.partial(run.sending, index))
                     run.observe(index, attempt)
                     step = steps.send(attempt)
                 else:
-                    attempt = self._attempt(op, kwargs, deadline)
+                    attempt = self._attempt(op, prepared, deadline)
                     if run is not None and not attempt.not_sent:
                         records.append(run.read_attempt(op.id, len(records) + 1, attempt))
                     step = steps.send(attempt)
@@ -637,8 +657,8 @@ class BitgetClient(_BaseClient):
         """One operation: signed, limited, retried (reads always; a cancel only while surely without effect).
         `patient`: part of a run, so a 429 is retried while time remains (see `attempt_steps`); `run`:
         its attempts are recorded in that run's report; `raw`: a `RawResponse` instead of the model."""
-        kwargs = self._request(op, **params)
-        result = self._drive(op, kwargs, retry_uncertain=op.idempotent, run=run, deadline=deadline, patient=patient)
+        prepared = self._request(op, **params)
+        result = self._drive(op, prepared, retry_uncertain=op.idempotent, run=run, deadline=deadline, patient=patient)
         return self._raw(op, result) if raw else self._result(op, result)
 
     def _op(self, op: Operation, given: Mapping[str, Any], **params: Any) -> Any:
@@ -672,7 +692,7 @@ class BitgetClient(_BaseClient):
         subclasses for error envelopes and `BitgetTransportError` when the outcome is unknown.
         Per-order failures are in `response.data.failure_list`: use `cancel_orders` for a checked report.
         """
-        body = batch_cancel_request(symbol, batch_mode, order_list)
+        body = batch_cancel_body(symbol, batch_mode, order_list)
         result: BatchCancelResponse = self._op(BATCH_CANCEL, options, body=body)
         return result
 
@@ -821,9 +841,9 @@ class BitgetClient(_BaseClient):
             if not run.begin(i):
                 return
             try:
-                kwargs = self._request(BATCH_CANCEL, body=run.batches[i].request())
+                prepared = self._request(BATCH_CANCEL, body=run.batches[i].body())
                 result = self._drive(
-                    BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i, deadline=deadline, patient=True
+                    BATCH_CANCEL, prepared, retry_uncertain=True, run=run, index=i, deadline=deadline, patient=True
                 )
                 ended = run.record(i, result)
                 if settler is not None:
@@ -1062,9 +1082,11 @@ class BitgetClient(_BaseClient):
 class AsyncBitgetClient(_BaseClient):
     """asyncio client with the same methods as `BitgetClient`; batches go out concurrently."""
 
-    async def _fetch(
-        self, kwargs: dict[str, Any], deadline: float | None = None
-    ) -> tuple[httpx.Response, bytes | None]:
+    @functools.cached_property
+    def _wire(self) -> Wire:
+        return Wire(self._api.get_async_httpx_client())
+
+    async def _fetch(self, prepared: Prepared, deadline: float | None = None) -> tuple[httpx.Response, bytes | None]:
         """One request, bounded by `timeout` (or the run's deadline) as a whole (asyncio.timeout) and by
         the answer size cap.
 
@@ -1077,21 +1099,21 @@ class AsyncBitgetClient(_BaseClient):
             if bound <= 0:
                 raise OutOfTime
         try:
-            async with (
-                asyncio.timeout(bound),
-                self._api.get_async_httpx_client().stream(**kwargs) as response,
-            ):
+            async with asyncio.timeout(bound):
+                response = await self._wire.asend(prepared.request())
                 try:
                     return response, await aread_capped(response, MAX_ANSWER_BYTES)
                 except AnswerTooLarge:
                     return response, None
+                finally:
+                    await response.aclose()
         except TimeoutError:
             raise httpx.ReadTimeout(f"no complete answer within the {self.timeout_s:g} s timeout") from None
 
     async def _attempt(
         self,
         op: Operation,
-        kwargs: dict[str, Any],
+        prepared: Prepared,
         deadline: float | None = None,
         on_send: Callable[[], None] | None = None,
     ) -> Attempt:
@@ -1102,7 +1124,7 @@ class AsyncBitgetClient(_BaseClient):
                 if on_send is not None:
                     on_send()
                 started = time.perf_counter()
-                response, content = await self._fetch(kwargs, deadline)
+                response, content = await self._fetch(prepared, deadline)
                 attempt = self._classify(op, response, content, time.perf_counter() - started)
                 permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
         except OutOfTime:
@@ -1114,7 +1136,7 @@ class AsyncBitgetClient(_BaseClient):
     async def _drive(
         self,
         op: Operation,
-        kwargs: dict[str, Any],
+        prepared: Prepared,
         *,
         retry_uncertain: bool,
         run: CancelRun | None = None,
@@ -1141,11 +1163,11 @@ class AsyncBitgetClient(_BaseClient):
                         await self.sync_time()
                     step = steps.send(None)
                 elif run is not None and index is not None:
-                    attempt = await self._attempt(op, kwargs, deadline, functools.partial(run.sending, index))
+                    attempt = await self._attempt(op, prepared, deadline, functools.partial(run.sending, index))
                     run.observe(index, attempt)
                     step = steps.send(attempt)
                 else:
-                    attempt = await self._attempt(op, kwargs, deadline)
+                    attempt = await self._attempt(op, prepared, deadline)
                     if run is not None and not attempt.not_sent:
                         records.append(run.read_attempt(op.id, len(records) + 1, attempt))
                     step = steps.send(attempt)
@@ -1166,9 +1188,9 @@ class AsyncBitgetClient(_BaseClient):
         **params: Any,
     ) -> Any:
         """See `BitgetClient._call`."""
-        kwargs = self._request(op, **params)
+        prepared = self._request(op, **params)
         result = await self._drive(
-            op, kwargs, retry_uncertain=op.idempotent, run=run, deadline=deadline, patient=patient
+            op, prepared, retry_uncertain=op.idempotent, run=run, deadline=deadline, patient=patient
         )
         return self._raw(op, result) if raw else self._result(op, result)
 
@@ -1198,7 +1220,7 @@ class AsyncBitgetClient(_BaseClient):
         **options: Unpack[RequestOptions],
     ) -> BatchCancelResponse:
         """See `BitgetClient.batch_cancel_orders`."""
-        body = batch_cancel_request(symbol, batch_mode, order_list)
+        body = batch_cancel_body(symbol, batch_mode, order_list)
         result: BatchCancelResponse = await self._op(BATCH_CANCEL, options, body=body)
         return result
 
@@ -1323,9 +1345,9 @@ class AsyncBitgetClient(_BaseClient):
                 if not run.begin(i):
                     return
                 try:
-                    kwargs = self._request(BATCH_CANCEL, body=run.batches[i].request())
+                    prepared = self._request(BATCH_CANCEL, body=run.batches[i].body())
                     result = await self._drive(
-                        BATCH_CANCEL, kwargs, retry_uncertain=True, run=run, index=i, deadline=deadline, patient=True
+                        BATCH_CANCEL, prepared, retry_uncertain=True, run=run, index=i, deadline=deadline, patient=True
                     )
                     ended = run.record(i, result)
                     if settler is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
-from bitget_api.models import BatchCancelRequest, CancelSymbolRequest
+from bitget_api.models import CancelSymbolRequest
 
 from . import _options as options
 from ._cancel_all import STRATEGIES, Strategy
@@ -125,13 +125,15 @@ def page_query(
     )
 
 
-def batch_cancel_request(
+def batch_cancel_body(
     symbol: str | None,
     batch_mode: Literal["single", "multiple"] | None,
     order_list: Sequence[Any],
-) -> BatchCancelRequest:
-    """`batch_cancel_orders`' body: one batch, checked against the contract and its batch rules."""
-    return BatchCancelRequest.from_dict(validate_batch(symbol, batch_mode, order_list))
+) -> dict[str, Any]:
+    """`batch_cancel_orders`' body: one batch, checked against the contract and its batch rules, as the
+    JSON object the generated `build_request` sends (its model would be 50 item objects built only to be
+    turned back into these dicts: ~40 µs a batch)."""
+    return validate_batch(symbol, batch_mode, order_list)
 
 
 def cancel_symbol_request(symbol: Any) -> CancelSymbolRequest:

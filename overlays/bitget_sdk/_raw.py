@@ -23,7 +23,7 @@ from bitget_api.models import (
 
 from ._batching import OrderItem
 from ._operations import BATCH_CANCEL, CANCEL_SYMBOL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS
-from ._params import RequestOptions, batch_cancel_request, cancel_symbol_request, order_info_params, page_query
+from ._params import RequestOptions, batch_cancel_body, cancel_symbol_request, order_info_params, page_query
 
 if TYPE_CHECKING:
     from ._client import AsyncBitgetClient, BitgetClient
@@ -59,7 +59,7 @@ class RawOperations:
         order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
         **options: Unpack[RequestOptions],
     ) -> RawResponse[BatchCancelResponse]:
-        body = batch_cancel_request(symbol, batch_mode, order_list)
+        body = batch_cancel_body(symbol, batch_mode, order_list)
         return self._client._op_raw(BATCH_CANCEL, options, body=body)
 
     def get_server_time(self, **options: Unpack[RequestOptions]) -> RawResponse[ServerTimeResponse]:
@@ -126,7 +126,7 @@ class AsyncRawOperations:
         order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
         **options: Unpack[RequestOptions],
     ) -> RawResponse[BatchCancelResponse]:
-        body = batch_cancel_request(symbol, batch_mode, order_list)
+        body = batch_cancel_body(symbol, batch_mode, order_list)
         return await self._client._op_raw(BATCH_CANCEL, options, body=body)
 
     async def get_server_time(self, **options: Unpack[RequestOptions]) -> RawResponse[ServerTimeResponse]:

@@ -2,7 +2,8 @@
 
 `BitgetAuth` is an `httpx.Auth`, so it signs the request httpx is about to send, bytes and all:
 whatever JSON spacing or key order produced the body, the signature covers exactly those bytes.
-httpx runs the auth flow once per `send`, so every retry is signed again with a fresh timestamp.
+httpx runs the auth flow once per `send`, so every retry is signed again with a fresh timestamp. The
+SDK's clients call `headers_for` themselves on the bytes they send, once per attempt (see `_wire`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Any, Protocol
 import httpx
 
 from ._credentials import Credentials
+
+# The headers `BitgetAuth` sets on each request (lower case).
+SIGNED_HEADERS = ("access-key", "access-sign", "access-timestamp", "access-passphrase")
 
 
 def prehash(timestamp: str, method: str, request_path: str | bytes, body: bytes = b"") -> bytes:

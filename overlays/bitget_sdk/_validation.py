@@ -8,6 +8,7 @@ exactly what the contract's JSON Schema accepts, minus mixed-identifier batches 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -67,6 +68,30 @@ def _plainly_valid(raw: Any, need_symbol: bool) -> bool:
     return ("orderId" in raw or "clientOid" in raw) and (not need_symbol or "symbol" in raw)
 
 
+def plain_items(order_list: Any) -> list[dict[str, str]] | None:
+    """The common single-mode batch, checked in a few passes over the whole list rather than item by item:
+    a list of 1 to 50 dicts each holding only `orderId` (or each only `clientOid`), a non-empty ASCII string.
+    Copies of them; None for anything else, which `normalize_item` then checks (and names the problem).
+    """
+    if type(order_list) is not list or not 0 < len(order_list) <= MAX_BATCH:
+        return None
+    first = order_list[0]
+    if type(first) is not dict or len(first) != 1:
+        return None
+    key = next(iter(first))
+    if key != "orderId" and key != "clientOid":
+        return None
+    if set(map(type, order_list)) != {dict} or set(map(len, order_list)) != {1}:
+        return None
+    try:
+        values = list(map(operator.itemgetter(key), order_list))
+    except KeyError:  # an item with the other identifier: a mixed batch, named by the slow path
+        return None
+    if set(map(type, values)) != {str} or not all(values) or not "".join(values).isascii():
+        return None
+    return [{key: value} for value in values]
+
+
 def normalize_item(raw: Any, index: int, *, need_symbol: bool) -> dict[str, str]:
     """One `orderList` item as the contract's dict, or BatchValidationError naming the field."""
     if _plainly_valid(raw, need_symbol):
@@ -96,6 +121,20 @@ def validate_batch(symbol: Any, batch_mode: Any, order_list: Any) -> dict[str, A
         raise BatchValidationError("symbol", "required in single mode (the default)")
     if isinstance(order_list, str | bytes) or not isinstance(order_list, Sequence | Iterable):
         raise BatchValidationError("orderList", f"must be a list, not {type(order_list).__name__}")
+    items = None if multiple else plain_items(order_list)  # one identifier kind, 1 to 50 orders
+    if items is None:
+        items = slow_items(order_list, multiple)
+    body: dict[str, Any] = {}
+    if symbol is not None:
+        body["symbol"] = symbol
+    if batch_mode is not None:
+        body["batchMode"] = batch_mode
+    body["orderList"] = items
+    return body
+
+
+def slow_items(order_list: Any, multiple: bool) -> list[dict[str, str]]:
+    """Every item checked on its own (the first bad field named), then the batch's size and identifiers."""
     items = [normalize_item(raw, i, need_symbol=multiple) for i, raw in enumerate(order_list)]
     if not items:
         raise BatchValidationError("orderList", "must contain at least 1 order")
@@ -104,13 +143,7 @@ def validate_batch(symbol: Any, batch_mode: Any, order_list: Any) -> dict[str, A
             "orderList", f"at most {MAX_BATCH} orders per request, got {len(items)} (cancel_orders splits for you)"
         )
     check_identifiers_not_mixed(items)
-    body: dict[str, Any] = {}
-    if symbol is not None:
-        body["symbol"] = symbol
-    if batch_mode is not None:
-        body["batchMode"] = batch_mode
-    body["orderList"] = items
-    return body
+    return items
 
 
 def check_identifiers_not_mixed(items: Sequence[Mapping[str, Any]]) -> None:

@@ -57,29 +57,32 @@ class BatchCancelRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """The model of `src_dict` (a decoded JSON object); its other keys go to `additional_properties`.
+
+        Fills the instance's slots directly: attrs' `__init__` would assign the very same values (these
+        models have no validators or converters) at twice the cost, and an answer holds 50 of them.
+        """
         from ..models.batch_cancel_order_item import BatchCancelOrderItem
 
-        d = dict(src_dict)
         order_list = []
-        _order_list = d.pop("orderList")
+        _order_list = src_dict["orderList"]
         for order_list_item_data in _order_list:
             order_list_item = BatchCancelOrderItem.from_dict(order_list_item_data)
 
             order_list.append(order_list_item)
 
-        symbol = d.pop("symbol", UNSET)
+        symbol = src_dict.get("symbol", UNSET)
 
-        _batch_mode = d.pop("batchMode", UNSET)
+        _batch_mode = src_dict.get("batchMode", UNSET)
         batch_mode: BatchMode | Unset
         if isinstance(_batch_mode, Unset):
             batch_mode = UNSET
         else:
             batch_mode = check_batch_mode(_batch_mode)
 
-        batch_cancel_request = cls(
-            order_list=order_list,
-            symbol=symbol,
-            batch_mode=batch_mode,
-        )
+        _model = cls.__new__(cls)
+        _model.order_list = order_list
+        _model.symbol = symbol
+        _model.batch_mode = batch_mode
 
-        return batch_cancel_request
+        return _model

@@ -9,6 +9,16 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ErrorResponse")
+# The keys the model has fields for; any other key of an answer goes to `additional_properties`.
+_KNOWN_KEYS = frozenset(
+    {
+        "code",
+        "msg",
+        "message",
+        "requestTime",
+        "data",
+    }
+)
 
 
 @_attrs_define
@@ -63,32 +73,40 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        code = d.pop("code")
+        """The model of `src_dict` (a decoded JSON object); its other keys go to `additional_properties`.
 
-        msg = d.pop("msg", UNSET)
+        Fills the instance's slots directly: attrs' `__init__` would assign the very same values (these
+        models have no validators or converters) at twice the cost, and an answer holds 50 of them.
+        """
+        code = src_dict["code"]
 
-        message = d.pop("message", UNSET)
+        msg = src_dict.get("msg", UNSET)
+
+        message = src_dict.get("message", UNSET)
 
         def _parse_request_time(data: object) -> int | str | Unset:
             if isinstance(data, Unset):
                 return data
             return cast(int | str | Unset, data)
 
-        request_time = _parse_request_time(d.pop("requestTime", UNSET))
+        request_time = _parse_request_time(src_dict.get("requestTime", UNSET))
 
-        data = d.pop("data", UNSET)
+        data = src_dict.get("data", UNSET)
 
-        error_response = cls(
-            code=code,
-            msg=msg,
-            message=message,
-            request_time=request_time,
-            data=data,
+        _model = cls.__new__(cls)
+        _model.code = code
+        _model.msg = msg
+        _model.message = message
+        _model.request_time = request_time
+        _model.data = data
+
+        d = (
+            {}
+            if src_dict.keys() <= _KNOWN_KEYS
+            else {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         )
-
-        error_response.additional_properties = d
-        return error_response
+        _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,6 +13,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="OrderListResponse")
+# The keys the model has fields for; any other key of an answer goes to `additional_properties`.
+_KNOWN_KEYS = frozenset(
+    {
+        "code",
+        "data",
+        "msg",
+        "message",
+        "requestTime",
+    }
+)
 
 
 @_attrs_define
@@ -69,39 +79,47 @@ class OrderListResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """The model of `src_dict` (a decoded JSON object); its other keys go to `additional_properties`.
+
+        Fills the instance's slots directly: attrs' `__init__` would assign the very same values (these
+        models have no validators or converters) at twice the cost, and an answer holds 50 of them.
+        """
         from ..models.order import Order
 
-        d = dict(src_dict)
-        code = d.pop("code")
+        code = src_dict["code"]
 
         data = []
-        _data = d.pop("data")
+        _data = src_dict["data"]
         for data_item_data in _data:
             data_item = Order.from_dict(data_item_data)
 
             data.append(data_item)
 
-        msg = d.pop("msg", UNSET)
+        msg = src_dict.get("msg", UNSET)
 
-        message = d.pop("message", UNSET)
+        message = src_dict.get("message", UNSET)
 
         def _parse_request_time(data: object) -> int | str | Unset:
             if isinstance(data, Unset):
                 return data
             return cast(int | str | Unset, data)
 
-        request_time = _parse_request_time(d.pop("requestTime", UNSET))
+        request_time = _parse_request_time(src_dict.get("requestTime", UNSET))
 
-        order_list_response = cls(
-            code=code,
-            data=data,
-            msg=msg,
-            message=message,
-            request_time=request_time,
+        _model = cls.__new__(cls)
+        _model.code = code
+        _model.data = data
+        _model.msg = msg
+        _model.message = message
+        _model.request_time = request_time
+
+        d = (
+            {}
+            if src_dict.keys() <= _KNOWN_KEYS
+            else {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
         )
-
-        order_list_response.additional_properties = d
-        return order_list_response
+        _model.additional_properties = d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

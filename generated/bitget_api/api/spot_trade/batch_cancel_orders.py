@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -23,6 +24,8 @@ def build_request(
 
     Public so that a runtime layer (signing, limiting, retrying) can send the request itself. Query
     parameters are sorted by name, so the query string sent (and signed) is the same for every client.
+    `body` is the model, or its JSON object as a mapping, sent as given: the caller has checked it
+    against the contract (the model is not a check either: the generated models check no constraints).
     """
     headers: dict[str, Any] = {}
     if not isinstance(locale, Unset):
@@ -36,8 +39,7 @@ def build_request(
         "url": "/api/v2/spot/trade/batch-cancel-order",
     }
 
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = body if isinstance(body, Mapping) else body.to_dict()
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
