@@ -97,9 +97,7 @@ class Wire:
             found = self._transports[origin] = self.http._transport_for_url(url)
         return found
 
-    def headers(
-        self, own: Mapping[str, str], extra: Mapping[str, str], signed: bool = False
-    ) -> list[tuple[str, str]]:
+    def headers(self, own: Mapping[str, str], extra: Mapping[str, str], signed: bool = False) -> list[tuple[str, str]]:
         """The client's default headers, then `own` (the client's), then `extra` (the operation's),
         case-insensitively, later ones winning: as httpx merges them. For a signed request, without the
         signer's headers (the generated client's own ACCESS-KEY among them), which each attempt adds."""
