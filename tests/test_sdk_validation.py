@@ -215,3 +215,22 @@ def test_overlay_accepts_exactly_what_the_contract_accepts(body: dict[str, Any])
         assert SCHEMA.is_valid(sent)
         # What the overlay sends is exactly what the generated model would serialize.
         assert BatchCancelRequest.from_dict(sent).to_dict() == sent
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    ids=st.lists(st.text(min_size=0, max_size=4), max_size=120),
+    kind=st.sampled_from(["order_ids", "client_oids"]),
+)
+def test_the_quick_check_of_plain_id_lists_agrees_with_the_item_by_item_one(ids: list[str], kind: str) -> None:
+    """A list of plain ids takes a whole-list fast path (`_plain_ids`); a tuple of the same ids takes the
+    item-by-item path. Same orders and batches, or the same error naming the same field."""
+
+    def plan(values: Any) -> Any:
+        try:
+            refs = collect_orders(symbol="BTCUSDT", **{kind: values})
+        except BatchValidationError as e:
+            return ("error", e.field, e.index, str(e))
+        return refs, plan_batches(refs)
+
+    assert plan(list(ids)) == plan(tuple(ids))

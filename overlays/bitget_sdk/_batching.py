@@ -10,7 +10,8 @@ Identifier kinds are never mixed in one batch, because Bitget then fails the cli
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import groupby
+from itertools import groupby, repeat
+from operator import itemgetter
 from typing import Any, Literal, NamedTuple, TypedDict
 
 import attrs
@@ -76,6 +77,28 @@ def _ids(values: Any, name: str) -> list[str]:
     return [check_string(v, f"{name}[{i}]", i) for i, v in enumerate(values)]
 
 
+def _plain_ids(values: Any) -> list[str] | None:
+    """The common input, checked in a few whole-list passes: a list of distinct, non-empty ASCII `str`s.
+
+    An incident cancels thousands of ids per account, and every millisecond spent here is spent before
+    the first request goes out (20 accounts planned on one GIL: ~10 ms each item by item). None for
+    anything else, which the per-item check then names (the index of the bad or duplicate id).
+    """
+    if type(values) is not list or not values:
+        return None
+    unique = set(values) if set(map(type, values)) == {str} else None
+    if unique is None or len(unique) != len(values) or "" in unique or not "".join(values).isascii():
+        return None
+    return values
+
+
+def _refs(symbol: str, values: list[str], kind: str) -> list[OrderRef]:
+    """OrderRefs of plain ids, built without a Python-level call per order."""
+    oids, coids = (values, repeat(None)) if kind == "orderId" else (repeat(None), values)
+    rows = zip(range(len(values)), repeat(symbol), oids, coids)
+    return list(map(tuple.__new__, repeat(OrderRef), rows))
+
+
 def collect_orders(
     symbol: str | None = None,
     order_ids: Iterable[str] | None = None,
@@ -87,6 +110,11 @@ def collect_orders(
         raise BatchValidationError("orders", "give order_ids, client_oids or orders")
     if symbol is not None:
         check_string(symbol, "symbol")
+        if orders is None and (order_ids is None) != (client_oids is None):
+            kind = "orderId" if order_ids is not None else "clientOid"
+            plain = _plain_ids(order_ids if order_ids is not None else client_oids)
+            if plain is not None:
+                return _refs(symbol, plain, kind)
     refs: list[OrderRef] = []
     n_ids = 0
     for name, values in (("order_ids", order_ids), ("client_oids", client_oids)):
@@ -159,6 +187,14 @@ def _reject_duplicates(refs: Sequence[OrderRef], name: Callable[[OrderRef], tupl
 def plan_batches(refs: Sequence[OrderRef], batch_mode: BatchModeOption = "auto") -> list[Batch]:
     if batch_mode not in ("auto", "single", "multiple"):
         raise BatchValidationError("batch_mode", f"must be auto, single or multiple, not {batch_mode!r}")
+    single = _single_symbol_kind(refs) if batch_mode != "multiple" else None
+    if single is not None:  # the common case: no grouping or sorting by symbol needed
+        symbol, kind = single
+        ordered = sorted(refs, key=itemgetter(0))
+        return [
+            Batch("single", symbol, kind, tuple(ordered[start : start + MAX_BATCH]))
+            for start in range(0, len(ordered), MAX_BATCH)
+        ]
     batches: list[Batch] = []
     for kind in ("orderId", "clientOid"):
         group = sorted((r for r in refs if r.kind == kind), key=lambda r: (r.symbol, r.position))
@@ -178,3 +214,16 @@ def plan_batches(refs: Sequence[OrderRef], batch_mode: BatchModeOption = "auto")
     # then end early in a long run, so settling can read a symbol back while the next ones are cancelled.
     rank = {s: n for n, s in enumerate(sorted({r.symbol for r in refs}))}
     return sorted(batches, key=lambda b: rank[b.orders[-1].symbol])
+
+
+def _single_symbol_kind(refs: Sequence[OrderRef]) -> tuple[str, str] | None:
+    """(symbol, identifier kind) if every order has the same of both, else None (checked in C loops)."""
+    symbols = set(map(itemgetter(1), refs))
+    if len(symbols) != 1:
+        return None
+    order_ids = set(map(itemgetter(2), refs))
+    if None not in order_ids:
+        return symbols.pop(), "orderId"
+    if order_ids == {None}:
+        return symbols.pop(), "clientOid"
+    return None

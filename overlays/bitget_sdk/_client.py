@@ -102,7 +102,7 @@ from ._params import (
     order_info_params,
     page_query,
 )
-from ._ratelimit import Limiter, OutOfTime, SlidingWindowLimiter, release_limiter, shared_limiter
+from ._ratelimit import Limiter, OutOfTime, Permit, SlidingWindowLimiter, release_limiter, shared_limiter
 from ._raw import AsyncRawOperations, RawOperations, RawResponse, raw_response
 from ._redis_limiter import check_backend_url
 from ._report import CancelReport
@@ -559,14 +559,16 @@ class BitgetClient(_BaseClient):
     def _wire(self) -> Wire:
         return Wire(self._api.get_httpx_client())
 
-    def _fetch(self, prepared: Prepared, deadline: float | None = None) -> tuple[httpx.Response, bytes | None]:
+    def _fetch(
+        self, prepared: Prepared, deadline: float | None = None, permit: Permit | None = None
+    ) -> tuple[httpx.Response, bytes | None]:
         """One request, bounded by `timeout` (or the run's deadline) as a whole (DeadlineTransport) and by
-        the answer size cap."""
+        the answer size cap. `permit` learns when the request's bytes start to go out."""
         ends = self._attempt_deadline(deadline)
         if ends <= time.monotonic():
             raise OutOfTime
         with deadline_scope(ends):
-            response = self._wire.send(prepared.request())
+            response = self._wire.send(prepared.request(None if permit is None else permit.trace))
             try:
                 return response, read_capped(response, MAX_ANSWER_BYTES, ends)
             except AnswerTooLarge:
@@ -590,7 +592,7 @@ class BitgetClient(_BaseClient):
                 if on_send is not None:
                     on_send()
                 started = time.perf_counter()
-                response, content = self._fetch(prepared, deadline)
+                response, content = self._fetch(prepared, deadline, permit)
                 attempt = self._classify(op, response, content, time.perf_counter() - started)
                 permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
         except OutOfTime:
@@ -1086,7 +1088,9 @@ class AsyncBitgetClient(_BaseClient):
     def _wire(self) -> Wire:
         return Wire(self._api.get_async_httpx_client())
 
-    async def _fetch(self, prepared: Prepared, deadline: float | None = None) -> tuple[httpx.Response, bytes | None]:
+    async def _fetch(
+        self, prepared: Prepared, deadline: float | None = None, permit: Permit | None = None
+    ) -> tuple[httpx.Response, bytes | None]:
         """One request, bounded by `timeout` (or the run's deadline) as a whole (asyncio.timeout) and by
         the answer size cap.
 
@@ -1100,7 +1104,7 @@ class AsyncBitgetClient(_BaseClient):
                 raise OutOfTime
         try:
             async with asyncio.timeout(bound):
-                response = await self._wire.asend(prepared.request())
+                response = await self._wire.asend(prepared.request(None if permit is None else permit.atrace))
                 try:
                     return response, await aread_capped(response, MAX_ANSWER_BYTES)
                 except AnswerTooLarge:
@@ -1124,7 +1128,7 @@ class AsyncBitgetClient(_BaseClient):
                 if on_send is not None:
                     on_send()
                 started = time.perf_counter()
-                response, content = await self._fetch(prepared, deadline)
+                response, content = await self._fetch(prepared, deadline, permit)
                 attempt = self._classify(op, response, content, time.perf_counter() - started)
                 permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
         except OutOfTime:

@@ -37,7 +37,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol
 
 _POLL_S = 0.002
 
@@ -46,13 +46,26 @@ class OutOfTime(Exception):
     """No permit frees before the deadline: nothing was sent."""
 
 
+# httpcore's trace events just before a request's first bytes are written (HTTP/1.1 and HTTP/2).
+_WRITING = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
+
+
 class Permit:
     """One request's hold on the budget. The client stamps what the answer said before releasing it:
-    `request_time_ms` (the server's clock when it took the request) and `throttled` (a 429)."""
+    `request_time_ms` (the server's clock when it took the request) and `throttled` (a 429).
 
-    __slots__ = ("request_time_ms", "sent_at", "throttled")
+    `sent_at` is set when the permit is granted, and moved to the moment the request's bytes start to
+    go out if the transport reports it (`trace`, httpx's `trace` request extension). What happens in
+    between (connecting, waiting for a pooled connection, a busy event loop or GIL) is not the link:
+    counted as uplink delay, it would make the arrival model's floor too high, which is the unsafe
+    direction (a burst of new connections at a run's start measured 170 ms of it, and the permits
+    built on it were reused that much too early: 429s).
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_clock", "request_time_ms", "sent_at", "throttled")
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self.sent_at = 0.0
         self.request_time_ms: int | None = None
         self.throttled = False
@@ -60,6 +73,16 @@ class Permit:
     def answered(self, request_time_ms: int | None, *, throttled: bool = False) -> None:
         self.request_time_ms = request_time_ms
         self.throttled = throttled
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpx `trace` extension (sync transports): stamp `sent_at` as the request starts to be written."""
+        if event in _WRITING and self.sent_at:
+            self.sent_at = self._clock()
+
+    async def atrace(self, event: str, info: dict[str, Any]) -> None:
+        """See `trace` (async transports await the extension)."""
+        if event in _WRITING and self.sent_at:
+            self.sent_at = self._clock()
 
 
 class Limiter(Protocol):
@@ -283,7 +306,7 @@ class SlidingWindowLimiter:
         the time it had; one used (even if the request then failed) is released by what it learned.
         `deadline` (time.monotonic): OutOfTime if no permit is usable by then.
         """
-        permit = Permit()
+        permit = Permit(self._clock)
         if self.limit == 0:
             yield permit
             return
@@ -306,7 +329,7 @@ class SlidingWindowLimiter:
     @contextlib.asynccontextmanager
     async def aslot(self, deadline: float | None = None) -> AsyncIterator[Permit]:
         """Hold a permit around one request (asyncio); cancellation while waiting returns it unused."""
-        permit = Permit()
+        permit = Permit(self._clock)
         if self.limit == 0:
             yield permit
             return

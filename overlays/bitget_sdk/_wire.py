@@ -17,8 +17,9 @@ the request goes to. Each attempt is signed again, with a fresh timestamp.
 
 from __future__ import annotations
 
+import inspect
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -48,20 +49,19 @@ class Prepared:
         self.extensions = extensions
         self.auth = auth
 
-    def request(self) -> httpx.Request:
-        """The attempt's request, signed now (an unsigned operation has no `auth`)."""
+    def request(self, trace: Callable[[str, dict[str, Any]], Any] | None = None) -> httpx.Request:
+        """The attempt's request, signed now (an unsigned operation has no `auth`). `trace`: an httpx
+        `trace` extension to hear the transport's steps (the limiter's permit, to learn when the bytes
+        start to go out); one given by the caller's extensions is still called, first."""
         headers = self.headers
         auth = self.auth
         if auth is not None:
             headers = headers + list(auth.headers_for(self.method, self.raw_path, self.body).items())
-        return httpx.Request(
-            self.method,
-            self.url,
-            content=self.body or None,
-            headers=headers,
-            # A copy: event hooks may write to it (the README's latency recipe does).
-            extensions=dict(self.extensions),
-        )
+        # A copy: event hooks may write to it (the README's latency recipe does).
+        extensions = dict(self.extensions)
+        if trace is not None:
+            extensions["trace"] = _both(extensions["trace"], trace) if "trace" in extensions else trace
+        return httpx.Request(self.method, self.url, content=self.body or None, headers=headers, extensions=extensions)
 
     def __repr__(self) -> str:
         return f"Prepared({self.method} {self.url})"
@@ -151,3 +151,20 @@ class Wire:
             await response.aclose()
             raise
         return response
+
+
+def _both(first: Callable[[str, dict[str, Any]], Any], second: Callable[[str, dict[str, Any]], Any]) -> Any:
+    """Two `trace` extensions as one, sync or async like `first` (httpcore calls or awaits it)."""
+    if inspect.iscoroutinefunction(first):
+
+        async def both_async(event: str, info: dict[str, Any]) -> None:
+            await first(event, info)
+            await second(event, info)
+
+        return both_async
+
+    def both(event: str, info: dict[str, Any]) -> None:
+        first(event, info)
+        second(event, info)
+
+    return both
