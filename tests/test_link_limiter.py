@@ -312,3 +312,20 @@ def test_a_permit_hears_when_its_request_starts_to_be_written() -> None:
     clock.now += 0.5
     asyncio.run(permit.atrace("http2.send_request_headers.started", {}))
     assert permit.sent_at == 1000.75
+    clock.now += 0.1
+    permit.trace("http11.receive_response_headers.complete", {})
+    assert permit.headers_at == 1000.85
+
+
+def test_without_a_known_arrival_a_permit_frees_a_window_after_the_answers_headers() -> None:
+    """The server counted the request before it answered: a window after the answer's headers came in is
+    safe, however long reading, parsing and classifying the answer then took (a busy event loop)."""
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(1, window_s=1.0, margin_s=0.005, clock=clock)
+    with limiter.slot() as permit:
+        permit.trace("http11.send_request_headers.started", {})
+        clock.now += 0.02
+        permit.trace("http11.receive_response_headers.complete", {})
+        clock.now += 0.3  # the answer read and handled late
+        permit.answered(None)
+    assert limiter.busy_for() == [pytest.approx(1.0 + 0.005 + 0.02 - 0.32)]

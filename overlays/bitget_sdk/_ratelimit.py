@@ -46,8 +46,10 @@ class OutOfTime(Exception):
     """No permit frees before the deadline: nothing was sent."""
 
 
-# httpcore's trace events just before a request's first bytes are written (HTTP/1.1 and HTTP/2).
+# httpcore's trace events just before a request's first bytes are written, and once the answer's
+# status line and headers are in (HTTP/1.1 and HTTP/2).
 _WRITING = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
+_ANSWERED = frozenset({"http11.receive_response_headers.complete", "http2.receive_response_headers.complete"})
 
 
 class Permit:
@@ -60,13 +62,18 @@ class Permit:
     counted as uplink delay, it would make the arrival model's floor too high, which is the unsafe
     direction (a burst of new connections at a run's start measured 170 ms of it, and the permits
     built on it were reused that much too early: 429s).
+
+    `headers_at` is when the answer's headers were in (the server had counted the request before it
+    answered): a permit reused a window after it, rather than after the answer was read, parsed and
+    classified, is as safe and does not wait on a busy event loop's queue for those steps.
     """
 
-    __slots__ = ("_clock", "request_time_ms", "sent_at", "throttled")
+    __slots__ = ("_clock", "headers_at", "request_time_ms", "sent_at", "throttled")
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self.sent_at = 0.0
+        self.headers_at = 0.0
         self.request_time_ms: int | None = None
         self.throttled = False
 
@@ -75,14 +82,17 @@ class Permit:
         self.throttled = throttled
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpx `trace` extension (sync transports): stamp `sent_at` as the request starts to be written."""
-        if event in _WRITING and self.sent_at:
-            self.sent_at = self._clock()
+        """httpx `trace` extension (sync transports): stamp `sent_at` as the request starts to be written
+        (each time it is: a retried connection writes it again) and `headers_at` as the answer's are in."""
+        if self.sent_at:
+            if event in _WRITING:
+                self.sent_at, self.headers_at = self._clock(), 0.0
+            elif event in _ANSWERED:
+                self.headers_at = self._clock()
 
     async def atrace(self, event: str, info: dict[str, Any]) -> None:
         """See `trace` (async transports await the extension)."""
-        if event in _WRITING and self.sent_at:
-            self.sent_at = self._clock()
+        self.trace(event, info)
 
 
 class Limiter(Protocol):
@@ -237,9 +247,10 @@ class SlidingWindowLimiter:
         """The request on `permit` is over (answered, failed or abandoned)."""
         with self._lock:
             now = self._clock()
-            idle = _Idle(now + self.window_s + self.margin_s)
+            answered = permit.headers_at or now
+            idle = _Idle(answered + self.window_s + self.margin_s)
             if permit.sent_at:
-                self._round_trips.append(now - permit.sent_at)
+                self._round_trips.append(answered - permit.sent_at)
             if permit.throttled:
                 self._on_throttled(now)
             elif permit.request_time_ms is not None and permit.sent_at:
