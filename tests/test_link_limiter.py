@@ -57,7 +57,7 @@ def test_a_permit_frees_a_window_after_its_arrival_once_the_link_is_known() -> N
     clock = FakeClock()
     limiter = SlidingWindowLimiter(2, window_s=1.0, margin_s=0.0, clock=clock)
     offset, uplink, rtt = 5000.0, 0.1, 0.2  # server clock ahead by 5000 s; 100 ms up, 100 ms down
-    for _ in range(8):  # min_samples = max(8, 2 * limit)
+    for _ in range(8):  # min_samples = max(8, 3 * limit)
         _use(limiter, clock, rtt=rtt, uplink=uplink, offset=offset)
     busy = limiter.busy_for()
     # Answer-based: a whole window after the answer. Arrival-based: a window after the arrival
@@ -71,11 +71,26 @@ def test_a_permit_frees_a_window_after_its_arrival_once_the_link_is_known() -> N
 def test_no_estimate_from_the_first_burst_alone() -> None:
     clock = FakeClock()
     limiter = SlidingWindowLimiter(10, window_s=1.0, margin_s=0.0, clock=clock)
-    for _ in range(10):  # the first window's burst: 10 samples, fewer than min_samples (20)
+    for _ in range(10):  # the first window's burst: 10 samples, fewer than min_samples (30)
         _use(limiter, clock, rtt=0.2, uplink=0.1)
     assert limiter.early_count == 0
     # The last permit used is free a whole window after its answer (its arrival would say 0.8 s).
     assert max(limiter.busy_for()) == pytest.approx(1.0)
+
+
+def test_no_estimate_from_two_windows_queued_at_the_server() -> None:
+    """The first two windows of a run that starts with many others can all have queued at the server
+    (their uplink values 100 ms above the link's): a floor from them would be 100 ms too high and reuse
+    permits 100 ms early. The third window's samples come first."""
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(10, window_s=1.0, margin_s=0.0, clock=clock)
+    for _ in range(20):
+        _use(limiter, clock, rtt=0.15, uplink=0.101)
+    assert limiter.early_count == 0
+    for _ in range(10):
+        _use(limiter, clock, rtt=0.05, uplink=0.001)
+    _use(limiter, clock, rtt=0.05, uplink=0.001)
+    assert limiter.early_count == 1
 
 
 def test_arrival_floor_keeps_a_margin_that_shrinks_with_samples() -> None:
@@ -272,7 +287,7 @@ class _AsyncSlowFirstRequest(httpx.AsyncHTTPTransport):
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_time_before_the_request_is_written_is_not_counted_as_uplink(strict_mock: MockServer, mode: str) -> None:
     """`requestTime - sent_at` of a request held 0.3 s before it was written equals that of one written
-    at once: `sent_at` is when the bytes start to go out. Stamped at the permit's grant instead, the held
+    at once: `sent_at` is when the bytes were written. Stamped at the permit's grant instead, the held
     request's value is 0.3 s higher; a floor built from such values is too high, and permits built on it
     are reused too early (429s at the start of a 20-sub-account run, where 200 new connections open)."""
     ids = _seed(strict_mock.url, 2)
@@ -300,19 +315,20 @@ def test_time_before_the_request_is_written_is_not_counted_as_uplink(strict_mock
     assert abs(held - direct) < 0.1, (held, direct)
 
 
-def test_a_permit_hears_when_its_request_starts_to_be_written() -> None:
+def test_a_permit_hears_when_its_request_was_written() -> None:
     clock = FakeClock()
     permit = Permit(clock)
-    permit.trace("http11.send_request_headers.started", {})
+    permit.trace("http11.send_request_body.complete", {})
     assert permit.sent_at == 0.0  # not granted yet (a limiter of 0): nothing to refine
     permit.sent_at = clock.now
     clock.now += 0.25
     permit.trace("connection.connect_tcp.started", {})
-    assert permit.sent_at == 1000.0
     permit.trace("http11.send_request_headers.started", {})
+    assert permit.sent_at == 1000.0
+    permit.trace("http11.send_request_body.complete", {})
     assert permit.sent_at == 1000.25
     clock.now += 0.5
-    asyncio.run(permit.atrace("http2.send_request_headers.started", {}))
+    asyncio.run(permit.atrace("http2.send_request_body.complete", {}))
     assert permit.sent_at == 1000.75
     clock.now += 0.1
     permit.trace("http11.receive_response_headers.complete", {})
@@ -325,7 +341,7 @@ def test_without_a_known_arrival_a_permit_frees_a_window_after_the_answers_heade
     clock = FakeClock()
     limiter = SlidingWindowLimiter(1, window_s=1.0, margin_s=0.005, clock=clock)
     with limiter.slot() as permit:
-        permit.trace("http11.send_request_headers.started", {})
+        permit.trace("http11.send_request_body.complete", {})
         clock.now += 0.02
         permit.trace("http11.receive_response_headers.complete", {})
         clock.now += 0.3  # the answer read and handled late

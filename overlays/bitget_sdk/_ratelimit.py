@@ -46,9 +46,9 @@ class OutOfTime(Exception):
     """No permit frees before the deadline: nothing was sent."""
 
 
-# httpcore's trace events just before a request's first bytes are written, and once the answer's
+# httpcore's trace events once a request's last bytes were handed to the socket, and once the answer's
 # status line and headers are in (HTTP/1.1 and HTTP/2).
-_WRITING = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
+_WRITTEN = frozenset({"http11.send_request_body.complete", "http2.send_request_body.complete"})
 _ANSWERED = frozenset({"http11.receive_response_headers.complete", "http2.receive_response_headers.complete"})
 
 
@@ -56,12 +56,15 @@ class Permit:
     """One request's hold on the budget. The client stamps what the answer said before releasing it:
     `request_time_ms` (the server's clock when it took the request) and `throttled` (a 429).
 
-    `sent_at` is set when the permit is granted, and moved to the moment the request's bytes start to
-    go out if the transport reports it (`trace`, httpx's `trace` request extension). What happens in
-    between (connecting, waiting for a pooled connection, a busy event loop or GIL) is not the link:
-    counted as uplink delay, it would make the arrival model's floor too high, which is the unsafe
-    direction (a burst of new connections at a run's start measured 170 ms of it, and the permits
-    built on it were reused that much too early: 429s).
+    `sent_at` is set when the permit is granted, and moved to the moment the request's last bytes
+    were handed to the socket if the transport reports it (`trace`, httpx's `trace` request extension).
+    What happens in between (connecting, waiting for a pooled connection, a busy event loop or GIL) is
+    not the link: counted as uplink delay, it would make the arrival model's floor too high, which is the
+    unsafe direction (a burst of 200 new connections at a run's start measured 170 ms of it, and the
+    permits built on it were reused that much too early: 429s). Stamped *after* the write rather than
+    before it: anyio yields to the event loop before each write, and a busy loop's turn (100 ms and
+    more) taken for uplink delay is the same error again; after the write, the request may have
+    arrived before the stamp, which only lowers the floor (slower, never unsafe).
 
     `headers_at` is when the answer's headers were in (the server had counted the request before it
     answered): a permit reused a window after it, rather than after the answer was read, parsed and
@@ -82,10 +85,10 @@ class Permit:
         self.throttled = throttled
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpx `trace` extension (sync transports): stamp `sent_at` as the request starts to be written
-        (each time it is: a retried connection writes it again) and `headers_at` as the answer's are in."""
+        """httpx `trace` extension (sync transports): stamp `sent_at` once the request is written (each
+        time it is: a retried connection writes it again) and `headers_at` once the answer's are in."""
         if self.sent_at:
-            if event in _WRITING:
+            if event in _WRITTEN:
                 self.sent_at, self.headers_at = self._clock(), 0.0
             elif event in _ANSWERED:
                 self.headers_at = self._clock()
@@ -110,13 +113,13 @@ class Limiter(Protocol):
 
 class ArrivalModel:
     """`requestTime - sent_at` over the last `max_age_s`: the clock offset plus each uplink delay
-    (plus the local time from stamping `sent_at` to the bytes leaving, and a connection's set-up).
+    (plus the time the server's queue held it before counting it).
 
     `floor()` is a lower bound for any request's value: the smallest seen, minus a safety margin of
     `3 / n` of the spread seen (p90 - min, so a few connection set-ups do not inflate it), at least
     `min_safety_s`. It is None until `min_samples` were seen: the first requests of a run go out in
-    a burst on new connections, and all of them are slower than what follows (a floor taken from
-    them alone would be too high, which is the unsafe direction). A link that gets faster lowers the
+    bursts that queue at the server, and all of them can be slower than what follows (a floor taken
+    from them alone would be too high, which is the unsafe direction). A link that gets faster lowers the
     floor at once (a smaller sample); a slower one raises it only as old samples age out. A garbage
     timestamp can only lower the floor (slower, never unsafe) or raise one permit's estimate above its
     answer-based time (ignored).
@@ -182,7 +185,11 @@ class SlidingWindowLimiter:
         self._lock = threading.Lock()
         self._idle: list[_Idle] = [_Idle(0.0) for _ in range(limit)]
         self._arrivals = ArrivalModel()
-        self._min_samples = max(8, 2 * limit)  # two windows' worth: the first burst alone is biased
+        # Three windows' worth. The first burst is biased (it queues at the server); so can the second
+        # window be, whose permits come back a window after answers that came back together: 20
+        # sub-accounts starting at once queued both at the mock by ~100 ms (one 429 in ~20 runs of
+        # 20 x 100 requests). By the third, the sends are spread over the window.
+        self._min_samples = max(8, 3 * limit)
         self._parked: list[_Idle] = []  # permits set aside after a 429
         self._debt = 0  # permits to set aside as they come back
         self._throttled_at = -1e18
