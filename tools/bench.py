@@ -134,17 +134,6 @@ def sign(body: bytes, ts: str) -> dict[str, str]:
     }
 
 
-def timed(calls: list[Callable[[], Any]], warmup: int) -> list[float]:
-    for call in calls[:warmup]:
-        call()
-    out = []
-    for call in calls[warmup:]:
-        t = time.perf_counter()
-        call()
-        out.append(time.perf_counter() - t)
-    return out
-
-
 def med_us(samples: list[float]) -> float:
     return statistics.median(samples) * 1e6
 
@@ -273,36 +262,41 @@ def canned_answer(n: int = 50) -> bytes:
 
 
 def client_side(calls: int, warmup: int) -> dict[str, list[float]]:
+    """Each client's own work on a canned 50-order answer, no network: run round-robin, call by call, so
+    that the machine's drift (it moves by 1.5 x within minutes here) hits every contender alike."""
     from bitget_sdk import BitgetClient
 
     canned = canned_answer()
     batch = [str(10**12 + i) for i in range(50)]
+    items = [{"orderId": i} for i in batch]
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=canned))
-    results: dict[str, list[float]] = {}
-    with httpx.Client(base_url="https://bitget.test", transport=transport) as raw:
-        body = json.dumps({"symbol": "BTCUSDT", "orderList": [{"orderId": i} for i in batch]}).encode()
-        headers = sign(body, "1695808949356")
-        results["raw httpx (MockTransport)"] = timed(
-            [lambda: raw.post(PATH, content=body, headers=headers).json()] * (calls + warmup), warmup
-        )
+    raw = httpx.Client(base_url="https://bitget.test", transport=transport)
+    body = json.dumps({"symbol": "BTCUSDT", "orderList": items}).encode()
+    headers = sign(body, "1695808949356")
     sdk = BitgetClient(
         KEY, SECRET, PASSPHRASE, base_url="https://bitget.test", rate_limit=0, httpx_args={"transport": transport}
     )
-    items = [{"orderId": i} for i in batch]
-    results["SDK batch_cancel_orders (MockTransport)"] = timed(
-        [lambda: sdk.batch_cancel_orders(symbol="BTCUSDT", order_list=items)] * (calls + warmup), warmup
-    )
-    results["SDK cancel_orders (MockTransport)"] = timed(
-        [lambda: sdk.cancel_orders(symbol="BTCUSDT", order_ids=batch)] * (calls + warmup), warmup
-    )
     ex = ccxt_exchange("https://bitget.test")
     ex.fetch = lambda url, method="GET", headers=None, body=None: json.loads(canned)
-    results["ccxt cancel_orders (fetch stubbed)"] = timed(
-        [lambda: ex.cancel_orders(batch, "BTC/USDT")] * (calls + warmup), warmup
-    )
-    results["ccxt raw endpoint method (fetch stubbed)"] = timed(
-        [lambda: ccxt_raw(ex, batch)] * (calls + warmup), warmup
-    )
+    contenders: list[tuple[str, Callable[[], Any]]] = [
+        ("raw httpx (MockTransport)", lambda: raw.post(PATH, content=body, headers=headers).json()),
+        (
+            "SDK batch_cancel_orders (MockTransport)",
+            lambda: sdk.batch_cancel_orders(symbol="BTCUSDT", order_list=items),
+        ),
+        ("SDK cancel_orders (MockTransport)", lambda: sdk.cancel_orders(symbol="BTCUSDT", order_ids=batch)),
+        ("ccxt cancel_orders (fetch stubbed)", lambda: ex.cancel_orders(batch, "BTC/USDT")),
+        ("ccxt raw endpoint method (fetch stubbed)", lambda: ccxt_raw(ex, batch)),
+    ]
+    results: dict[str, list[float]] = {name: [] for name, _ in contenders}
+    for k in range(calls + warmup):
+        for name, call in contenders:
+            t = time.perf_counter()
+            call()
+            if k >= warmup:
+                results[name].append(time.perf_counter() - t)
+    raw.close()
+    sdk.close()
     return results
 
 
