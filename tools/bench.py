@@ -244,15 +244,21 @@ def per_call_fast(calls: int, warmup: int) -> dict[str, list[float]]:
             ("SDK sync batch_cancel_orders", lambda: sdk.batch_cancel_orders(symbol="BTCUSDT", order_list=items)),
             ("ccxt raw endpoint method", lambda: ccxt_raw(ex, batch)),
         ]
-        results: dict[str, list[float]] = {name: [] for name, _ in contenders}
-        for k in range(calls + warmup):
-            for name, call in contenders:
-                t = time.perf_counter()
-                call()
-                if k >= warmup:
-                    results[name].append(time.perf_counter() - t)
+        results = round_robin(contenders, calls, warmup)
         raw.close()
         sdk.close()
+    return results
+
+
+def round_robin(contenders: list[tuple[str, Callable[[], Any]]], calls: int, warmup: int) -> dict[str, list[float]]:
+    """Seconds per call of each contender, called in turn, call by call (after `warmup` rounds)."""
+    results: dict[str, list[float]] = {name: [] for name, _ in contenders}
+    for k in range(calls + warmup):
+        for name, call in contenders:
+            t = time.perf_counter()
+            call()
+            if k >= warmup:
+                results[name].append(time.perf_counter() - t)
     return results
 
 
@@ -288,13 +294,7 @@ def client_side(calls: int, warmup: int) -> dict[str, list[float]]:
         ("ccxt cancel_orders (fetch stubbed)", lambda: ex.cancel_orders(batch, "BTC/USDT")),
         ("ccxt raw endpoint method (fetch stubbed)", lambda: ccxt_raw(ex, batch)),
     ]
-    results: dict[str, list[float]] = {name: [] for name, _ in contenders}
-    for k in range(calls + warmup):
-        for name, call in contenders:
-            t = time.perf_counter()
-            call()
-            if k >= warmup:
-                results[name].append(time.perf_counter() - t)
+    results = round_robin(contenders, calls, warmup)
     raw.close()
     sdk.close()
     return results
