@@ -563,7 +563,7 @@ class BitgetClient(_BaseClient):
         self, prepared: Prepared, deadline: float | None = None, permit: Permit | None = None
     ) -> tuple[httpx.Response, bytes | None]:
         """One request, bounded by `timeout` (or the run's deadline) as a whole (DeadlineTransport) and by
-        the answer size cap. `permit` learns when the request's bytes start to go out."""
+        the answer size cap. `permit` learns when the request was written and answered."""
         ends = self._attempt_deadline(deadline)
         if ends <= time.monotonic():
             raise OutOfTime

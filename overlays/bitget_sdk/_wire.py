@@ -17,7 +17,6 @@ the request goes to. Each attempt is signed again, with a fresh timestamp.
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -51,8 +50,8 @@ class Prepared:
 
     def request(self, trace: Callable[[str, dict[str, Any]], Any] | None = None) -> httpx.Request:
         """The attempt's request, signed now (an unsigned operation has no `auth`). `trace`: an httpx
-        `trace` extension to hear the transport's steps (the limiter's permit, to learn when the bytes
-        start to go out); one given by the caller's extensions is still called, first."""
+        `trace` extension to hear the transport's steps (the limiter's permit, to learn when the request
+        was written and when the answer's headers came in)."""
         headers = self.headers
         auth = self.auth
         if auth is not None:
@@ -60,7 +59,7 @@ class Prepared:
         # A copy: event hooks may write to it (the README's latency recipe does).
         extensions = dict(self.extensions)
         if trace is not None:
-            extensions["trace"] = _both(extensions["trace"], trace) if "trace" in extensions else trace
+            extensions["trace"] = trace
         return httpx.Request(self.method, self.url, content=self.body or None, headers=headers, extensions=extensions)
 
     def __repr__(self) -> str:
@@ -151,20 +150,3 @@ class Wire:
             await response.aclose()
             raise
         return response
-
-
-def _both(first: Callable[[str, dict[str, Any]], Any], second: Callable[[str, dict[str, Any]], Any]) -> Any:
-    """Two `trace` extensions as one, sync or async like `first` (httpcore calls or awaits it)."""
-    if inspect.iscoroutinefunction(first):
-
-        async def both_async(event: str, info: dict[str, Any]) -> None:
-            await first(event, info)
-            await second(event, info)
-
-        return both_async
-
-    def both(event: str, info: dict[str, Any]) -> None:
-        first(event, info)
-        second(event, info)
-
-    return both
