@@ -254,7 +254,7 @@ def test_the_jitter_test_catches_a_limiter_that_trusts_the_slowest_arrival(
     assert report.counts["cancelled"] == 2500  # 429s are retried: still nothing lost
 
 
-# --- the send stamp: when the bytes go out, not when the permit was granted -------------------------
+# --- the send stamp: once the bytes were written, not when the permit was granted ------------------
 
 
 class _SlowFirstRequest(httpx.HTTPTransport):
@@ -310,7 +310,7 @@ def test_time_before_the_request_is_written_is_not_counted_as_uplink(strict_mock
 
         limiter = asyncio.run(go())
     assert isinstance(limiter, SlidingWindowLimiter)
-    # The budget is the key's, shared in the process: this test's two requests are its last two samples.
+    # The UID's budget is shared by this test's sync and async runs: this run's two requests are its last two samples.
     held, direct = (value for _, value in list(limiter._arrivals._samples)[-2:])
     assert abs(held - direct) < 0.1, (held, direct)
 
