@@ -45,6 +45,7 @@ from bitget_api.models import (
 from bitget_api.types import UNSET
 
 from . import _options as options
+from ._aio import AsyncPoolTransport
 from ._batching import Batch, BatchModeOption, OrderItem, collect_orders, plan_batches
 from ._cancel_all import (
     CancelBatches,
@@ -269,10 +270,9 @@ class _BaseClient:
         return self._limiters[operation_id]
 
     def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
-        """httpx's own transport, with the TLS context shared by every client of default TLS settings."""
-        if "verify" in extra or "cert" in extra:
-            return {}
-        return {"verify": context_for(self.base_url) or default_ssl_context(extra.get("trust_env", True))}
+        """The transport when the caller gives none: httpx's connection pool, with the TLS context shared
+        by every client of default TLS settings, and `limits`, `http1`, `http2` from `httpx_args`."""
+        raise NotImplementedError
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
@@ -553,7 +553,8 @@ class BitgetClient(_BaseClient):
     def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
         trust_env = extra.get("trust_env", True)
         context = tls_context(extra) or context_for(self.base_url)
-        return {"transport": DeadlineTransport(ssl_context=context, trust_env=trust_env)}
+        pool = {k: extra[k] for k in ("limits", "http1", "http2") if k in extra}
+        return {"transport": DeadlineTransport(ssl_context=context, trust_env=trust_env, **pool)}
 
     @functools.cached_property
     def _wire(self) -> Wire:
@@ -1083,6 +1084,11 @@ class BitgetClient(_BaseClient):
 
 class AsyncBitgetClient(_BaseClient):
     """asyncio client with the same methods as `BitgetClient`; batches go out concurrently."""
+
+    def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
+        context = tls_context(extra) or context_for(self.base_url) or default_ssl_context(extra.get("trust_env", True))
+        pool = {k: extra[k] for k in ("limits", "http1", "http2") if k in extra}
+        return {"transport": AsyncPoolTransport(context, **pool)}
 
     @functools.cached_property
     def _wire(self) -> Wire:

@@ -111,7 +111,7 @@ _EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
 
 
 @contextlib.contextmanager
-def _as_httpx_errors() -> Iterator[None]:
+def as_httpx_errors() -> Iterator[None]:
     try:
         yield
     except Exception as exc:
@@ -126,11 +126,11 @@ class _Body(httpx.SyncByteStream):
         self._stream = stream
 
     def __iter__(self) -> Iterator[bytes]:
-        with _as_httpx_errors():
+        with as_httpx_errors():
             yield from self._stream
 
     def close(self) -> None:
-        with _as_httpx_errors():
+        with as_httpx_errors():
             self._stream.close()
 
 
@@ -181,11 +181,17 @@ class DeadlineTransport(httpx.BaseTransport):
     what `context_for` gives; None: the shared default (`default_ssl_context`), taken on first use."""
 
     def __init__(
-        self, limits: httpx.Limits | None = None, ssl_context: ssl.SSLContext | None = None, trust_env: bool = True
+        self,
+        limits: httpx.Limits | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
     ) -> None:
         self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
         self._ssl_context = ssl_context
         self._trust_env = trust_env
+        self._http1, self._http2 = http1, http2
         self._pool: httpcore.ConnectionPool | None = None
         self._lock = threading.Lock()
 
@@ -198,6 +204,8 @@ class DeadlineTransport(httpx.BaseTransport):
                     max_connections=self._limits.max_connections,
                     max_keepalive_connections=self._limits.max_keepalive_connections,
                     keepalive_expiry=self._limits.keepalive_expiry,
+                    http1=self._http1,
+                    http2=self._http2,
                     network_backend=_ClampedBackend(),
                 )
             return self._pool
@@ -217,7 +225,7 @@ class DeadlineTransport(httpx.BaseTransport):
             extensions=request.extensions,
         )
         pool = self._pool or self._get_pool()
-        with _as_httpx_errors():
+        with as_httpx_errors():
             response = pool.handle_request(core_request)
         return httpx.Response(
             status_code=response.status,
