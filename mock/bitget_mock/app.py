@@ -262,7 +262,7 @@ def _operation_route(path: str, ops: dict[str, OperationContract]) -> Route:
             request.scope["bitget.accepted_at"] = now  # the limiter's clock, for the access log and load tests
             payload = _parse_json(request, body) if op.has_body else None
             query, bad_query = op.check_query(request.query_params)
-            for rejection in (op.check_headers(request.headers), bad_query, op.check_body(payload)):
+            for rejection in (op.check_headers(request.headers), bad_query, op.check_body(payload, body)):
                 if rejection is not None:
                     raise _Reject(rejection.code, rejection.msg)
             response = await HANDLERS[op.id](Call(request, ex, op, uid, query, payload))

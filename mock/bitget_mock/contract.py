@@ -139,7 +139,10 @@ class OperationContract:
             values[q.name] = value
         return values, None
 
-    def check_body(self, body: Any) -> Rejection | None:
+    def check_body(self, body: Any, raw: bytes | None = None) -> Rejection | None:
+        """The first rejection of a parsed body, or None. `raw`: the bytes it was parsed from, if known:
+        ASCII without a `\\u` escape cannot carry a lone surrogate, and the walk over every string is
+        skipped (it was a third of the mock's time per batch cancel)."""
         if self._body is None:
             return None
         if isinstance(body, dict):
@@ -152,6 +155,8 @@ class OperationContract:
         errors = [] if self._accepts(body) else sorted(self._body.iter_errors(body), key=_error_order)
         if errors:
             return _describe(errors[0], body)
+        if raw is not None and raw.isascii() and b"\\u" not in raw:
+            return None
         where = first_invalid_text(body)
         if where is not None:
             return Rejection("40017", f"Parameter verification failed: {where or 'body'} is not valid Unicode text")

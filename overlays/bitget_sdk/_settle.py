@@ -45,6 +45,10 @@ class Wait:
     seconds: float
 
 
+# The statuses `needs_settling` can accept (so that cancelled orders are not looked at).
+SETTLING_STATUSES: tuple[Status, ...] = ("unknown", "failed")
+
+
 def needs_settling(r: Resolved) -> bool:
     """Unknown orders, and "does not exist" failures (cancelled by someone else, filled, or never there)."""
     if r.status == "unknown":

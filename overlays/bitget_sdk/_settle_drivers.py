@@ -23,7 +23,7 @@ from typing import Any
 
 from ._engine import CancelRun, Resolved
 from ._errors import BitgetError
-from ._settle import Read, Wait, needs_settling, settle_steps
+from ._settle import SETTLING_STATUSES, Read, Wait, needs_settling, settle_steps
 
 SyncReader = Callable[[Read], Any]
 AsyncReader = Callable[[Read], Awaitable[Any]]
@@ -50,17 +50,19 @@ class SettleSchedule:
             wanted -= self._taken
             if not wanted:
                 return []
-            have = {_symbol(r) for r in self._run.resolved_where(needs_settling) if _symbol(r) in wanted}
+            have = {
+                _symbol(r) for r in self._run.resolved_where(needs_settling, SETTLING_STATUSES) if _symbol(r) in wanted
+            }
             self._taken |= have
         return sorted(have)
 
     def rest(self) -> list[str]:
         """Every symbol with orders to settle that was not taken (its batches did not all end)."""
-        return self.take(_symbol(r) for r in self._run.resolved_where(needs_settling))
+        return self.take(_symbol(r) for r in self._run.resolved_where(needs_settling, SETTLING_STATUSES))
 
     def steps(self, symbols: list[str]) -> Steps:
         chosen = set(symbols)
-        targets = [r for r in self._run.resolved_where(needs_settling) if _symbol(r) in chosen]
+        targets = [r for r in self._run.resolved_where(needs_settling, SETTLING_STATUSES) if _symbol(r) in chosen]
         return settle_steps(targets, lag_s=self._lag_s, written_at=self._run.answered_at())
 
 
