@@ -93,6 +93,54 @@ def test_no_estimate_from_two_windows_queued_at_the_server() -> None:
     assert limiter.early_count == 1
 
 
+def test_from_the_first_answers_a_late_read_answer_frees_its_permit_a_window_after_its_arrival() -> None:
+    """The clock offset's lower bound (`requestTime - headers_at`, at most the offset) needs no sample
+    count: with the first window's answers, a permit whose answer was read late (a busy event loop: here
+    0.5 s after it came) is free a window after its request's arrival plus the fastest answer's way back,
+    not a window after it was read; and never before a window after its arrival."""
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(10, window_s=1.0, margin_s=0.0, clock=clock)
+    offset, uplink = 5000.0, 0.05
+    # Request 1: answered 0.05 s after it arrived. Request 2 (sent with it): its answer read 0.5 s late.
+    first, second = (limiter._take(None), limiter._take(None))
+    assert first is not None and second is not None
+    sent = clock.now
+    for late in (0.0, 0.5):
+        permit = Permit()
+        permit.sent_at = sent
+        permit.answered(int((sent + offset + uplink) * 1000))
+        clock.now = sent + 2 * uplink + late
+        permit.headers_at = clock.now
+        limiter._used(permit)
+    arrival = sent + uplink
+    free = sorted(clock.now + wait for wait in limiter.busy_for())[-2:]  # the two used
+    assert limiter._arrivals.floor(clock.now, limiter._min_samples) is None  # the model has too few samples
+    for at in free:
+        assert arrival + 1.0 <= at <= arrival + uplink + 1.0 + 0.002  # not read time (+0.5) + a window
+
+
+def test_the_offset_bound_is_given_up_when_stamps_contradict_it() -> None:
+    """A stamp that puts an answer's headers before its request could have arrived (a value above what
+    another request's send time allows) is not the server's counting time: the bound stops for good."""
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(4, window_s=1.0, margin_s=0.0, clock=clock)
+    _use(limiter, clock, rtt=0.1, uplink=0.05)
+    assert limiter._offset.lower(clock.now) is not None
+    _use(limiter, clock, rtt=0.1, uplink=0.5)  # stamped 0.4 s after its answer came: impossible
+    assert limiter._offset.broken and limiter._offset.lower(clock.now) is None
+
+
+def test_the_offset_bound_ages_and_allows_for_drift() -> None:
+    from bitget_sdk._ratelimit import OffsetBound
+
+    bound = OffsetBound(max_age_s=10.0, drift=1e-4)
+    bound.add(0.0, 100.0, sent_at=0.0, headers_at=0.2)  # 99.8
+    bound.add(1.0, 100.9, sent_at=1.0, headers_at=1.3)  # 99.6
+    assert bound.lower(5.0) == pytest.approx(99.8 - 5.0e-4)  # the largest, lowered by its age's drift
+    assert bound.lower(10.5) == pytest.approx(99.6 - 9.5e-4)  # the first aged out
+    assert bound.lower(20.0) is None
+
+
 def test_arrival_floor_keeps_a_margin_that_shrinks_with_samples() -> None:
     model = ArrivalModel(min_safety_s=0.0)
     for v in (0.10, 0.14, 0.12, 0.11):

@@ -115,7 +115,13 @@ def main(argv: list[str] | None = None) -> int:
             line += " - demo credentials, see README: secret 'demo-secret-key', passphrase 'demo-passphrase'"
         print(line, file=sys.stderr, flush=True)
     config = uvicorn.Config(
-        create_app(exchange), log_level=args.log_level, access_log=False, lifespan="off", timeout_graceful_shutdown=2
+        create_app(exchange),
+        log_level=args.log_level,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+        # No proxy in front: X-Forwarded-For from a local client must not change its IP (IP-scoped limits).
+        proxy_headers=False,
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -55,13 +55,16 @@ class Order:
     def __post_init__(self) -> None:
         self.history.append((self.c_time, self.status, self.filled, self.cancel_reason))
 
-    def change(self, status: str, filled: Decimal | None = None, cancel_reason: str | None = None) -> None:
+    def change(
+        self, status: str, filled: Decimal | None = None, cancel_reason: str | None = None, at_ms: int | None = None
+    ) -> None:
+        """`at_ms`: when it changed (now if None; a batch's orders change at one time)."""
         self.status = status
         if filled is not None:
             self.filled = filled
         if cancel_reason is not None:
             self.cancel_reason = cancel_reason
-        self.u_time = max(_now_ms(), self.u_time)
+        self.u_time = max(_now_ms() if at_ms is None else at_ms, self.u_time)
         self.history.append((self.u_time, self.status, self.filled, self.cancel_reason))
 
     @property
@@ -120,6 +123,11 @@ def _fill(order: Order, fraction: Decimal) -> None:
     size = Decimal(order.size)
     filled = max(order.filled, size * fraction)
     order.change("filled" if filled >= size else "partially_filled", filled)
+
+
+def _echo(item: dict[str, str]) -> dict[str, str]:
+    """The identifiers a batch item carried, as a failure entry repeats them."""
+    return {k: item[k] for k in ("orderId", "clientOid") if k in item}
 
 
 def _fmt(value: Decimal) -> str:
@@ -282,27 +290,28 @@ class OrderBook:
         by_order_id = any("orderId" in item for item in items)
         success: list[dict[str, str]] = []
         failure: list[dict[str, str]] = []
-        seen: set[tuple[str, str]] = set()
+        seen: set[str] = set()  # the identifiers of the batch's kind seen so far
+        ident_key = "orderId" if by_order_id else "clientOid"
+        index = self._by_id if by_order_id else self._by_client_oid
         with self._lock:
+            now = _now_ms()
             for item in items:
                 symbol = item["symbol"] if multiple else body["symbol"]
-                echo: dict[str, str] = {k: item[k] for k in ("orderId", "clientOid") if k in item}
-                if by_order_id and "orderId" not in item:
-                    failure.append({**echo, "errorMsg": MIXED_IDENTIFIERS[1], "errorCode": MIXED_IDENTIFIERS[0]})
+                ident = item.get(ident_key)
+                if ident is None:  # an orderId batch's item that has only a clientOid
+                    failure.append({**_echo(item), "errorMsg": MIXED_IDENTIFIERS[1], "errorCode": MIXED_IDENTIFIERS[0]})
                     continue
-                key = ("orderId", item["orderId"]) if by_order_id else ("clientOid", item["clientOid"])
-                if key in seen:
+                if ident in seen:
                     label = "orderId" if by_order_id else "clientOrderId"
-                    failure.append({**echo, "errorMsg": f"duplicate {label}", "errorCode": DUPLICATE_CODE})
+                    failure.append({**_echo(item), "errorMsg": f"duplicate {label}", "errorCode": DUPLICATE_CODE})
                     continue
-                seen.add(key)
-                index = self._by_id if by_order_id else self._by_client_oid
-                order = index.get((uid, key[1]))
+                seen.add(ident)
+                order = index.get((uid, ident))
                 if order is not None and order.is_open and order.symbol == symbol and fill_first and fill_first():
                     _fill(order, Decimal(1))
                 if order is None or not order.is_open or order.symbol != symbol:
-                    failure.append({**echo, "errorMsg": NOT_FOUND[1], "errorCode": NOT_FOUND[0]})
+                    failure.append({**_echo(item), "errorMsg": NOT_FOUND[1], "errorCode": NOT_FOUND[0]})
                     continue
-                order.change("cancelled", cancel_reason="normal_cancel")
+                order.change("cancelled", cancel_reason="normal_cancel", at_ms=now)
                 success.append({"orderId": order.order_id, "clientOid": order.client_oid or ""})
         return {"successList": success, "failureList": failure}

@@ -24,7 +24,13 @@ class MockServer:
         self, exchange: MockExchange | None = None, host: str = "127.0.0.1", port: int = 0, **uvicorn_kw: Any
     ) -> None:
         self.exchange = exchange or MockExchange()
-        kw: dict[str, Any] = {"log_level": "warning", "lifespan": "off", "access_log": False, **uvicorn_kw}
+        kw: dict[str, Any] = {
+            "log_level": "warning",
+            "lifespan": "off",
+            "access_log": False,
+            "proxy_headers": False,  # see command.py
+            **uvicorn_kw,
+        }
         self._server = uvicorn.Server(uvicorn.Config(create_app(self.exchange), host=host, port=port, **kw))
         self._thread: threading.Thread | None = None
         self.host = host

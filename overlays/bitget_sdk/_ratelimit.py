@@ -19,6 +19,14 @@ arrive within a window of the last one's arrival. Two ways to know that:
   is never later than the answer-based time (so never worse), and is switched off for a while after
   a 429.
 
+* the clock offset's lower bound: a request's answer came after it arrived, so `requestTime - headers_at`
+  (`OffsetBound`) is at most the server clock's lead over ours, and its maximum over recent requests
+  bounds it from below, from the first answer on. A request stamped `rt` then arrived (our clock) no
+  later than `rt - that bound`, and its permit is free a window after that. A bound, not an estimate:
+  it needs no sample count and no margin of its own; it costs the fastest answer's downlink and the
+  server's time after counting, so it serves the first windows of a run (where many clients starting
+  together make every sample slow) and the model above takes over where it is earlier.
+
 A 429 means someone else spends the budget too (another process on the key, or the website): the
 limiter uses one permit fewer (once per window, however many 429s came in it) and takes one back per
 calm window, so two uncoordinated senders settle near their shares instead of trading 429s, and a
@@ -150,6 +158,46 @@ class ArrivalModel:
         return self._low_spread()[1] if self._samples else 0.0
 
 
+class OffsetBound:
+    """A lower bound on the server clock minus ours, from answers: `requestTime - headers_at` for each.
+
+    The request arrived before its answer's headers did, so each value is at most the true offset, and
+    so is their maximum. Checked against the upper bound the same requests give (`requestTime + 1 ms -
+    sent_at`: nothing arrives before it is sent): if a value ever exceeds it, the stamps are not the
+    server's counting times (or a clock was stepped) and the bound is given up for good. Values older than
+    `max_age_s` are dropped, and the rest lowered by `drift` per second of age, so that clocks drifting
+    apart (NTP slews at most 500 ppm; 100 ppm is generous for a run) cannot make a stale value unsafe.
+    """
+
+    def __init__(self, max_age_s: float = 10.0, drift: float = 1e-4) -> None:
+        self.max_age_s = max_age_s
+        self.drift = drift
+        self.broken = False
+        self._values: collections.deque[tuple[float, float]] = collections.deque()  # (when, value), falling
+        self._upper = float("inf")
+
+    def add(self, now: float, request_time_s: float, sent_at: float, headers_at: float) -> None:
+        if self.broken:
+            return
+        value = request_time_s - headers_at
+        self._upper = min(self._upper, request_time_s + _STAMP_RESOLUTION_S - sent_at)
+        if value > self._upper:
+            self.broken = True
+            self._values.clear()
+            return
+        while self._values and self._values[-1][1] <= value:  # kept falling: the max is the oldest kept
+            self._values.pop()
+        self._values.append((now, value))
+
+    def lower(self, now: float) -> float | None:
+        """The bound now (None: none yet, or given up)."""
+        while self._values and now - self._values[0][0] > self.max_age_s:
+            self._values.popleft()
+        if self.broken or not self._values:
+            return None
+        return max(value - self.drift * (now - when) for when, value in self._values)
+
+
 class _Idle:
     """An idle permit: usable at `after_answer` for sure, or earlier if its arrival is known."""
 
@@ -185,6 +233,7 @@ class SlidingWindowLimiter:
         self._lock = threading.Lock()
         self._idle: list[_Idle] = [_Idle(0.0) for _ in range(limit)]
         self._arrivals = ArrivalModel()
+        self._offset = OffsetBound()
         # Three windows' worth. The first burst is biased (it queues at the server); so can the second
         # window be, whose permits come back a window after answers that came back together: 20
         # sub-accounts starting at once queued both at the mock by ~100 ms (one 429 in ~20 runs of
@@ -200,11 +249,15 @@ class SlidingWindowLimiter:
 
     # --- bookkeeping (under the lock) ------------------------------------------------------------
 
-    def _usable_at(self, permit: _Idle, floor: float | None, now: float) -> float:
+    def _usable_at(self, permit: _Idle, floor: float | None, offset: float | None, now: float) -> float:
         at = permit.after_answer
-        exact = now < self._throttled_at + _EXACT_WINDOWS * self.window_s
-        if permit.arrived_s is not None and floor is not None and not exact:
-            at = min(at, permit.arrived_s + _STAMP_RESOLUTION_S - floor + self.window_s + self.margin_s)
+        if permit.arrived_s is None or now < self._throttled_at + _EXACT_WINDOWS * self.window_s:
+            return at
+        arrived = permit.arrived_s + _STAMP_RESOLUTION_S  # the server's clock
+        if floor is not None:
+            at = min(at, arrived - floor + self.window_s + self.margin_s)
+        if offset is not None:
+            at = min(at, arrived - offset + self.window_s + self.margin_s)
         return at
 
     def _grow(self, now: float) -> None:
@@ -236,9 +289,10 @@ class SlidingWindowLimiter:
                     raise OutOfTime
                 return None
             floor = self._arrivals.floor(now, self._min_samples)
-            best = min(range(len(self._idle)), key=lambda i: self._usable_at(self._idle[i], floor, now))
+            offset = self._offset.lower(now)
+            best = min(range(len(self._idle)), key=lambda i: self._usable_at(self._idle[i], floor, offset, now))
             permit = self._idle[best]
-            at = self._usable_at(permit, floor, now)
+            at = self._usable_at(permit, floor, offset, now)
             if deadline is not None and max(at, now) + self._round_trip() > deadline:
                 raise OutOfTime
             self._idle.pop(best)
@@ -263,6 +317,7 @@ class SlidingWindowLimiter:
             elif permit.request_time_ms is not None and permit.sent_at:
                 arrived = permit.request_time_ms / 1000
                 self._arrivals.add(now, arrived - permit.sent_at)
+                self._offset.add(now, arrived, permit.sent_at, answered)
                 idle.arrived_s = arrived
             if self._debt:
                 self._debt -= 1
@@ -300,7 +355,8 @@ class SlidingWindowLimiter:
         with self._lock:
             now = self._clock()
             floor = self._arrivals.floor(now, self._min_samples)
-            waits = [self._usable_at(p, floor, now) - now for p in self._idle + self._parked]
+            offset = self._offset.lower(now)
+            waits = [self._usable_at(p, floor, offset, now) - now for p in self._idle + self._parked]
             return waits + [self.window_s + self.margin_s] * (self.limit - len(waits))
 
     def idle(self) -> bool:
