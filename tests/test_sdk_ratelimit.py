@@ -86,3 +86,26 @@ def test_a_client_collected_while_the_budget_registry_is_locked_does_not_deadloc
     assert _ratelimit._registry["test-gc-key:op"].users == 2  # one released, one more registered
     for _ in range(2):
         _ratelimit.release_limiter("test-gc-key:op")
+
+
+def test_a_closed_clients_budget_is_released_though_the_client_is_still_referenced() -> None:
+    """`close()` gives the budget up (not only the garbage collector): once it has no history left, a
+    new client of the same UID may bring another limit, even while the old object is still around."""
+    import pytest
+
+    from bitget_sdk import AsyncBitgetClient, BitgetClient
+
+    creds = {"api_key": "bg_release_key", "secret_key": "s", "passphrase": "p", "base_url": "http://127.0.0.1:9"}
+    old = BitgetClient(**creds, uid="9000041", rate_limit=3)
+    with pytest.raises(ValueError, match="conflicts"):
+        BitgetClient(**creds, uid="9000041", rate_limit=5)
+    old.close()
+    assert BitgetClient(**creds, uid="9000041", rate_limit=5).limiter.limit == 5
+
+    async def run() -> int:
+        first = AsyncBitgetClient(**creds, uid="9000042", rate_limit=3)
+        await first.aclose()
+        async with AsyncBitgetClient(**creds, uid="9000042", rate_limit=5) as second:
+            return second.limiter.limit
+
+    assert asyncio.run(run()) == 5 and old is not None

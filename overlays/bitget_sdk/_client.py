@@ -46,7 +46,7 @@ from bitget_api.types import UNSET
 
 from . import _options as options
 from ._aio import AsyncPoolTransport
-from ._batching import Batch, BatchModeOption, OrderItem, collect_orders, plan_batches
+from ._batching import Batch, BatchModeOption, OrderItem, plan
 from ._cancel_all import (
     CancelBatches,
     CancelSymbols,
@@ -226,6 +226,7 @@ class _BaseClient:
         owner = f"uid:{self.uid}" if self.uid is not None else f"key:{credentials.api_key}"
         self._owner = owner
         self._owner_hint = f"uid {self.uid}" if self.uid is not None else f"API key {credentials.api_key[:6]}..."
+        self._releases: list[weakref.finalize[Any, Any]] = []
         self._limiters = self._budgets(owner, rate_limit, margin, backend)
         if not {"transport", "mounts", "proxy"} & extra.keys():
             extra.update(self._default_transport(extra))
@@ -258,8 +259,14 @@ class _BaseClient:
             shared = backend if op.rate_scope != "ip" else None
             hold = self.timeout_s + 1.0  # an attempt holds a permit at most its deadline
             out[op.id] = shared_limiter(key, limit, margin, window_s=op.rate_window_s, backend=shared, hold_s=hold)
-            weakref.finalize(self, release_limiter, key)
+            # Released when the client is closed, or (if it never is) when it is collected: once either way.
+            self._releases.append(weakref.finalize(self, release_limiter, key))
         return out
+
+    def _release_budgets(self) -> None:
+        """This client no longer uses its budgets (each stays in the process while it has history)."""
+        for release in self._releases:
+            release()
 
     @property
     def limiter(self) -> Limiter:
@@ -468,9 +475,8 @@ class _BaseClient:
         on_progress: ProgressCallback | None,
         deadline_s: float | None,
     ) -> CancelRun:
-        refs = collect_orders(symbol=symbol, order_ids=order_ids, client_oids=client_oids, orders=orders)
-        batches = plan_batches(refs, batch_mode)
-        log.debug("cancel_orders: %d orders in %d batches", len(refs), len(batches))
+        batches = plan(symbol, order_ids, client_oids, orders, batch_mode)
+        log.debug("cancel_orders: %d orders in %d batches", sum(b.size for b in batches), len(batches))
         return self._new_run(batches, on_progress, deadline_s)
 
     def _new_run(
@@ -1071,6 +1077,7 @@ class BitgetClient(_BaseClient):
         return self.clock.offset_ms
 
     def close(self) -> None:
+        self._release_budgets()
         self._api.get_httpx_client().close()
 
     def __enter__(self) -> Self:
@@ -1570,6 +1577,7 @@ class AsyncBitgetClient(_BaseClient):
         return self.clock.offset_ms
 
     async def aclose(self) -> None:
+        self._release_budgets()
         await self._api.get_async_httpx_client().aclose()
 
     async def __aenter__(self) -> Self:

@@ -347,6 +347,48 @@ class Resolved(NamedTuple):
     outcome: OrderOutcome
 
 
+# A filed order is kept as a plain tuple of its status and its outcome's fields (str, int or None), not as
+# the Resolved and OrderOutcome it came in. The garbage collector stops tracking such a tuple the first
+# time it sees it, while every object it tracks is walked again by each full collection: 20 sub-accounts
+# cancelling 5,000 orders each kept 200,000 tracked objects until their reports, and the full collections
+# they caused (4 a run, 60-150 ms each, every thread stopped) came mid-run, when each one delays every
+# account's next window. Cancel answers are resolved straight into such rows; Resolved objects are made
+# from them when asked for (a journal, settling, the report).
+_OUTCOME_FIELDS = tuple(f.name for f in attrs.fields(OrderOutcome))
+_outcome_values = operator.attrgetter(*_OUTCOME_FIELDS)
+_Row = tuple[Any, ...]
+Filed = tuple[int, _Row]  # an order's position and its row
+# The rows' layout is OrderOutcome's field order, which `_filed` writes out.
+assert _OUTCOME_FIELDS == (
+    "symbol", "order_id", "client_oid", "error_code", "error_msg", "attempts", "status", "filled_size", "request_time"
+)  # fmt: skip
+
+
+def _row(r: Resolved) -> _Row:
+    return (r.status, *_outcome_values(r.outcome))
+
+
+def _resolved(position: int, row: _Row) -> Resolved:
+    return Resolved(position, row[0], OrderOutcome(*row[1:]))
+
+
+def _filed(
+    ref: OrderRef,
+    status: Status,
+    attempts: int,
+    code: str | None = None,
+    msg: str | None = None,
+    request_time: int | None = None,
+    order_id: str | None = None,
+    client_oid: str | None = None,
+) -> Filed:
+    """(position, row) of an order as a cancel answer (or its absence) decided it."""
+    return ref.position, (
+        status, ref.symbol, ref.order_id or order_id, ref.client_oid or client_oid, code, msg, attempts, None, None,
+        request_time,
+    )  # fmt: skip
+
+
 def _outcome(
     ref: OrderRef,
     attempts: int,
@@ -359,7 +401,7 @@ def _outcome(
     )
 
 
-def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
+def resolve_batch(batch: Batch, result: Attempts) -> list[Filed]:
     """Each order of the batch exactly once, in the batch's order.
 
     The rule: an order is `cancelled` only if an answer said so, and `failed` only if no attempt can
@@ -381,7 +423,7 @@ def resolve_batch(batch: Batch, result: Attempts) -> list[Resolved]:
         status = "failed"
     # An error answer decided a failure; nothing decided an unknown.
     decided = final.request_time_ms if status == "failed" else None
-    return [Resolved(o.position, status, _outcome(o, n, code, msg, decided)) for o in batch.orders]
+    return [_filed(o, status, n, code, msg, decided) for o in batch.orders]
 
 
 def _listed(items: list[Any], key: str, sent: set[str]) -> tuple[dict[str, dict[str, Any]], bool]:
@@ -403,37 +445,28 @@ def _text(item: dict[str, Any], key: str) -> str | None:
     return value if type(value) is str and value else None
 
 
-def _resolve_ok(
-    batch: Batch, data: dict[str, Any], n: int, uncertain: bool, stamp: int | None = None
-) -> list[Resolved]:
+def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool, stamp: int | None = None) -> list[Filed]:
     """Match the answer's lists to the batch by the identifier the batch was sent with.
 
     A failure is believed only from an answer that is consistent: after an uncertain attempt, or when
     the answer lists an order twice (both lists) or lists orders that were not sent, it is `unknown`.
     """
     key = batch.kind
-    sent = {ref.ident for ref in batch.orders}
+    orders = batch.orders
+    sent = {ref.ident for ref in orders}
     successes, stray_s = _listed(data["successList"], key, sent)
     failures, stray_f = _listed(data["failureList"], key, sent)
     inconsistent = stray_s or stray_f
-    out = []
-    for ref in batch.orders:
+    out: list[Filed] = []
+    for ref in orders:
         ident = ref.ident
         s, f = successes.get(ident), failures.get(ident)
         if s is not None and f is not None:
             note = "the answer listed this order in both successList and failureList"
-            out.append(Resolved(ref.position, "unknown", _outcome(ref, n, _text(f, "errorCode"), note)))
+            out.append(_filed(ref, "unknown", n, _text(f, "errorCode"), note))
         elif s is not None:
-            outcome = OrderOutcome(
-                ref.symbol,
-                ref.order_id or _text(s, "orderId"),
-                ref.client_oid or _text(s, "clientOid"),
-                None,
-                None,
-                n,
-                request_time=stamp,
-            )
-            out.append(Resolved(ref.position, "cancelled", outcome))
+            oid, coid = _text(s, "orderId"), _text(s, "clientOid")
+            out.append(_filed(ref, "cancelled", n, request_time=stamp, order_id=oid, client_oid=coid))
         elif f is not None:
             code, msg = _text(f, "errorCode"), _text(f, "errorMsg") or ""
             if uncertain:
@@ -443,15 +476,15 @@ def _resolve_ok(
                 )
                 if code in NOT_FOUND_CODES or "not exist" in msg.lower():
                     note += ", or it never existed"
-                out.append(Resolved(ref.position, "unknown", _outcome(ref, n, code, note)))
+                out.append(_filed(ref, "unknown", n, code, note))
             elif inconsistent:
                 note = f"[{code or '-'}] {msg}, in an answer that also listed orders that were not sent"
-                out.append(Resolved(ref.position, "unknown", _outcome(ref, n, code, note)))
+                out.append(_filed(ref, "unknown", n, code, note))
             else:
-                out.append(Resolved(ref.position, "failed", _outcome(ref, n, code, msg, stamp)))
+                out.append(_filed(ref, "failed", n, code, msg, stamp))
         else:
             note = "the exchange listed this order in neither successList nor failureList"
-            out.append(Resolved(ref.position, "unknown", _outcome(ref, n, None, note)))
+            out.append(_filed(ref, "unknown", n, None, note))
     return out
 
 
@@ -493,32 +526,13 @@ def request_record(op_id: str, batch: int | None, n: int, attempt: Attempt, outc
     )
 
 
-def _led_to(resolved: Sequence[Resolved]) -> RecordOutcome:
-    statuses = {r.status for r in resolved}
+def _led_to(filed: Sequence[Filed]) -> RecordOutcome:
+    statuses = {row[0] for _, row in filed}
     return statuses.pop() if len(statuses) == 1 else "mixed"
 
 
 def _triples(resolved: Iterable[Resolved]) -> list[tuple[int, str, OrderOutcome]]:
     return [(r.position, r.status, r.outcome) for r in resolved]
-
-
-# A filed order is kept as a plain tuple of its status and its outcome's fields (str, int or None), not as
-# the Resolved and OrderOutcome it came in. The garbage collector stops tracking such a tuple the first
-# time it sees it, while every object it tracks is walked again by each full collection: 20 sub-accounts
-# cancelling 5,000 orders each kept 200,000 tracked objects until their reports, and the full collections
-# they caused (4 a run, 60-150 ms each, every thread stopped) came mid-run, when each one delays every
-# account's next window. The Resolved objects are made again when asked for (settling, the report).
-_OUTCOME_FIELDS = tuple(f.name for f in attrs.fields(OrderOutcome))
-_outcome_values = operator.attrgetter(*_OUTCOME_FIELDS)
-_Row = tuple[Any, ...]
-
-
-def _row(r: Resolved) -> _Row:
-    return (r.status, *_outcome_values(r.outcome))
-
-
-def _resolved(position: int, row: _Row) -> Resolved:
-    return Resolved(position, row[0], OrderOutcome(*row[1:]))
 
 
 class CancelRun:
@@ -578,10 +592,10 @@ class CancelRun:
         self._settle_s = 0.0
         self._connect_failures = 0
         self._orders_done = 0
-        self._total = sum(len(b.orders) for b in batches)
+        self._total = sum(b.size for b in batches)
         self._batches_left: dict[str, int] = {}  # symbol -> batches holding it that have not ended
         for batch in batches:
-            for symbol in {o.symbol for o in batch.orders}:
+            for symbol in batch.symbols:
                 self._batches_left[symbol] = self._batches_left.get(symbol, 0) + 1
         self._records: list[RequestRecord] = []
         self._open_record: dict[int, int] = {}  # batch -> index of its last attempt's record
@@ -647,9 +661,9 @@ class CancelRun:
 
     def record(self, i: int, result: Attempts) -> list[str]:
         """File batch i's outcome; returns the symbols whose every batch has now ended (ready to settle)."""
-        resolved = resolve_batch(self.batches[i], result)
+        filed = resolve_batch(self.batches[i], result)
         if self.listener is not None:
-            self.listener.outcomes(_triples(resolved))
+            self.listener.outcomes([(p, row[0], OrderOutcome(*row[1:])) for p, row in filed])
         if result.final.kind == "fatal" and result.final.error is not None:
             fatal: BitgetError | None = result.final.error
         else:
@@ -659,8 +673,8 @@ class CancelRun:
                 self._stop = fatal
             last = self._open_record.pop(i, None)
             if last is not None:
-                self._records[last] = attrs.evolve(self._records[last], outcome=_led_to(resolved))
-            finished, done = self._file(i, resolved)
+                self._records[last] = attrs.evolve(self._records[last], outcome=_led_to(filed))
+            finished, done = self._file(i, filed)
         if self._progress is not None:
             try:
                 self._progress(done, self._total)
@@ -668,16 +682,16 @@ class CancelRun:
                 self.abort(exc, "the on_progress callback raised")
         return finished
 
-    def _file(self, i: int, resolved: Sequence[Resolved]) -> tuple[list[str], int]:
+    def _file(self, i: int, filed: Sequence[Filed]) -> tuple[list[str], int]:
         """(under the lock) Batch i has its outcome: returns the symbols now finished, orders done."""
         answered = time.monotonic()
-        for r in resolved:
-            self._filed[r.position] = _row(r)
-            self._answered_at[r.position] = answered
+        for position, row in filed:
+            self._filed[position] = row
+            self._answered_at[position] = answered
         self._done.add(i)
-        self._orders_done += len(self.batches[i].orders)
+        self._orders_done += self.batches[i].size
         finished = []
-        for symbol in {o.symbol for o in self.batches[i].orders}:
+        for symbol in self.batches[i].symbols:
             self._batches_left[symbol] -= 1
             if not self._batches_left[symbol]:
                 finished.append(symbol)
@@ -690,7 +704,7 @@ class CancelRun:
             self._requests += attempts
             self._retries += max(0, attempts - 1)
             self._sent += sent
-            self._file(i, resolved)
+            self._file(i, [(r.position, _row(r)) for r in resolved])
 
     def carry(self, i: int, attempts: int, sent: int) -> None:
         """Batch i was in flight when an earlier process died: it is sent again, its outcome uncertain
