@@ -26,7 +26,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from ._transport import as_httpx_errors
+from ._transport import DEFAULT_LIMITS, as_httpx_errors, core_request
 
 
 @contextlib.contextmanager
@@ -173,7 +173,7 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
         http1: bool = True,
         http2: bool = False,
     ) -> None:
-        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+        limits = limits or DEFAULT_LIMITS
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,
@@ -186,20 +186,8 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.AsyncByteStream)
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
         with as_httpx_errors():
-            response = await self._pool.handle_async_request(core_request)
+            response = await self._pool.handle_async_request(core_request(request))
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,

@@ -121,6 +121,26 @@ def as_httpx_errors() -> Iterator[None]:
         raise
 
 
+# httpx's own defaults for a client's pool.
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+
+
+def core_request(request: httpx.Request) -> httpcore.Request:
+    """httpx's request as httpcore's pool takes it (what httpx's own transports do)."""
+    return httpcore.Request(
+        method=request.method,
+        url=httpcore.URL(
+            scheme=request.url.raw_scheme,
+            host=request.url.raw_host,
+            port=request.url.port,
+            target=request.url.raw_path,
+        ),
+        headers=request.headers.raw,
+        content=request.stream,
+        extensions=request.extensions,
+    )
+
+
 class _Body(httpx.SyncByteStream):
     def __init__(self, stream: Any) -> None:
         self._stream = stream
@@ -188,7 +208,7 @@ class DeadlineTransport(httpx.BaseTransport):
         http1: bool = True,
         http2: bool = False,
     ) -> None:
-        self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+        self._limits = limits or DEFAULT_LIMITS
         self._ssl_context = ssl_context
         self._trust_env = trust_env
         self._http1, self._http2 = http1, http2
@@ -212,21 +232,9 @@ class DeadlineTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
         pool = self._pool or self._get_pool()
         with as_httpx_errors():
-            response = pool.handle_request(core_request)
+            response = pool.handle_request(core_request(request))
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
