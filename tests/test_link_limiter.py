@@ -119,6 +119,29 @@ def test_from_the_first_answers_a_late_read_answer_frees_its_permit_a_window_aft
         assert arrival + 1.0 <= at <= arrival + uplink + 1.0 + 0.002  # not read time (+0.5) + a window
 
 
+def test_no_attempt_starts_that_the_slowest_recent_attempt_says_the_deadline_would_cut() -> None:
+    """An attempt's time runs from its permit's grant (connecting, the pool, a busy loop come before the
+    write), and the deadline gate takes the slowest recent one: an attempt the deadline cuts leaves its
+    orders unknown, one not started leaves them failed ("not sent")."""
+    from bitget_sdk._ratelimit import OutOfTime
+
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(10, window_s=1.0, margin_s=0.0, clock=clock)
+    for pre_write in (0.30, 0.0, 0.0, 0.0):  # one attempt waited 0.3 s before its write; the rest none
+        assert limiter._take(None) is not None
+        permit = Permit(clock)
+        permit.sent_at = permit.granted_at = clock.now
+        permit.trace("http11.send_request_body.started", {})
+        clock.now += pre_write
+        permit.trace("http11.send_request_body.complete", {})  # the write: sent_at moves here
+        clock.now += 0.01
+        permit.trace("http11.receive_response_headers.complete", {})
+        limiter._used(permit)
+    with pytest.raises(OutOfTime):
+        limiter._take(clock.now + 0.2)  # write-to-answer is 10 ms, but one attempt took 0.31 s in all
+    assert limiter._take(clock.now + 0.4) is not None
+
+
 def test_the_offset_bound_is_given_up_when_stamps_contradict_it() -> None:
     """A stamp that puts an answer's headers before its request could have arrived (a value above what
     another request's send time allows) is not the server's counting time: the bound stops for good."""

@@ -79,10 +79,11 @@ class Permit:
     classified, is as safe and does not wait on a busy event loop's queue for those steps.
     """
 
-    __slots__ = ("_clock", "headers_at", "request_time_ms", "sent_at", "throttled")
+    __slots__ = ("_clock", "granted_at", "headers_at", "request_time_ms", "sent_at", "throttled")
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
+        self.granted_at = 0.0  # when the permit was granted: an attempt's time runs from here
         self.sent_at = 0.0
         self.headers_at = 0.0
         self.request_time_ms: int | None = None
@@ -273,9 +274,15 @@ class SlidingWindowLimiter:
             self._idle.append(self._parked.pop())
 
     def _round_trip(self) -> float:
-        """The median of recent requests' send-to-answer times (0 before any)."""
-        trips = sorted(self._round_trips)
-        return trips[len(trips) // 2] if trips else 0.0
+        """How long an attempt may take, grant to answer: the slowest of the last 32 (0 before any).
+
+        From the grant, not the write: connecting, the pool and a busy event loop or GIL come first,
+        and under load they are most of it. The slowest, not the median: an attempt that the deadline
+        cuts short leaves its orders unknown, where one not started leaves them failed ("not sent"),
+        which is what the caller can act on. (With the median of write-to-answer times, a loaded
+        machine let attempts start that the deadline then cut: 429s until the deadline came out
+        unknown instead of failed.)"""
+        return max(self._round_trips, default=0.0)
 
     def _take(self, deadline: float | None) -> float | None:
         """Take the idle permit usable first; returns when it is usable, None if all are in flight.
@@ -310,8 +317,8 @@ class SlidingWindowLimiter:
             now = self._clock()
             answered = permit.headers_at or now
             idle = _Idle(answered + self.window_s + self.margin_s)
-            if permit.sent_at:
-                self._round_trips.append(answered - permit.sent_at)
+            if permit.granted_at:
+                self._round_trips.append(answered - permit.granted_at)
             if permit.throttled:
                 self._on_throttled(now)
             elif permit.request_time_ms is not None and permit.sent_at:
@@ -394,7 +401,7 @@ class SlidingWindowLimiter:
             if at is not None:
                 self._put_back(at)
             raise
-        permit.sent_at = self._clock()
+        permit.sent_at = permit.granted_at = self._clock()
         try:
             yield permit
         finally:
@@ -417,7 +424,7 @@ class SlidingWindowLimiter:
             if at is not None:
                 self._put_back(at)
             raise
-        permit.sent_at = self._clock()
+        permit.sent_at = permit.granted_at = self._clock()
         try:
             yield permit
         finally:
