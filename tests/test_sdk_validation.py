@@ -234,3 +234,21 @@ def test_the_quick_check_of_plain_id_lists_agrees_with_the_item_by_item_one(ids:
         return refs, plan_batches(refs)
 
     assert plan(list(ids)) == plan(tuple(ids))
+
+    # The client plans a plain list into batches of ids (`_batching.plan`, no OrderRef per order kept):
+    # the same batches (equal, same bodies) as the item-by-item path, or the same error.
+    from bitget_sdk._batching import plan as plan_ids
+
+    def compact(values: Any) -> Any:
+        try:
+            batches = plan_ids(symbol="BTCUSDT", **{kind: values})
+        except BatchValidationError as e:
+            return ("error", e.field, e.index, str(e))
+        return batches, [b.body() for b in batches], [b.orders for b in batches]
+
+    expected = plan(tuple(ids))
+    if expected[0] == "error":
+        assert compact(list(ids)) == expected
+    else:
+        batches = expected[1]
+        assert compact(list(ids)) == (batches, [b.body() for b in batches], [b.orders for b in batches])
