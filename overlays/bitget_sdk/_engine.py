@@ -351,7 +351,7 @@ class Resolved(NamedTuple):
 # the Resolved and OrderOutcome it came in. The garbage collector stops tracking such a tuple the first
 # time it sees it, while every object it tracks is walked again by each full collection: 20 sub-accounts
 # cancelling 5,000 orders each kept 200,000 tracked objects until their reports, and the full collections
-# they caused (4 a run, 60-150 ms each, every thread stopped) came mid-run, when each one delays every
+# they caused (4-6 a run, 40-150 ms each, every thread stopped) came mid-run, when each one delays every
 # account's next window. Cancel answers are resolved straight into such rows; Resolved objects are made
 # from them when asked for (a journal, settling, the report).
 _OUTCOME_FIELDS = tuple(f.name for f in attrs.fields(OrderOutcome))
@@ -387,18 +387,6 @@ def _filed(
         status, ref.symbol, ref.order_id or order_id, ref.client_oid or client_oid, code, msg, attempts, None, None,
         request_time,
     )  # fmt: skip
-
-
-def _outcome(
-    ref: OrderRef,
-    attempts: int,
-    error_code: str | None = None,
-    error_msg: str | None = None,
-    request_time: int | None = None,
-) -> OrderOutcome:
-    return OrderOutcome(
-        ref.symbol, ref.order_id, ref.client_oid, error_code, error_msg, attempts, request_time=request_time
-    )
 
 
 def resolve_batch(batch: Batch, result: Attempts) -> list[Filed]:
@@ -792,7 +780,7 @@ class CancelRun:
             if self._interrupted is None:
                 self._interrupted = exc
 
-    def _unfinished(self) -> list[Resolved]:
+    def _unfinished(self) -> list[Filed]:
         stop = self._stop
         if self._interrupted is not None:
             why = f"the run was interrupted ({type(self._interrupted).__name__})"
@@ -805,7 +793,7 @@ class CancelRun:
         else:  # pragma: no cover - every batch is recorded when nothing stopped the run
             why = "the run ended early"
         code = stop.code if isinstance(stop, BitgetAPIError) and self._interrupted is None else None
-        out: list[Resolved] = []
+        out: list[Filed] = []
         for i, batch in enumerate(self.batches):
             if i in self._done:
                 continue
@@ -814,14 +802,14 @@ class CancelRun:
                 msg = f"outcome unknown: {why} while this order's request was in flight"
             else:
                 status, msg = "failed", f"not sent: {why}"
-            out.extend(Resolved(o.position, status, _outcome(o, 0, code, msg)) for o in batch.orders)
+            out.extend(_filed(o, status, 0, code, msg) for o in batch.orders)
         return out
 
     def snapshot(self) -> CancelReport:
         """The report as things stand (every order accounted for), without raising."""
         with self._lock:
             rows = dict(self._filed)
-            rows.update((r.position, _row(r)) for r in self._unfinished())
+            rows.update(self._unfinished())
             elapsed = time.perf_counter() - self._start
             report = CancelReport.deferred(
                 [rows[p] for p in sorted(rows)],
