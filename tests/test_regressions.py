@@ -369,7 +369,7 @@ def test_mock_port_0_prints_the_port_it_got() -> None:
 
 @pytest.mark.parametrize(
     ("package", "missing", "extra"),
-    [("bitget_cli", "rich", "cli"), ("bitget_mock", "uvicorn", "mock")],
+    [("bitget_cli", "rich", "cli"), ("bitget_mock", "uvicorn", "mock"), ("bitget_mock", "httptools", "mock")],
 )
 def test_console_script_without_its_extra_prints_the_install_command(package: str, missing: str, extra: str) -> None:
     code = f"import sys; sys.modules[{missing!r}] = None; from {package} import main; sys.exit(main(['--help']))"

@@ -10,7 +10,9 @@ import sys
 from collections.abc import Sequence
 
 # Top-level modules the `cli` extra brings (rich, and the mock's server for `demo`).
-_EXTRA_MODULES = frozenset({"rich", "starlette", "uvicorn", "jsonschema", "yaml", "referencing", "cryptography"})
+_EXTRA_MODULES = frozenset(
+    {"rich", "starlette", "uvicorn", "httptools", "jsonschema", "yaml", "referencing", "cryptography"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

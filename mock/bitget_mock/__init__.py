@@ -47,7 +47,7 @@ __all__ = [
 
 # Top-level modules the `mock` extra brings.
 _EXTRA_MODULES = frozenset(
-    {"starlette", "uvicorn", "jsonschema", "jsonschema_rs", "yaml", "referencing", "cryptography"}
+    {"starlette", "uvicorn", "httptools", "jsonschema", "jsonschema_rs", "yaml", "referencing", "cryptography"}
 )
 
 

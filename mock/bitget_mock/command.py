@@ -13,6 +13,7 @@ import uvicorn
 from .accounts import DEMO_PASSPHRASE, DEMO_SECRET_KEY, Account, account_from_env
 from .app import create_app
 from .exchange import MockExchange, Settings
+from .server import UVICORN_OPTIONS
 
 
 def _account(spec: str, rsa: bool) -> Account:
@@ -115,13 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             line += " - demo credentials, see README: secret 'demo-secret-key', passphrase 'demo-passphrase'"
         print(line, file=sys.stderr, flush=True)
     config = uvicorn.Config(
-        create_app(exchange),
-        log_level=args.log_level,
-        access_log=False,
-        lifespan="off",
-        timeout_graceful_shutdown=2,
-        # No proxy in front: X-Forwarded-For from a local client must not change its IP (IP-scoped limits).
-        proxy_headers=False,
+        create_app(exchange), log_level=args.log_level, timeout_graceful_shutdown=2, **UVICORN_OPTIONS
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0
