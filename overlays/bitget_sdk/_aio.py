@@ -26,6 +26,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from ._http11 import AsyncHTTP11Pool
 from ._transport import DEFAULT_LIMITS, as_httpx_errors, core_request
 
 
@@ -174,6 +175,10 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
         http2: bool = False,
     ) -> None:
         limits = limits or DEFAULT_LIMITS
+        self._pool: httpcore.AsyncConnectionPool | AsyncHTTP11Pool
+        if http1 and not http2:
+            self._pool = AsyncHTTP11Pool(ssl_context, limits)
+            return
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,
@@ -186,8 +191,11 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.AsyncByteStream)
+        pool = self._pool
+        if isinstance(pool, AsyncHTTP11Pool):
+            return await pool.handle_async_request(request)
         with as_httpx_errors():
-            response = await self._pool.handle_async_request(core_request(request))
+            response = await pool.handle_async_request(core_request(request))
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,

@@ -885,7 +885,8 @@ class BitgetClient(_BaseClient):
                 exc.report = run.snapshot()  # type: ignore[attr-defined]
             raise
         report = run.report()
-        log.info("cancel_orders: %s", report.summary())
+        if log.isEnabledFor(logging.INFO):  # counting 5,000 rows for a line nobody reads is not free
+            log.info("cancel_orders: %s", report.summary())
         return report
 
     def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
@@ -1389,7 +1390,8 @@ class AsyncBitgetClient(_BaseClient):
                 exc.report = run.snapshot()  # type: ignore[attr-defined]
             raise
         report = run.report()
-        log.info("cancel_orders: %s", report.summary())
+        if log.isEnabledFor(logging.INFO):
+            log.info("cancel_orders: %s", report.summary())
         return report
 
     async def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:

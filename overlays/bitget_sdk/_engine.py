@@ -440,10 +440,13 @@ def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool, sta
     the answer lists an order twice (both lists) or lists orders that were not sent, it is `unknown`.
     """
     key = batch.kind
-    orders = batch.orders
-    sent = {ref.ident for ref in orders}
+    ids = batch.ids
+    sent = set(ids) if ids else {ref.ident for ref in batch.orders}
     successes, stray_s = _listed(data["successList"], key, sent)
     failures, stray_f = _listed(data["failureList"], key, sent)
+    if ids and not failures and not stray_s and len(successes) == len(ids):
+        return _all_cancelled(batch, successes, n, stamp)
+    orders = batch.orders
     inconsistent = stray_s or stray_f
     out: list[Filed] = []
     for ref in orders:
@@ -474,6 +477,24 @@ def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool, sta
             note = "the exchange listed this order in neither successList nor failureList"
             out.append(_filed(ref, "unknown", n, None, note))
     return out
+
+
+def _all_cancelled(batch: Batch, successes: dict[str, dict[str, Any]], n: int, stamp: int | None) -> list[Filed]:
+    """`_resolve_ok` when a plain id list's batch came back with every order in successList and nothing
+    else (the usual answer): the same rows `_filed` makes, without an OrderRef and a call per order
+    (with 20 accounts at once, resolving answers order by order was a tenth of the client's CPU)."""
+    symbol, first = batch.symbol, batch.first
+    assert symbol is not None
+    items = map(successes.__getitem__, batch.ids)
+    if batch.kind == "orderId":
+        return [
+            (first + j, ("cancelled", symbol, ident, _text(s, "clientOid"), None, None, n, None, None, stamp))
+            for j, (ident, s) in enumerate(zip(batch.ids, items, strict=True))
+        ]
+    return [
+        (first + j, ("cancelled", symbol, _text(s, "orderId"), ident, None, None, n, None, None, stamp))
+        for j, (ident, s) in enumerate(zip(batch.ids, items, strict=True))
+    ]
 
 
 ProgressCallback = Callable[[int, int], None]

@@ -26,6 +26,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from ._http11 import HTTP11Pool
+
 _DEADLINE: ContextVar[float | None] = ContextVar("bitget_sdk_attempt_deadline", default=None)
 _MIN_TIMEOUT_S = 0.001
 
@@ -212,12 +214,14 @@ class DeadlineTransport(httpx.BaseTransport):
         self._ssl_context = ssl_context
         self._trust_env = trust_env
         self._http1, self._http2 = http1, http2
-        self._pool: httpcore.ConnectionPool | None = None
+        self._pool: httpcore.ConnectionPool | HTTP11Pool | None = None
         self._lock = threading.Lock()
 
-    def _get_pool(self) -> httpcore.ConnectionPool:
-        """Made on first use."""
+    def _get_pool(self) -> httpcore.ConnectionPool | HTTP11Pool:
+        """Made on first use: HTTP/1.1 on `_http11`'s pool (see there why), HTTP/2 on httpcore's."""
         with self._lock:
+            if self._pool is None and self._http1 and not self._http2:
+                self._pool = HTTP11Pool(self._ssl_context or default_ssl_context(self._trust_env), self._limits, _clamp)
             if self._pool is None:
                 self._pool = httpcore.ConnectionPool(
                     ssl_context=self._ssl_context or default_ssl_context(self._trust_env),
@@ -233,6 +237,8 @@ class DeadlineTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
         pool = self._pool or self._get_pool()
+        if isinstance(pool, HTTP11Pool):
+            return pool.handle_request(request)
         with as_httpx_errors():
             response = pool.handle_request(core_request(request))
         return httpx.Response(
