@@ -352,3 +352,17 @@ def test_sync_errors_say_whether_anything_can_have_been_sent() -> None:
         assert _sync_pool(http)._count == 0
     with _sync_client(timeout=1.0) as http, pytest.raises(httpx.ConnectError):  # nothing was sent
         http.get(url)
+
+
+def test_a_connection_made_on_another_event_loop_is_not_reused() -> None:
+    """A client kept across two `asyncio.run` calls: its idle connection belongs to the first loop,
+    whose callbacks will never run again; the second run makes a new one instead of waiting forever."""
+    http = _client(timeout=2.0)
+
+    async def run(server: Server) -> str:
+        return (await http.get(server.url)).text
+
+    with ThreadServer(_ok) as server:
+        assert asyncio.run(run(server)) == "ok"
+        assert asyncio.run(run(server)) == "ok"
+        assert server.connections == 2

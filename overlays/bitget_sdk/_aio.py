@@ -1,16 +1,16 @@
-"""The async client's transport: httpx's own connection pool (httpcore) on asyncio's streams.
+"""The async client's transport: HTTP/1.1 on `_http11`'s pool; HTTP/2 on httpcore's, on asyncio streams.
 
-httpcore runs its async pool on anyio, which is general (asyncio and trio) and pays for it on every
-request: a cancel scope around each read and write, a checkpoint before each write, and a fresh dict
-of socket attributes (with a `getpeername` call) for every idle connection the pool checks before it
-picks one. Measured with 20 sub-accounts cancelling at once (200 requests in flight on one event loop),
-that was about a third of the client's CPU per request, and it is paid in bursts: a window's requests
-become due together, and each waits for the ones before it on the loop.
+HTTP/1.1 (Bitget's API, and every client unless `http2=True`): see `_http11` for why the exchange is
+driven through h11 by this project rather than by httpcore's pool.
 
-httpcore takes a network backend as a documented extension point, so this module gives it one written
-directly on asyncio streams: the same pool, HTTP/1.1 and HTTP/2 state machines, limits, keep-alive and
-TLS; only the socket layer is different. Timeouts map to httpcore's exceptions as its own backends do
-(a connect that times out is a `ConnectTimeout`: nothing was sent).
+HTTP/2 keeps httpx's own pool (httpcore). httpcore runs its async pool on anyio, which is general
+(asyncio and trio) and pays for it on every request: a cancel scope around each read and write, a
+checkpoint before each write, and a fresh dict of socket attributes (with a `getpeername` call) for
+every idle connection the pool checks before it picks one. httpcore takes a network backend as a
+documented extension point, so this module gives it one written directly on asyncio streams: the
+same pool, HTTP/2 state machine, limits, keep-alive and TLS; only the socket layer is different.
+Timeouts map to httpcore's exceptions as its own backends do (a connect that times out is a
+`ConnectTimeout`: nothing was sent).
 """
 
 from __future__ import annotations
@@ -163,7 +163,8 @@ class _Body(httpx.AsyncByteStream):
 
 
 class AsyncPoolTransport(httpx.AsyncBaseTransport):
-    """httpx's default async transport (httpcore's pool, same limits and TLS defaults), on `AsyncioBackend`.
+    """The async client's default transport, with httpx's default limits and TLS: HTTP/1.1 on
+    `AsyncHTTP11Pool`; with `http2=True` (or `http1=False`), httpcore's pool on `AsyncioBackend`.
 
     `ssl_context`: the TLS context to use (see `_transport.default_ssl_context` and friends)."""
 

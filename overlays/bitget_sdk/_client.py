@@ -66,6 +66,7 @@ from ._engine import (
     Attempt,
     Attempts,
     CancelRun,
+    LazyJitter,
     ProgressCallback,
     Resolved,
     RetryPolicy,
@@ -406,9 +407,9 @@ class _BaseClient:
             prior_uncertain=prior,
         )
 
-    def _jitter_rng(self) -> random.Random:
+    def _jitter_rng(self) -> LazyJitter:
         with self._rng_lock:
-            return random.Random(self._rng.random())
+            return LazyJitter(self._rng.random())
 
     def _classify(self, op: Operation, response: httpx.Response, content: bytes | None, elapsed: float) -> Attempt:
         status = response.status_code

@@ -243,7 +243,7 @@ class RetryPolicy:
     backoff_base_s: float = 0.25
     backoff_max_s: float = 5.0
 
-    def delay(self, retry: int, rng: random.Random) -> float:
+    def delay(self, retry: int, rng: Jitter) -> float:
         d = min(self.backoff_max_s, self.backoff_base_s * 2 ** (retry - 1))
         return float(d / 2 + rng.uniform(0, d / 2))
 
@@ -276,9 +276,32 @@ class Attempts:
     uncertain: bool
 
 
+class Jitter(Protocol):
+    """What backoff needs of a random source (`random.Random`, `LazyJitter`)."""
+
+    def uniform(self, a: float, b: float) -> float: ...
+
+
+class LazyJitter:
+    """One call's jitter stream: seeded from the client's stream when the call starts (so a
+    `retry_seed` replays the same waits), made on its first draw. Most calls never retry, and making
+    a Mersenne Twister costs ~15 us, a few % of a cancel's client CPU with 200 requests a second."""
+
+    __slots__ = ("_rng", "_seed")
+
+    def __init__(self, seed: float) -> None:
+        self._seed = seed
+        self._rng: random.Random | None = None
+
+    def uniform(self, a: float, b: float) -> float:
+        if self._rng is None:
+            self._rng = random.Random(self._seed)
+        return self._rng.uniform(a, b)
+
+
 def attempt_steps(
     policy: RetryPolicy,
-    rng: random.Random,
+    rng: Jitter,
     *,
     retry_uncertain: bool,
     resync_clock: bool = False,

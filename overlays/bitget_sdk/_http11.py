@@ -1,14 +1,16 @@
-"""The async client's HTTP/1.1: h11's state machine fed by asyncio's protocol callbacks, and a small pool.
+"""The clients' HTTP/1.1: h11's state machine on asyncio's protocol callbacks (async) or on blocking
+sockets (sync), and a small connection pool for each.
 
-Why not httpcore's pool, as httpx's own transport uses: measured on this project's machines, one
-50-order cancel through httpcore's async pool (on the asyncio backend of `_aio`) cost ~0.85 ms of the
-client's CPU, and the same exchange driven through h11 by this module ~0.15 ms (closed loop against
-the mock, 10 in flight; `tools/bench.py`'s transport row). Most of the difference is the machinery
-around the protocol: a pool that re-examines every connection on every request, locks and events
-that each cost a cancel scope and a checkpoint, a stream layer and trace contexts per step. A process
-cancelling on 20 sub-accounts has 200 requests due within the same few milliseconds every second,
-and each waits for the CPU of those before it: the client's CPU per request is what separates the
-run from the rate limit's best case.
+Why not httpcore's pools, as httpx's own transports use: measured on this project's machines (closed
+loop against the mock, 10 requests in flight, the transport alone, 50-order cancels), one exchange
+cost ~0.85 ms of the client's CPU through httpcore's async pool (on `_aio`'s asyncio backend) and
+~0.25 ms through this module; ~0.6 ms through httpcore's sync pool and ~0.4 ms here (threads). Most of
+the difference is the machinery around the protocol: a pool that re-examines every connection on
+every request (holding its lock across a `poll` of each, in the sync pool, which 10 threads per
+client then queue on), locks and events that each cost a cancel scope and a checkpoint, a stream
+layer and trace contexts per step. A process cancelling on 20 sub-accounts has 200 requests due
+within the same few milliseconds every second, and each waits for the CPU of those before it: the
+client's CPU per request is what separates that run from the rate limit's best case.
 
 What is kept: h11 parses and writes every message (the same state machine httpcore uses), so
 framing, keep-alive and `Connection: close` follow the same rules; TLS is asyncio's; connect, read,
@@ -48,6 +50,7 @@ class _Connection(asyncio.Protocol):
         self.origin = origin
         self.h11 = h11.Connection(h11.CLIENT)
         self.transport: asyncio.Transport | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None  # its callbacks run on this loop only
         self.lost = False
         self.eof = False
         self.idle_since = 0.0
@@ -60,6 +63,7 @@ class _Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self.loop = asyncio.get_running_loop()
 
     def data_received(self, data: bytes) -> None:
         if not self.eof:
@@ -136,9 +140,13 @@ class _Connection(asyncio.Protocol):
                 self._waiter = None
 
     def reusable(self, now: float, expiry: float | None) -> bool:
-        """Idle, in keep-alive, not expired, and nothing (no EOF, no unasked byte) waits on it."""
+        """Idle, in keep-alive, not expired, on this event loop (a client used from a second
+        `asyncio.run` would otherwise wait for callbacks of a loop that no longer runs), and nothing
+        (no EOF, no unasked byte) waits on it."""
         h = self.h11
         if self.lost or self.eof or h.our_state is not h11.IDLE or h.their_state is not h11.IDLE:
+            return False
+        if self.loop is not asyncio.get_running_loop():
             return False
         if h.trailing_data[0] or (expiry is not None and now - self.idle_since > expiry):
             return False
@@ -148,7 +156,10 @@ class _Connection(asyncio.Protocol):
 
     def close(self) -> None:
         if self.transport is not None:
-            self.transport.close()
+            # RuntimeError: its loop is closed (a client kept across `asyncio.run` calls); the socket
+            # is then closed when the transport is collected.
+            with contextlib.suppress(RuntimeError):
+                self.transport.close()
 
 
 def _readable(sock: Any) -> bool:
@@ -250,9 +261,11 @@ class AsyncHTTP11Pool:
         )
 
     async def _acquire(self, origin: Origin, timeouts: dict[str, float | None], trace: Trace | None) -> _Connection:
-        if self._closed:
-            raise RuntimeError("the connection pool is closed")
+        pool_timeout = timeouts.get("pool")
+        give_up = None if pool_timeout is None else time.monotonic() + pool_timeout
         while True:
+            if self._closed:
+                raise RuntimeError("the connection pool is closed")
             conn = self._reuse(origin)
             if conn is not None:
                 return conn
@@ -261,7 +274,8 @@ class AsyncHTTP11Pool:
             if self._idle_count:  # idle connections to other origins make room
                 self._close_one_idle()
                 break
-            if not await self._wait_for_room(timeouts.get("pool")):
+            left = None if give_up is None else give_up - time.monotonic()
+            if (left is not None and left <= 0) or not await self._wait_for_room(left):
                 raise httpx.PoolTimeout("no connection became free within the pool timeout")
         self._count += 1
         try:
@@ -362,6 +376,8 @@ class AsyncHTTP11Pool:
             self._count -= len(idle)
             idle.clear()
         self._idle_count = 0
+        while self._waiters:  # requests waiting for room hear that there will be none
+            self._wake_one()
 
 
 # -- the sync client's ---------------------------------------------------------------------------------

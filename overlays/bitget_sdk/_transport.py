@@ -3,8 +3,9 @@
 httpx's timeouts are per operation: a server that sends one byte every 0.4 s never trips a 1 s read
 timeout, and can hold a request for as long as it likes. The async client bounds an attempt with
 `asyncio.timeout`, which cancels the read wherever it is. Threads cannot be cancelled, so the sync
-client sends through `DeadlineTransport`: httpx's own connection pool (httpcore) with a network
-backend that clamps every connect, read and write to the time left before the attempt's deadline.
+client sends through `DeadlineTransport`, which clamps every connect, read and write to the time left
+before the attempt's deadline: HTTP/1.1 on `_http11.HTTP11Pool` (see there why), HTTP/2 on httpx's own
+pool (httpcore) with a network backend that clamps the same way.
 The deadline travels in a context variable, set around one attempt in the thread that makes it.
 
 Answers are read in chunks and abandoned past `max_bytes`: a 50-order answer is a few KB, and an
@@ -197,7 +198,7 @@ def tls_context(httpx_args: dict[str, Any]) -> ssl.SSLContext | None:
 
 
 class DeadlineTransport(httpx.BaseTransport):
-    """httpx's default HTTP/1.1 transport (same pool, limits and TLS defaults), bounded by `deadline_scope`.
+    """The sync client's default transport (httpx's default limits and TLS), bounded by `deadline_scope`.
 
     `ssl_context`: what `verify=` / `cert=` in the client's `httpx_args` ask for (`tls_context`) or
     what `context_for` gives; None: the shared default (`default_ssl_context`), taken on first use."""
