@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import secrets
@@ -344,6 +345,8 @@ async def mock_orders(request: Request, ex: MockExchange) -> Response:
         raise _Reject("40017", str(e)) from None
     except ValueError as e:
         raise _Reject("40017", str(e)) from None
+    if ex.settings.freeze_seeded_orders:
+        gc.freeze()
     hidden = {"status", "filledSize"}
     return _SafeJSON({"orders": [{k: v for k, v in o.as_dict().items() if k not in hidden} for o in created]})
 
@@ -405,6 +408,8 @@ async def mock_fill(request: Request, ex: MockExchange) -> Response:
 
 async def mock_reset(request: Request, ex: MockExchange) -> Response:
     ex.reset()
+    if ex.settings.freeze_seeded_orders:
+        gc.unfreeze()  # the orders just dropped can be collected
     return JSONResponse({"reset": True})
 
 

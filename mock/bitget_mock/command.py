@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         auth_error_status=args.auth_error_status,
         client_oid_lookup_unfilled_only=not args.client_oid_lookup_any_status,
         cancel_symbol_delay_ms=args.cancel_symbol_delay_ms,
+        freeze_seeded_orders=True,
     )
     if not 0 <= args.cancel_symbol_delay_ms <= 120_000:
         print("bitget-mock: --cancel-symbol-delay-ms must be from 0 to 120000", file=sys.stderr)
