@@ -366,3 +366,32 @@ def test_a_connection_made_on_another_event_loop_is_not_reused() -> None:
         assert asyncio.run(run(server)) == "ok"
         assert asyncio.run(run(server)) == "ok"
         assert server.connections == 2
+
+
+def test_preconnect_leaves_one_idle_connection_and_reports_a_refused_one() -> None:
+    async def run() -> tuple[int, int, int]:
+        async with Server(_ok) as server, _client(httpx.Limits(max_connections=2)) as http:
+            pool = _pool(http)
+            url, timeouts = httpx.URL(server.url), {"connect": 1.0}
+            await pool.preconnect(url, timeouts)
+            await pool.preconnect(url, timeouts)  # one is idle already: nothing to do
+            made = server.connections
+            assert (await http.get(server.url)).text == "ok"  # on the connection made ahead
+            async with http.stream("GET", server.url) as a, http.stream("GET", server.url) as b:
+                await pool.preconnect(url, timeouts)  # the pool is full: the request will wait as usual
+                await a.aread()
+                await b.aread()
+            return made, server.connections, pool._idle_count
+
+    assert asyncio.run(run()) == (1, 2, 2)
+
+    async def refused(url: str) -> None:
+        async with _client() as http:
+            await _pool(http).preconnect(httpx.URL(url), {"connect": 1.0})
+
+    async def closed_port() -> str:
+        async with Server(_ok) as server:
+            return server.url
+
+    with pytest.raises(httpx.ConnectError):  # as the request would have met it: nothing was sent
+        asyncio.run(refused(asyncio.run(closed_port())))

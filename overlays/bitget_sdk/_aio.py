@@ -204,5 +204,10 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
             extensions=response.extensions,
         )
 
+    async def preconnect(self, url: httpx.URL, timeouts: dict[str, float | None]) -> None:
+        """See `AsyncHTTP11Pool.preconnect` (HTTP/2 multiplexes one connection: nothing to do)."""
+        if isinstance(self._pool, AsyncHTTP11Pool):
+            await self._pool.preconnect(url, timeouts)
+
     async def aclose(self) -> None:
         await self._pool.aclose()

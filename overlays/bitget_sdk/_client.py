@@ -1119,6 +1119,7 @@ class AsyncBitgetClient(_BaseClient):
                 raise OutOfTime
         try:
             async with asyncio.timeout(bound):
+                await self._wire.apreconnect(prepared.url, prepared.extensions["timeout"])
                 response = await self._wire.asend(prepared.request(None if permit is None else permit.atrace))
                 try:
                     return response, await aread_capped(response, MAX_ANSWER_BYTES)
@@ -1128,6 +1129,16 @@ class AsyncBitgetClient(_BaseClient):
                     await response.aclose()
         except TimeoutError:
             raise httpx.ReadTimeout(f"no complete answer within the {self.timeout_s:g} s timeout") from None
+
+    async def _preconnect(self, deadline: float | None) -> None:
+        """A run's worker connects before it prepares its first request (see `_wire.apreconnect`): the
+        run's workers all start together, and each then prepares while the others' connections are
+        being made, instead of all preparing before any connection is there. A failure is left to
+        the attempt, which connects again and reports it; this wait is bounded by the run's deadline."""
+        url = self._wire.url("POST", BATCH_CANCEL.path, None)
+        with contextlib.suppress(httpx.TransportError, TimeoutError):
+            async with asyncio.timeout(_left(deadline)):
+                await self._wire.apreconnect(url, self._httpx_timeout.as_dict())
 
     async def _attempt(
         self,
@@ -1357,12 +1368,18 @@ class AsyncBitgetClient(_BaseClient):
         """See `BitgetClient._execute` (tasks instead of threads)."""
         deadline = run.deadline
         settler = TaskSettler(run, self.settle_lag_s, lambda r: self._read(r, deadline, run)) if settle else None
-        batches = iter(list(todo))
+        todo = list(todo)
+        batches = iter(todo)
+        to_warm = min(self.max_concurrency, len(todo))
 
         async def worker() -> None:
             # `max_concurrency` workers taking batches in order, rather than a task per batch behind a
             # semaphore: a 5,000-order run then starts 10 tasks, not 100 (20 accounts at once: 200, not
             # 2,000, all created before the first request could go out).
+            nonlocal to_warm
+            if to_warm > 0:
+                to_warm -= 1
+                await self._preconnect(deadline)
             for i in batches:
                 if not run.begin(i):
                     continue

@@ -260,6 +260,39 @@ class AsyncHTTP11Pool:
             extensions={"http_version": b"HTTP/" + event.http_version, "reason_phrase": event.reason},
         )
 
+    async def preconnect(self, url: httpx.URL, timeouts: dict[str, float | None]) -> None:
+        """Connect to `url`'s origin now, and leave the connection idle for the request about to be
+        built, unless an idle one is there already or the pool is full (the request then waits as
+        usual). The async client calls this before it signs and builds each attempt's request: 200
+        requests due at once (20 accounts' first windows) were otherwise each prepared before any
+        connection was made, so the server got none of them until the last was ready, and all of
+        them in one burst; now connecting overlaps preparing. Errors are the request's own
+        (`ConnectError`, `ConnectTimeout`: nothing was sent)."""
+        origin = _origin(url)
+        if self._closed or self._idle.get(origin):
+            return
+        if self._max_connections is not None and self._count >= self._max_connections:
+            return
+        self._count += 1
+        try:
+            conn = await self._connect(origin, timeouts.get("connect"), None)
+        except BaseException:
+            self._count -= 1
+            self._wake_one()
+            raise
+        self.park(conn)
+
+    def park(self, conn: _Connection) -> None:
+        """An unused connection (nothing sent on it) becomes idle."""
+        if self._closed or conn.lost:
+            self._count -= 1
+            conn.close()
+        else:
+            conn.idle_since = time.monotonic()
+            self._idle.setdefault(conn.origin, []).append(conn)
+            self._idle_count += 1
+        self._wake_one()
+
     async def _acquire(self, origin: Origin, timeouts: dict[str, float | None], trace: Trace | None) -> _Connection:
         pool_timeout = timeouts.get("pool")
         give_up = None if pool_timeout is None else time.monotonic() + pool_timeout

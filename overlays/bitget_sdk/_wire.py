@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from ._aio import AsyncPoolTransport
 from ._signing import SIGNED_HEADERS, BitgetAuth
 
 
@@ -132,6 +133,14 @@ class Wire:
             response.close()
             raise
         return response
+
+    async def apreconnect(self, url: httpx.URL, timeouts: dict[str, float | None]) -> None:
+        """Connect before the request is signed and built, if its transport is the SDK's own and has no
+        idle connection to the origin (see `AsyncHTTP11Pool.preconnect`). A connection that cannot be
+        made fails here as it would in `asend`: nothing was sent."""
+        transport = self.transport(url)
+        if isinstance(transport, AsyncPoolTransport):
+            await transport.preconnect(url, timeouts)
 
     async def asend(self, request: httpx.Request) -> httpx.Response:
         """`send` for an `httpx.AsyncClient`."""
