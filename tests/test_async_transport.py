@@ -157,8 +157,8 @@ def test_pool_options_in_httpx_args_reach_the_pool() -> None:
         async with AsyncBitgetClient(KEY, SECRET, PASSPHRASE, base_url="http://127.0.0.1:9", httpx_args=options) as c:
             return c._api.get_async_httpx_client()._transport._pool  # type: ignore[attr-defined]
 
-    made = asyncio.run(pool())
-    assert (made._max_connections, made._max_keepalive_connections, made._keepalive_expiry) == (7, 3, 2.0)
+    book = asyncio.run(pool())._book
+    assert (book.max_connections, book.max_keepalive_connections, book.keepalive_expiry) == (7, 3, 2.0)
 
 
 def _spec() -> Any:

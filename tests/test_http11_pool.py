@@ -115,7 +115,7 @@ def test_connection_close_and_an_unread_answer_are_not_reused() -> None:
                 assert response.status_code == 200
             assert (await http.get(server.url)).text == "0123456789"
             pool = _pool(http)
-            assert pool._count == 1 and pool._idle_count == 1
+            assert pool._book.count == 1 and pool._book.idle_count == 1
             return server.connections
 
     assert asyncio.run(run()) == 3
@@ -161,7 +161,7 @@ def test_a_cancelled_request_gives_its_connection_back_to_the_pool() -> None:
                     await http.get(server.url)
             text = (await http.get(server.url)).text  # a new connection: the cut one is not reused
             pool = _pool(http)
-            return text, pool._count, server.connections
+            return text, pool._book.count, server.connections
 
     assert asyncio.run(run()) == ("ok", 1, 2)
 
@@ -174,7 +174,7 @@ def test_a_server_that_closes_without_answering_is_a_protocol_error_not_a_connec
         async with Server(hang_up) as server, _client() as http:
             with pytest.raises(httpx.RemoteProtocolError):
                 await http.post(server.url, content=b"{}")
-            return _pool(http)._count
+            return _pool(http)._book.count
 
     assert asyncio.run(run()) == 0
 
@@ -202,10 +202,10 @@ def test_idle_connections_expire_and_surplus_ones_are_closed() -> None:
         async with Server(_ok) as server, _client(limits) as http:
             await asyncio.gather(*(http.get(server.url) for _ in range(5)))
             pool = _pool(http)
-            idle_after_burst = pool._idle_count  # 5 connections made, 2 kept
+            idle_after_burst = pool._book.idle_count  # 5 connections made, 2 kept
             await asyncio.sleep(0.2)
             await http.get(server.url)  # both kept ones expired: a sixth connection
-            return idle_after_burst, server.connections, pool._count
+            return idle_after_burst, server.connections, pool._book.count
 
     assert asyncio.run(run()) == (2, 6, 1)
 
@@ -217,7 +217,7 @@ def test_a_closed_pool_refuses_new_requests_and_closes_what_comes_back() -> None
             http = httpx.AsyncClient(transport=transport)
             await http.get(server.url)
             await http.aclose()
-            assert _pool(http)._count == 0
+            assert _pool(http)._book.count == 0
             with pytest.raises(RuntimeError):
                 await transport.handle_async_request(httpx.Request("GET", server.url))
 
@@ -300,7 +300,7 @@ def test_sync_a_connection_is_reused_and_one_the_server_closed_is_not() -> None:
         with http.stream("GET", server.url) as response:  # closed unread: not reused
             assert response.status_code == 200
         assert http.get(server.url).text == "ok"
-        assert server.connections == 3 and _sync_pool(http)._count == 1
+        assert server.connections == 3 and _sync_pool(http)._book.count == 1
 
 
 def test_sync_max_connections_queues_threads_and_the_pool_timeout_ends_the_wait() -> None:
@@ -338,7 +338,7 @@ def test_sync_the_attempts_deadline_cuts_a_read_and_the_connection_is_not_kept()
         with pytest.raises(httpx.ReadTimeout), deadline_scope(started + 0.3):
             http.get(server.url).read()
         assert time.monotonic() - started < 0.6
-        assert _sync_pool(http)._count == 0
+        assert _sync_pool(http)._book.count == 0
 
 
 def test_sync_errors_say_whether_anything_can_have_been_sent() -> None:
@@ -349,7 +349,7 @@ def test_sync_errors_say_whether_anything_can_have_been_sent() -> None:
         with pytest.raises(httpx.RemoteProtocolError):  # the request was read: it may have been acted on
             http.post(server.url, content=b"{}")
         url = server.url
-        assert _sync_pool(http)._count == 0
+        assert _sync_pool(http)._book.count == 0
     with _sync_client(timeout=1.0) as http, pytest.raises(httpx.ConnectError):  # nothing was sent
         http.get(url)
 
@@ -381,7 +381,7 @@ def test_preconnect_leaves_one_idle_connection_and_reports_a_refused_one() -> No
                 await pool.preconnect(url, timeouts)  # the pool is full: the request will wait as usual
                 await a.aread()
                 await b.aread()
-            return made, server.connections, pool._idle_count
+            return made, server.connections, pool._book.idle_count
 
     assert asyncio.run(run()) == (1, 2, 2)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import select
 import socket
 import ssl
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -26,7 +25,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from ._http11 import AsyncHTTP11Pool
+from ._http11 import AsyncHTTP11Pool, readable
 from ._transport import DEFAULT_LIMITS, as_httpx_errors, core_request
 
 
@@ -88,7 +87,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             if self._reader.at_eof() or writer.is_closing():
                 return True
             sock = writer.get_extra_info("socket")
-            return sock is None or _readable(sock)
+            return sock is None or readable(sock)
         if info == "ssl_object":
             return writer.get_extra_info("ssl_object")
         if info == "client_addr":
@@ -98,18 +97,6 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if info == "socket":
             return writer.get_extra_info("socket")
         return None
-
-
-def _readable(sock: Any) -> bool:
-    """Data or an EOF waits on the socket (httpcore's own backends make the same check)."""
-    fd = sock.fileno()
-    if fd == -1:
-        return True
-    if not hasattr(select, "poll"):  # Windows
-        return bool(select.select([fd], [], [], 0)[0])
-    poll = select.poll()
-    poll.register(fd, select.POLLIN)
-    return bool(poll.poll(0))
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):

@@ -34,7 +34,7 @@ import ssl
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import h11
 import httpx
@@ -152,7 +152,7 @@ class _Connection(asyncio.Protocol):
             return False
         transport = self.transport
         sock = None if transport is None else transport.get_extra_info("socket")
-        return sock is not None and not _readable(sock)
+        return sock is not None and not readable(sock)
 
     def close(self) -> None:
         if self.transport is not None:
@@ -162,7 +162,7 @@ class _Connection(asyncio.Protocol):
                 self.transport.close()
 
 
-def _readable(sock: Any) -> bool:
+def readable(sock: Any) -> bool:
     """Data or an EOF waits on the socket that the loop has not read yet (as httpcore checks)."""
     fd = sock.fileno()
     if fd == -1:
@@ -179,6 +179,93 @@ async def _trace(trace: Trace | None, name: str, info: dict[str, Any]) -> None:
         result = trace(name, info)
         if result is not None:
             await result
+
+
+class _Pooled(Protocol):
+    origin: Origin
+    h11: h11.Connection
+    lost: bool
+    idle_since: float
+
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=_Pooled)
+
+
+class _Book(Generic[C]):
+    """What both pools count and keep: idle connections per origin (reused last in, first out), how
+    many connections there are in all (idle, in use or being made), within httpx's `Limits`. No I/O
+    and no locking: the async pool runs on one loop, the sync pool holds its lock around each call."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self.max_connections = limits.max_connections
+        self.max_keepalive_connections = limits.max_keepalive_connections
+        self.keepalive_expiry = limits.keepalive_expiry
+        self.idle: dict[Origin, list[C]] = {}
+        self.idle_count = 0
+        self.count = 0
+        self.closed = False
+
+    def take_idle(self, origin: Origin) -> C | None:
+        """The newest idle connection to `origin` (unchecked: see `reusable`), or None."""
+        idle = self.idle.get(origin)
+        if not idle:
+            return None
+        self.idle_count -= 1
+        return idle.pop()
+
+    def has_room(self) -> bool:
+        return self.max_connections is None or self.count < self.max_connections
+
+    def evict(self) -> C | None:
+        """The oldest idle connection to any origin, forgotten (to be closed: its room is needed)."""
+        for idle in self.idle.values():
+            if idle:
+                self.idle_count -= 1
+                self.count -= 1
+                return idle.pop(0)
+        return None
+
+    def keep(self, conn: C, reuse: bool) -> bool:
+        """A request is done with `conn`: True if it is kept idle (its exchange ended cleanly in
+        keep-alive and there is room), False if it is forgotten (the caller closes it)."""
+        h = conn.h11
+        if (
+            reuse
+            and not self.closed
+            and not conn.lost
+            and h.our_state is h11.DONE
+            and h.their_state is h11.DONE
+            and (self.max_keepalive_connections is None or self.idle_count < self.max_keepalive_connections)
+        ):
+            h.start_next_cycle()
+            self._add_idle(conn)
+            return True
+        self.count -= 1
+        return False
+
+    def park(self, conn: C) -> bool:
+        """An unused connection (nothing sent on it): kept idle, or forgotten if the pool closed."""
+        if self.closed or conn.lost:
+            self.count -= 1
+            return False
+        self._add_idle(conn)
+        return True
+
+    def _add_idle(self, conn: C) -> None:
+        conn.idle_since = time.monotonic()
+        self.idle.setdefault(conn.origin, []).append(conn)
+        self.idle_count += 1
+
+    def shut(self) -> list[C]:
+        """The pool closes: its idle connections, forgotten (to be closed)."""
+        self.closed = True
+        idle = [conn for conns in self.idle.values() for conn in conns]
+        self.idle.clear()
+        self.count -= len(idle)
+        self.idle_count = 0
+        return idle
 
 
 class _ResponseBody(httpx.AsyncByteStream):
@@ -218,14 +305,8 @@ class AsyncHTTP11Pool:
 
     def __init__(self, ssl_context: ssl.SSLContext, limits: httpx.Limits) -> None:
         self._ssl_context = ssl_context
-        self._max_connections = limits.max_connections
-        self._max_keepalive_connections = limits.max_keepalive_connections
-        self._keepalive_expiry = limits.keepalive_expiry
-        self._idle: dict[Origin, list[_Connection]] = {}
-        self._idle_count = 0
-        self._count = 0  # every connection made or being made, idle or in use
+        self._book: _Book[_Connection] = _Book(limits)
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
-        self._closed = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         origin = _origin(request.url)
@@ -269,75 +350,50 @@ class AsyncHTTP11Pool:
         them in one burst; now connecting overlaps preparing. Errors are the request's own
         (`ConnectError`, `ConnectTimeout`: nothing was sent)."""
         origin = _origin(url)
-        if self._closed or self._idle.get(origin):
+        book = self._book
+        if book.closed or book.idle.get(origin) or not book.has_room():
             return
-        if self._max_connections is not None and self._count >= self._max_connections:
-            return
-        self._count += 1
+        book.count += 1
         try:
             conn = await self._connect(origin, timeouts.get("connect"), None)
         except BaseException:
-            self._count -= 1
+            book.count -= 1
             self._wake_one()
             raise
-        self.park(conn)
-
-    def park(self, conn: _Connection) -> None:
-        """An unused connection (nothing sent on it) becomes idle."""
-        if self._closed or conn.lost:
-            self._count -= 1
+        if not book.park(conn):
             conn.close()
-        else:
-            conn.idle_since = time.monotonic()
-            self._idle.setdefault(conn.origin, []).append(conn)
-            self._idle_count += 1
         self._wake_one()
 
     async def _acquire(self, origin: Origin, timeouts: dict[str, float | None], trace: Trace | None) -> _Connection:
         pool_timeout = timeouts.get("pool")
         give_up = None if pool_timeout is None else time.monotonic() + pool_timeout
+        book = self._book
         while True:
-            if self._closed:
+            if book.closed:
                 raise RuntimeError("the connection pool is closed")
-            conn = self._reuse(origin)
+            conn = book.take_idle(origin)
             if conn is not None:
-                return conn
-            if self._max_connections is None or self._count < self._max_connections:
+                if conn.reusable(time.monotonic(), book.keepalive_expiry):
+                    return conn
+                book.count -= 1
+                conn.close()
+                continue
+            if book.has_room():
                 break
-            if self._idle_count:  # idle connections to other origins make room
-                self._close_one_idle()
+            evicted = book.evict()  # idle connections to other origins make room
+            if evicted is not None:
+                evicted.close()
                 break
             left = None if give_up is None else give_up - time.monotonic()
             if (left is not None and left <= 0) or not await self._wait_for_room(left):
                 raise httpx.PoolTimeout("no connection became free within the pool timeout")
-        self._count += 1
+        book.count += 1
         try:
             return await self._connect(origin, timeouts.get("connect"), trace)
         except BaseException:
-            self._count -= 1
+            book.count -= 1
             self._wake_one()
             raise
-
-    def _reuse(self, origin: Origin) -> _Connection | None:
-        idle = self._idle.get(origin)
-        now = time.monotonic()
-        while idle:
-            conn = idle.pop()
-            self._idle_count -= 1
-            if conn.reusable(now, self._keepalive_expiry):
-                return conn
-            self._count -= 1
-            conn.close()
-        return None
-
-    def _close_one_idle(self) -> None:
-        for idle in self._idle.values():
-            if idle:
-                conn = idle.pop(0)
-                self._idle_count -= 1
-                self._count -= 1
-                conn.close()
-                return
 
     async def _wait_for_room(self, timeout: float | None) -> bool:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -383,32 +439,13 @@ class AsyncHTTP11Pool:
     def release(self, conn: _Connection, reuse: bool) -> None:
         """A request is done with `conn`: idle for the next one if its exchange ended cleanly in
         keep-alive and there is room, closed otherwise. Either way one waiter may go on."""
-        h = conn.h11
-        if (
-            reuse
-            and not self._closed
-            and not conn.lost
-            and h.our_state is h11.DONE
-            and h.their_state is h11.DONE
-            and (self._max_keepalive_connections is None or self._idle_count < self._max_keepalive_connections)
-        ):
-            h.start_next_cycle()
-            conn.idle_since = time.monotonic()
-            self._idle.setdefault(conn.origin, []).append(conn)
-            self._idle_count += 1
-        else:
-            self._count -= 1
+        if not self._book.keep(conn, reuse):
             conn.close()
         self._wake_one()
 
     async def aclose(self) -> None:
-        self._closed = True
-        for idle in self._idle.values():
-            for conn in idle:
-                conn.close()
-            self._count -= len(idle)
-            idle.clear()
-        self._idle_count = 0
+        for conn in self._book.shut():
+            conn.close()
         while self._waiters:  # requests waiting for room hear that there will be none
             self._wake_one()
 
@@ -466,7 +503,7 @@ class _SocketConnection:
             return False
         if expiry is not None and now - self.idle_since > expiry:
             return False
-        return not _readable(self.sock)
+        return not readable(self.sock)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -512,15 +549,9 @@ class HTTP11Pool:
         self, ssl_context: ssl.SSLContext, limits: httpx.Limits, clamp: Callable[[float | None], float | None]
     ) -> None:
         self._ssl_context = ssl_context
-        self._max_connections = limits.max_connections
-        self._max_keepalive_connections = limits.max_keepalive_connections
-        self._keepalive_expiry = limits.keepalive_expiry
         self._clamp = clamp
-        self._idle: dict[Origin, list[_SocketConnection]] = {}
-        self._idle_count = 0
-        self._count = 0
+        self._book: _Book[_SocketConnection] = _Book(limits)
         self._room = threading.Condition(threading.Lock())
-        self._closed = False
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -556,46 +587,39 @@ class HTTP11Pool:
     def _acquire(self, origin: Origin, timeouts: dict[str, float | None], trace: Any) -> _SocketConnection:
         pool_timeout = self._clamp(timeouts.get("pool"))
         give_up = None if pool_timeout is None else time.monotonic() + pool_timeout
+        book = self._book
         while True:
+            evicted = None
             with self._room:
-                if self._closed:
+                if book.closed:
                     raise RuntimeError("the connection pool is closed")
-                idle = self._idle.get(origin)
-                conn = idle.pop() if idle else None
-                if conn is not None:
-                    self._idle_count -= 1
-                elif self._max_connections is None or self._count < self._max_connections:
-                    self._count += 1
-                elif self._idle_count:  # idle connections to other origins make room
-                    self._close_one_idle()
-                    self._count += 1
-                else:
-                    left = None if give_up is None else give_up - time.monotonic()
-                    if (left is not None and left <= 0) or not self._room.wait(left):
-                        raise httpx.PoolTimeout("no connection became free within the pool timeout")
-                    continue
+                conn = book.take_idle(origin)
+                if conn is None:
+                    if not book.has_room():
+                        evicted = book.evict()  # idle connections to other origins make room
+                    if book.has_room():
+                        book.count += 1
+                    else:
+                        left = None if give_up is None else give_up - time.monotonic()
+                        if (left is not None and left <= 0) or not self._room.wait(left):
+                            raise httpx.PoolTimeout("no connection became free within the pool timeout")
+                        continue
+            if evicted is not None:
+                evicted.close()
             if conn is None:
                 try:
                     return self._connect(origin, timeouts.get("connect"), trace)
                 except BaseException:
                     self._forget()
                     raise
-            if conn.reusable(time.monotonic(), self._keepalive_expiry):
+            if conn.reusable(time.monotonic(), book.keepalive_expiry):
                 return conn
             conn.close()
             self._forget()
 
-    def _close_one_idle(self) -> None:
-        for idle in self._idle.values():
-            if idle:
-                idle.pop(0).close()
-                self._idle_count -= 1
-                self._count -= 1
-                return
-
     def _forget(self) -> None:
         with self._room:
-            self._count -= 1
+            self._book.count -= 1
             self._room.notify()
 
     def _connect(self, origin: Origin, timeout: float | None, trace: Any) -> _SocketConnection:
@@ -622,34 +646,16 @@ class HTTP11Pool:
         return _SocketConnection(origin, sock, self._clamp)
 
     def release(self, conn: _SocketConnection, reuse: bool) -> None:
-        h = conn.h11
+        """See `AsyncHTTP11Pool.release`."""
         with self._room:
-            if (
-                reuse
-                and not self._closed
-                and not conn.lost
-                and h.our_state is h11.DONE
-                and h.their_state is h11.DONE
-                and (self._max_keepalive_connections is None or self._idle_count < self._max_keepalive_connections)
-            ):
-                h.start_next_cycle()
-                conn.idle_since = time.monotonic()
-                self._idle.setdefault(conn.origin, []).append(conn)
-                self._idle_count += 1
-                conn = None  # type: ignore[assignment]
-            else:
-                self._count -= 1
+            kept = self._book.keep(conn, reuse)
             self._room.notify()
-        if conn is not None:
+        if not kept:
             conn.close()
 
     def close(self) -> None:
         with self._room:
-            self._closed = True
-            idle = [conn for conns in self._idle.values() for conn in conns]
-            self._idle.clear()
-            self._count -= len(idle)
-            self._idle_count = 0
+            idle = self._book.shut()
             self._room.notify_all()
         for conn in idle:
             conn.close()
