@@ -122,12 +122,8 @@ class _Connection(asyncio.Protocol):
 
     async def next_event(self, timeout: float | None) -> Any:
         """h11's next event, waiting up to `timeout` for each piece of data it needs."""
-        h = self.h11
         while True:
-            try:
-                event = h.next_event()
-            except h11.RemoteProtocolError as exc:
-                raise httpx.RemoteProtocolError(str(exc)) from None
+            event = _next(self.h11)
             if event is not h11.NEED_DATA:
                 return event
             waiter = self._waiter = asyncio.get_running_loop().create_future()
@@ -172,6 +168,33 @@ def readable(sock: Any) -> bool:
     poll = select.poll()
     poll.register(fd, select.POLLIN)
     return bool(poll.poll(0))
+
+
+def _next(h: h11.Connection) -> Any:
+    """h11's next event (NEED_DATA: feed it more), its protocol errors as httpx's."""
+    try:
+        return h.next_event()
+    except h11.RemoteProtocolError as exc:
+        raise httpx.RemoteProtocolError(str(exc)) from None
+
+
+def _is_head(event: Any) -> bool:
+    """True for the answer's head, False for an informational (1xx) one (the answer follows); a server
+    that hung up first raises (the request may have been acted on)."""
+    if isinstance(event, h11.Response):
+        return True
+    if isinstance(event, h11.ConnectionClosed):
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    return False
+
+
+def _response(event: h11.Response, stream: httpx.AsyncByteStream | httpx.SyncByteStream) -> httpx.Response:
+    return httpx.Response(
+        status_code=event.status_code,
+        headers=event.headers.raw_items(),
+        stream=stream,
+        extensions={"http_version": b"HTTP/" + event.http_version, "reason_phrase": event.reason},
+    )
 
 
 async def _trace(trace: Trace | None, name: str, info: dict[str, Any]) -> None:
@@ -323,23 +346,14 @@ class AsyncHTTP11Pool:
             await _trace(trace, "http11.send_request_body.complete", {})
             read = timeouts.get("read")
             await _trace(trace, "http11.receive_response_headers.started", {})
-            while True:
+            event = await conn.next_event(read)
+            while not _is_head(event):
                 event = await conn.next_event(read)
-                if isinstance(event, h11.Response):
-                    break
-                if isinstance(event, h11.ConnectionClosed):
-                    raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
-                # an InformationalResponse (1xx): the answer follows
             await _trace(trace, "http11.receive_response_headers.complete", {})
         except BaseException:
             self.release(conn, reuse=False)
             raise
-        return httpx.Response(
-            status_code=event.status_code,
-            headers=event.headers.raw_items(),
-            stream=_ResponseBody(self, conn, read, trace),
-            extensions={"http_version": b"HTTP/" + event.http_version, "reason_phrase": event.reason},
-        )
+        return _response(event, _ResponseBody(self, conn, read, trace))
 
     async def preconnect(self, url: httpx.URL, timeouts: dict[str, float | None]) -> None:
         """Connect to `url`'s origin now, and leave the connection idle for the request about to be
@@ -477,12 +491,8 @@ class _SocketConnection:
             raise httpx.WriteError(str(exc) or type(exc).__name__) from None
 
     def next_event(self, timeout: float | None) -> Any:
-        h = self.h11
         while True:
-            try:
-                event = h.next_event()
-            except h11.RemoteProtocolError as exc:
-                raise httpx.RemoteProtocolError(str(exc)) from None
+            event = _next(self.h11)
             if event is not h11.NEED_DATA:
                 return event
             try:
@@ -495,7 +505,7 @@ class _SocketConnection:
                 raise httpx.ReadError(str(exc) or type(exc).__name__) from None
             if not data:
                 self.lost = True
-            h.receive_data(data)
+            self.h11.receive_data(data)
 
     def reusable(self, now: float, expiry: float | None) -> bool:
         h = self.h11
@@ -566,23 +576,15 @@ class HTTP11Pool:
             if trace is not None:
                 trace("http11.send_request_body.complete", {})
             read = timeouts.get("read")
-            while True:
+            event = conn.next_event(read)
+            while not _is_head(event):
                 event = conn.next_event(read)
-                if isinstance(event, h11.Response):
-                    break
-                if isinstance(event, h11.ConnectionClosed):
-                    raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
             if trace is not None:
                 trace("http11.receive_response_headers.complete", {})
         except BaseException:
             self.release(conn, reuse=False)
             raise
-        return httpx.Response(
-            status_code=event.status_code,
-            headers=event.headers.raw_items(),
-            stream=_SocketResponseBody(self, conn, read, trace),
-            extensions={"http_version": b"HTTP/" + event.http_version, "reason_phrase": event.reason},
-        )
+        return _response(event, _SocketResponseBody(self, conn, read, trace))
 
     def _acquire(self, origin: Origin, timeouts: dict[str, float | None], trace: Any) -> _SocketConnection:
         pool_timeout = self._clamp(timeouts.get("pool"))
