@@ -1133,10 +1133,11 @@ class AsyncBitgetClient(_BaseClient):
     async def _preconnect(self, deadline: float | None) -> None:
         """A run's worker connects before it prepares its first request (see `_wire.apreconnect`): the
         run's workers all start together, and each then prepares while the others' connections are
-        being made, instead of all preparing before any connection is there. A failure is left to
-        the attempt, which connects again and reports it; this wait is bounded by the run's deadline."""
+        being made, instead of all preparing before any connection is there. Any failure is left to
+        the attempt, which connects again and reports it (so nothing here can fail a batch); this wait
+        is bounded by the run's deadline."""
         url = self._wire.url("POST", BATCH_CANCEL.path, None)
-        with contextlib.suppress(httpx.TransportError, TimeoutError):
+        with contextlib.suppress(Exception):
             async with asyncio.timeout(_left(deadline)):
                 await self._wire.apreconnect(url, self._httpx_timeout.as_dict())
 
