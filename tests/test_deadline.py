@@ -21,13 +21,13 @@ from .test_cli import run
 KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
 
 
-def _cancel(mode: str, url: str, ids: list[str], **kw: Any) -> Any:
+def _cancel(mode: str, url: str, ids: list[str], uid: str, **kw: Any) -> Any:
     if mode == "sync":
-        with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=url) as client:
+        with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=url, uid=uid) as client:
             return client.cancel_orders(symbol="BTCUSDT", order_ids=ids, **kw)
 
     async def go() -> Any:
-        async with AsyncBitgetClient(KEY, SECRET, PASSPHRASE, base_url=url) as client:
+        async with AsyncBitgetClient(KEY, SECRET, PASSPHRASE, base_url=url, uid=uid) as client:
             return await client.cancel_orders(symbol="BTCUSDT", order_ids=ids, **kw)
 
     return asyncio.run(go())
@@ -37,7 +37,10 @@ def _cancel(mode: str, url: str, ids: list[str], **kw: Any) -> Any:
 def test_the_deadline_ends_the_run_and_the_report_agrees_with_the_exchange(mock: MockClient, mode: str) -> None:
     ids = [o["orderId"] for o in mock.seed("BTCUSDT", 1500)]  # 30 requests at 10/s: about 2 s
     started = time.monotonic()
-    report = _cancel(mode, mock.server.url, ids, deadline_s=1.0)
+    # Each variant its own budget (uid): the SDK's in-process budget, like the exchange's, outlives
+    # the mock's reset, and the other variant's permits would still be in its window.
+    uid = {"sync": "1300001", "async": "1300002"}[mode]
+    report = _cancel(mode, mock.server.url, ids, uid, deadline_s=1.0)
     took = time.monotonic() - started
     assert took < 1.0 + 0.5
     assert report.deadline_passed

@@ -49,6 +49,8 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Protocol
 
 _POLL_S = 0.002
+# Added to the slowest recent attempt when the deadline gate asks whether one more would fit.
+STALL_MARGIN_S = 0.05
 
 
 class OutOfTime(Exception):
@@ -297,8 +299,10 @@ class SlidingWindowLimiter:
         cuts short leaves its orders unknown, where one not started leaves them failed ("not sent"),
         which is what the caller can act on. (With the median of write-to-answer times, a loaded
         machine let attempts start that the deadline then cut: 429s until the deadline came out
-        unknown instead of failed.)"""
-        return max(self._round_trips, default=0.0)
+        unknown instead of failed.) Plus a stall margin (`STALL_MARGIN_S`): a scheduler or GC pause of a
+        few tens of milliseconds at the last attempt is not in the recent samples, and it alone cut
+        an attempt the samples said would fit (seen in CI)."""
+        return max(self._round_trips, default=0.0) + STALL_MARGIN_S
 
     def _take(self, deadline: float | None) -> float | None:
         """Take the idle permit usable first; returns when it is usable, None if all are in flight.
