@@ -418,3 +418,73 @@ def test_without_a_known_arrival_a_permit_frees_a_window_after_the_answers_heade
         clock.now += 0.3  # the answer read and handled late
         permit.answered(None)
     assert limiter.busy_for() == [pytest.approx(1.0 + 0.005 + 0.02 - 0.32)]
+
+
+def test_limiters_of_one_server_share_its_clock_bound() -> None:
+    """The server's clock is one, whoever's key: an answer to one budget bounds the offset for every
+    budget of that server (with 20 sub-accounts at once, each account's own first answers are read
+    late, but some account's answer was read soon after its request arrived)."""
+    from bitget_sdk._ratelimit import server_clock
+
+    clock = FakeClock()
+    shared = server_clock("http://exchange.test:80")
+    assert server_clock("http://exchange.test:80") is shared and server_clock("http://other.test:80") is not shared
+    fast, slow = (SlidingWindowLimiter(1, window_s=1.0, margin_s=0.0, clock=clock, server=shared) for _ in range(2))
+    alone = SlidingWindowLimiter(1, window_s=1.0, margin_s=0.0, clock=clock)
+    offset, uplink = 5000.0, 0.05
+    # `slow` and `alone` see their answers 0.5 s after their requests arrived; `fast`, 0.05 s after.
+    for limiter, late in ((slow, 0.5), (alone, 0.5), (fast, 0.0)):
+        assert limiter._take(None) is not None
+        permit = Permit()
+        permit.sent_at = clock.now
+        permit.answered(int((clock.now + offset + uplink) * 1000))
+        permit.headers_at = clock.now + 2 * uplink + late
+        limiter._used(permit)
+    arrived = clock.now + uplink
+    # `slow` uses `fast`'s bound: free a window after its arrival (+ the 1 ms stamp resolution and
+    # `fast`'s way back); `alone` must wait a window after its late answer.
+    assert slow.busy_for()[0] + clock.now == pytest.approx(arrived + 1.0 + 0.001 + uplink, abs=1e-3)
+    assert alone.busy_for()[0] + clock.now == pytest.approx(arrived + 1.0 + uplink + 0.5, abs=1e-3)
+
+
+def test_a_permit_taken_early_is_asked_again_with_the_answers_that_came_since() -> None:
+    """Taken as its answer freed it, a permit's time is what the bounds said then; the answers of the
+    requests sent with it, in by the time it is reviewed, can make it usable sooner (never later)."""
+    from bitget_sdk._ratelimit import OffsetBound
+
+    clock = FakeClock()
+    bound = OffsetBound()
+    limiter = SlidingWindowLimiter(1, window_s=1.0, margin_s=0.0, clock=clock, server=bound)
+    offset, uplink = 5000.0, 0.05
+    assert limiter._take(None) is not None
+    permit = Permit()
+    permit.sent_at = clock.now
+    permit.answered(int((clock.now + offset + uplink) * 1000))
+    permit.headers_at = clock.now + 2 * uplink + 0.5  # read late
+    limiter._used(permit)
+    arrived = clock.now + uplink
+    taken = limiter._take_idle(None)
+    assert taken is not None
+    idle, at = taken
+    assert at == pytest.approx(arrived + 1.0 + 0.001 + uplink + 0.5, abs=1e-3)
+    # Another budget of the server has an answer read at once: the same permit is usable 0.5 s sooner.
+    bound.add(clock.now, arrived + offset + 0.001, clock.now, arrived + 0.001)
+    assert limiter._review(idle, at) == pytest.approx(arrived + 1.0 + 0.001 + 0.001, abs=1e-3)
+    # Never later than first said (a bound that got worse does not delay it).
+    assert limiter._review(idle, at - 0.9) == pytest.approx(at - 0.9)
+
+
+def test_headers_at_is_when_the_async_pool_read_the_answer_not_when_the_task_ran() -> None:
+    permit = Permit()
+    permit.sent_at = 1.0
+    permit.trace("http11.send_request_body.complete", {})
+    read = time.monotonic()
+    time.sleep(0.01)  # the task waiting for it had its turn later
+    permit.trace("http11.receive_response_headers.complete", {"received_at": read})
+    assert permit.headers_at == read
+    permit.trace("http11.receive_response_headers.complete", {})  # a transport that does not say
+    assert permit.headers_at > read
+    fake = Permit(FakeClock())  # a limiter on another clock ignores the transport's monotonic stamp
+    fake.sent_at = 1.0
+    fake.trace("http11.receive_response_headers.complete", {"received_at": read})
+    assert fake.headers_at == 1000.0

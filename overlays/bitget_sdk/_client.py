@@ -251,6 +251,8 @@ class _BaseClient:
         """One shared budget per (UID or IP scope, operation), from the contract unless `rate_limit` says;
         the UID-scoped ones in `backend` (Redis) when given (an IP's budget is per host anyway)."""
         out: dict[str, Limiter] = {}
+        url = httpx.URL(self.base_url)
+        server = f"{url.scheme}://{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
         for op in OPERATIONS:
             limit = op.rate_limit if rate_limit is None or op is not BATCH_CANCEL else rate_limit
             if rate_limit == 0 or limit == 0:
@@ -259,7 +261,9 @@ class _BaseClient:
             key = f"{'ip' if op.rate_scope == 'ip' else owner}:{op.id}"
             shared = backend if op.rate_scope != "ip" else None
             hold = self.timeout_s + 1.0  # an attempt holds a permit at most its deadline
-            out[op.id] = shared_limiter(key, limit, margin, window_s=op.rate_window_s, backend=shared, hold_s=hold)
+            out[op.id] = shared_limiter(
+                key, limit, margin, window_s=op.rate_window_s, backend=shared, hold_s=hold, server=server
+            )
             # Released when the client is closed, or (if it never is) when it is collected: once either way.
             self._releases.append(weakref.finalize(self, release_limiter, key))
         return out

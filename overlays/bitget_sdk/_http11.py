@@ -57,6 +57,9 @@ class _Connection(asyncio.Protocol):
         self._waiter: asyncio.Future[None] | None = None
         self._paused = False
         self._drained: asyncio.Future[None] | None = None
+        # When the loop handed us the first bytes since the last write (time.monotonic; 0: none yet).
+        # The answer's head was in then: the task that reads it may run much later on a busy loop.
+        self.received_at = 0.0
 
     # -- asyncio's callbacks ---------------------------------------------------------------------
 
@@ -66,6 +69,8 @@ class _Connection(asyncio.Protocol):
         self.loop = asyncio.get_running_loop()
 
     def data_received(self, data: bytes) -> None:
+        if not self.received_at:
+            self.received_at = time.monotonic()
         if not self.eof:
             self.h11.receive_data(data)
         self._wake()
@@ -107,6 +112,7 @@ class _Connection(asyncio.Protocol):
         transport = self.transport
         if self.lost or transport is None or transport.is_closing():
             raise httpx.WriteError("the connection is closed")
+        self.received_at = 0.0
         transport.write(data)
         if self._paused:
             self._drained = asyncio.get_running_loop().create_future()
@@ -349,7 +355,7 @@ class AsyncHTTP11Pool:
             event = await conn.next_event(read)
             while not _is_head(event):
                 event = await conn.next_event(read)
-            await _trace(trace, "http11.receive_response_headers.complete", {})
+            await _trace(trace, "http11.receive_response_headers.complete", {"received_at": conn.received_at})
         except BaseException:
             self.release(conn, reuse=False)
             raise

@@ -44,6 +44,7 @@ import collections
 import contextlib
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Protocol
@@ -51,6 +52,8 @@ from typing import Any, Protocol
 _POLL_S = 0.002
 # Added to the slowest recent attempt when the deadline gate asks whether one more would fit.
 STALL_MARGIN_S = 0.05
+# A permit taken this long before it is usable is asked again halfway (`SlidingWindowLimiter._review`).
+_REVIEW_AFTER_S = 0.1
 
 
 class OutOfTime(Exception):
@@ -79,7 +82,9 @@ class Permit:
 
     `headers_at` is when the answer's headers were in (the server had counted the request before it
     answered): a permit reused a window after it, rather than after the answer was read, parsed and
-    classified, is as safe and does not wait on a busy event loop's queue for those steps.
+    classified, is as safe and does not wait on a busy event loop's queue for those steps. The SDK's
+    async pool passes the time its bytes came off the socket (`received_at`), before the task that
+    reads them had its turn.
     """
 
     __slots__ = ("_clock", "granted_at", "headers_at", "request_time_ms", "sent_at", "throttled")
@@ -103,7 +108,9 @@ class Permit:
             if event in _WRITTEN:
                 self.sent_at, self.headers_at = self._clock(), 0.0
             elif event in _ANSWERED:
-                self.headers_at = self._clock()
+                # The SDK's async pool says when the head's bytes came off the socket (time.monotonic).
+                received = info.get("received_at") if self._clock is time.monotonic else None
+                self.headers_at = received or self._clock()
 
     async def atrace(self, event: str, info: dict[str, Any]) -> None:
         """See `trace` (async transports await the extension)."""
@@ -188,6 +195,9 @@ class OffsetBound:
         self.max_age_s = max_age_s
         self.drift = drift
         self.broken = False
+        # One bound serves every limiter that talks to one server (`server_clock`), each under its own
+        # lock: this one makes each add or read whole.
+        self._lock = threading.Lock()
         # (when, value + drift * when): a value's worth now is that key - drift * now, so a newer value
         # with a key as high makes an older one useless for good (it would also expire first). The
         # keys kept fall from oldest to newest, and the bound is the oldest one kept.
@@ -195,6 +205,10 @@ class OffsetBound:
         self._upper = float("inf")
 
     def add(self, now: float, request_time_s: float, sent_at: float, headers_at: float) -> None:
+        with self._lock:
+            self._add(now, request_time_s, sent_at, headers_at)
+
+    def _add(self, now: float, request_time_s: float, sent_at: float, headers_at: float) -> None:
         if self.broken:
             return
         value = request_time_s - headers_at
@@ -210,11 +224,31 @@ class OffsetBound:
 
     def lower(self, now: float) -> float | None:
         """The bound now (None: none yet, or given up): the largest kept value, less its drift."""
-        while self._values and now - self._values[0][0] > self.max_age_s:
-            self._values.popleft()
-        if self.broken or not self._values:
-            return None
-        return self._values[0][1] - self.drift * now
+        with self._lock:
+            while self._values and now - self._values[0][0] > self.max_age_s:
+                self._values.popleft()
+            if self.broken or not self._values:
+                return None
+            return self._values[0][1] - self.drift * now
+
+
+# The server's clock is one per server, whoever's key a request carried: the limiters of every budget
+# that talks to one origin share one bound (`server_clock`), so that each learns from all answers.
+# With 20 sub-accounts starting at once, each account's own first ten answers were all read late
+# (the event loop was still sending the other accounts' first requests), and its second window
+# waited for that; the answer read soonest after its request arrived, of any account, bounds the
+# offset for all. Held weakly: a bound goes with the last limiter that uses it.
+_clocks: weakref.WeakValueDictionary[str, OffsetBound] = weakref.WeakValueDictionary()
+_clocks_lock = threading.Lock()
+
+
+def server_clock(origin: str) -> OffsetBound:
+    """The clock bound of the server at `origin` (scheme://host:port), shared in this process."""
+    with _clocks_lock:
+        bound = _clocks.get(origin)
+        if bound is None:
+            bound = _clocks[origin] = OffsetBound()
+        return bound
 
 
 class _Idle:
@@ -242,7 +276,10 @@ class SlidingWindowLimiter:
         window_s: float = 1.0,
         margin_s: float = 0.005,
         clock: Callable[[], float] = time.monotonic,
+        server: OffsetBound | None = None,
     ) -> None:
+        """`server`: the server's clock bound, shared with other limiters of the same server
+        (`server_clock`); a bound of its own if None."""
         if limit < 0:
             raise ValueError("rate limit must be >= 0 (0 = off)")
         self.limit = limit
@@ -252,7 +289,7 @@ class SlidingWindowLimiter:
         self._lock = threading.Lock()
         self._idle: list[_Idle] = [_Idle(0.0) for _ in range(limit)]
         self._arrivals = ArrivalModel()
-        self._offset = OffsetBound()
+        self._offset = OffsetBound() if server is None else server
         # Three windows' worth. The first burst is biased (it queues at the server); so can the second
         # window be, whose permits come back a window after answers that came back together: 20
         # sub-accounts starting at once queued both at the mock by ~100 ms (one 429 in ~20 runs of
@@ -308,6 +345,11 @@ class SlidingWindowLimiter:
         """Take the idle permit usable first; returns when it is usable, None if all are in flight.
         Raises OutOfTime if a request sent then could not be answered by `deadline` (a usual round
         trip): an attempt cut short by the deadline leaves its orders unknown, one not sent does not."""
+        taken = self._take_idle(deadline)
+        return None if taken is None else taken[1]
+
+    def _take_idle(self, deadline: float | None) -> tuple[_Idle, float] | None:
+        """`_take`, with the permit taken (to `_review` while waiting, or put back as it was)."""
         with self._lock:
             now = self._clock()
             self._grow(now)
@@ -324,12 +366,23 @@ class SlidingWindowLimiter:
                 raise OutOfTime
             self._idle.pop(best)
             self.early_count += at < permit.after_answer
-            return at
+            return permit, at
 
-    def _put_back(self, at: float) -> None:
-        """A permit taken and not used goes back as it was (usable at `at`)."""
+    def _review(self, permit: _Idle, at: float) -> float:
+        """When a taken permit is usable, asked again with what answers have taught since it was taken
+        (never later: both times are safe). A permit is taken as soon as an answer frees it, most
+        of a window before it is usable, and the bounds are best once the answers to the other
+        requests sent with it are in: the first windows of a run, above all with many clients
+        starting together, whose first answers are read while the rest are still being sent."""
         with self._lock:
-            self._idle.append(_Idle(at))
+            now = self._clock()
+            floor = self._arrivals.floor(now, self._min_samples)
+            return min(at, self._usable_at(permit, floor, self._offset.lower(now), now))
+
+    def _put_back(self, permit: _Idle) -> None:
+        """A permit taken and not used goes back as it was."""
+        with self._lock:
+            self._idle.append(permit)
 
     def _used(self, permit: Permit) -> None:
         """The request on `permit` is over (answered, failed or abandoned)."""
@@ -411,15 +464,19 @@ class SlidingWindowLimiter:
         if self.limit == 0:
             yield permit
             return
-        at: float | None = None
+        taken: tuple[_Idle, float] | None = None
         try:
-            while (at := self._take(deadline)) is None:
+            while (taken := self._take_idle(deadline)) is None:
                 time.sleep(_POLL_S)
+            idle, at = taken
+            if (delay := at - self._clock()) > _REVIEW_AFTER_S:
+                time.sleep(delay / 2)
+                at = self._review(idle, at)
             if (delay := at - self._clock()) > 0:
                 time.sleep(delay)
         except BaseException:
-            if at is not None:
-                self._put_back(at)
+            if taken is not None:
+                self._put_back(taken[0])
             raise
         permit.sent_at = permit.granted_at = self._clock()
         try:
@@ -434,15 +491,19 @@ class SlidingWindowLimiter:
         if self.limit == 0:
             yield permit
             return
-        at: float | None = None
+        taken: tuple[_Idle, float] | None = None
         try:
-            while (at := self._take(deadline)) is None:
+            while (taken := self._take_idle(deadline)) is None:
                 await asyncio.sleep(_POLL_S)
+            idle, at = taken
+            if (delay := at - self._clock()) > _REVIEW_AFTER_S:
+                await asyncio.sleep(delay / 2)
+                at = self._review(idle, at)
             if (delay := at - self._clock()) > 0:
                 await asyncio.sleep(delay)
         except BaseException:
-            if at is not None:
-                self._put_back(at)
+            if taken is not None:
+                self._put_back(taken[0])
             raise
         permit.sent_at = permit.granted_at = self._clock()
         try:
@@ -481,6 +542,7 @@ def shared_limiter(
     *,
     backend: str | None = None,
     hold_s: float = 10.0,
+    server: str | None = None,
 ) -> Limiter:
     """The rate budget `budget_key` (an API key and an operation, say) in this process, shared by every
     client of that key, sync or async, whatever its base URL or other options; call
@@ -493,6 +555,9 @@ def shared_limiter(
     With `backend` (a Redis URL), the budget's permits live in Redis, shared with every process that
     uses the same backend and budget key; `hold_s` bounds how long one attempt may hold a permit (its
     deadline), after which a permit of a process that died is free again.
+
+    `server` (the first client's origin, scheme://host:port): an in-process budget reads that server's
+    clock bound (`server_clock`), learnt from the answers to every budget that talks to it.
     """
     with _registry_lock:
         while _released:
@@ -505,7 +570,8 @@ def shared_limiter(
         if budget is None:
             limiter: Limiter
             if backend is None:
-                limiter = SlidingWindowLimiter(limit, window_s=window_s, margin_s=margin_s)
+                clock = None if server is None else server_clock(server)
+                limiter = SlidingWindowLimiter(limit, window_s=window_s, margin_s=margin_s, server=clock)
             else:
                 from ._redis_limiter import RedisWindowLimiter  # only with the redis extra
 
