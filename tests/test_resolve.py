@@ -57,3 +57,34 @@ def test_an_all_cancelled_answer_keeps_the_identifier_the_exchange_echoed() -> N
         (5, ("cancelled", "BTCUSDT", "1", "c1", None, None, 1, None, None, 1700000000000)),
         (6, ("cancelled", "BTCUSDT", "2", None, None, None, 1, None, None, 1700000000000)),
     ]
+
+
+def test_a_run_keeps_an_all_cancelled_batch_whole_and_reports_every_order_of_it() -> None:
+    """The usual answer (every order cancelled) is filed as one compact entry, not a row per order
+    (100,000 kept rows set off full collections mid-run); the report, the settling view and the
+    request record read the same outcomes from it."""
+    from bitget_sdk._engine import AllCancelled, Attempt, Attempts, CancelRun
+
+    batches = [
+        Batch("single", "BTCUSDT", "orderId", ids=("1", "2", "3"), first=0),
+        Batch("single", "BTCUSDT", "orderId", ids=("4", "5"), first=3),
+    ]
+    run = CancelRun(batches)
+    ok = {"successList": [{"orderId": i, "clientOid": f"c{i}"} for i in ("1", "2", "3")], "failureList": []}
+    mixed = {"successList": [{"orderId": "4"}], "failureList": [{"orderId": "5", "errorCode": "43001"}]}
+    for i, data in enumerate((ok, mixed)):
+        assert run.begin(i)
+        run.sending(i)
+        answer = Attempt("ok", payload={"data": data}, request_time_ms=1700000000000)
+        run.observe(i, answer)
+        run.record(i, Attempts(answer, 1, False))
+    assert len(run._compact) == 1 and isinstance(run._compact[0], AllCancelled)
+    assert sorted(run._filed) == [3, 4]  # only the mixed batch has a row per order
+    report = run.report()
+    assert [(o.order_id, o.client_oid, o.request_time) for o in report.cancelled] == [
+        ("1", "c1", 1700000000000), ("2", "c2", 1700000000000), ("3", "c3", 1700000000000), ("4", None, 1700000000000)
+    ]  # fmt: skip
+    assert [o.order_id for o in report.failed] == ["5"]
+    assert report.total == 5 and report.counts == {"cancelled": 4, "failed": 1, "unknown": 0}
+    assert {r.position for r in run.resolved_where(lambda r: True)} == {0, 1, 2, 3, 4}
+    assert [r.outcome for r in report.requests] == ["cancelled", "mixed"]

@@ -10,8 +10,8 @@ import operator
 import random
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Sequence
-from typing import Any, Literal, NamedTuple, Protocol
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from typing import Any, Literal, NamedTuple, Protocol, overload
 
 import attrs
 import httpx
@@ -412,7 +412,7 @@ def _filed(
     )  # fmt: skip
 
 
-def resolve_batch(batch: Batch, result: Attempts) -> list[Filed]:
+def resolve_batch(batch: Batch, result: Attempts) -> Sequence[Filed]:
     """Each order of the batch exactly once, in the batch's order.
 
     The rule: an order is `cancelled` only if an answer said so, and `failed` only if no attempt can
@@ -456,7 +456,9 @@ def _text(item: dict[str, Any], key: str) -> str | None:
     return value if type(value) is str and value else None
 
 
-def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool, stamp: int | None = None) -> list[Filed]:
+def _resolve_ok(
+    batch: Batch, data: dict[str, Any], n: int, uncertain: bool, stamp: int | None = None
+) -> Sequence[Filed]:
     """Match the answer's lists to the batch by the identifier the batch was sent with.
 
     A failure is believed only from an answer that is consistent: after an uncertain attempt, or when
@@ -502,22 +504,101 @@ def _resolve_ok(batch: Batch, data: dict[str, Any], n: int, uncertain: bool, sta
     return out
 
 
-def _all_cancelled(batch: Batch, successes: dict[str, dict[str, Any]], n: int, stamp: int | None) -> list[Filed]:
+def _all_cancelled(batch: Batch, successes: dict[str, dict[str, Any]], n: int, stamp: int | None) -> AllCancelled:
     """`_resolve_ok` when a plain id list's batch came back with every order in successList and nothing
-    else (the usual answer): the same rows `_filed` makes, without an OrderRef and a call per order
-    (with 20 accounts at once, resolving answers order by order was a tenth of the client's CPU)."""
-    symbol, first = batch.symbol, batch.first
-    assert symbol is not None
-    items = map(successes.__getitem__, batch.ids)
-    if batch.kind == "orderId":
-        return [
-            (first + j, ("cancelled", symbol, ident, _text(s, "clientOid"), None, None, n, None, None, stamp))
-            for j, (ident, s) in enumerate(zip(batch.ids, items, strict=True))
-        ]
-    return [
-        (first + j, ("cancelled", symbol, _text(s, "orderId"), ident, None, None, n, None, None, stamp))
-        for j, (ident, s) in enumerate(zip(batch.ids, items, strict=True))
-    ]
+    else (the usual answer): the same rows `_filed` makes, kept compact (see `AllCancelled`)."""
+    other = "clientOid" if batch.kind == "orderId" else "orderId"
+    echoed = tuple([_text(s, other) for s in map(successes.__getitem__, batch.ids)])
+    return AllCancelled(batch, echoed, n, stamp)
+
+
+class AllCancelled(Sequence[Filed]):
+    """A plain id batch whose answer cancelled every order (the usual answer), as its rows: made when
+    read, from the batch's ids and the identifiers the exchange echoed, not kept one tuple per order.
+
+    A row kept for each of 100,000 orders (20 accounts at once) was a tracked object each until the
+    collector's next pass: ~140 young collections in a run, whose survivors (the requests in flight)
+    set off a full collection that held every request for 50-70 ms mid-run. A run keeps these as they
+    are (`CancelRun._file`), and its report reads them only when its lists are read.
+    """
+
+    __slots__ = ("_batch", "_echoed", "_n", "_stamp")
+
+    def __init__(self, batch: Batch, echoed: tuple[str | None, ...], n: int, stamp: int | None) -> None:
+        self._batch, self._echoed, self._n, self._stamp = batch, echoed, n, stamp
+
+    @property
+    def first(self) -> int:
+        return self._batch.first
+
+    def __len__(self) -> int:
+        return len(self._echoed)
+
+    def row(self, j: int) -> _Row:
+        """The row of the batch's j-th order."""
+        batch = self._batch
+        ident, other = batch.ids[j], self._echoed[j]
+        oid, coid = (ident, other) if batch.kind == "orderId" else (other, ident)
+        return ("cancelled", batch.symbol, oid, coid, None, None, self._n, None, None, self._stamp)
+
+    def __iter__(self) -> Iterator[Filed]:
+        return zip(range(self.first, self.first + len(self)), map(self.row, range(len(self))), strict=True)
+
+    @overload
+    def __getitem__(self, j: int) -> Filed: ...
+
+    @overload
+    def __getitem__(self, j: slice) -> Sequence[Filed]: ...
+
+    def __getitem__(self, j: int | slice) -> Filed | Sequence[Filed]:
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        if not -len(self) <= j < len(self):
+            raise IndexError(j)
+        j %= len(self)
+        return self._batch.first + j, self.row(j)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Rows(Sequence[_Row]):
+    """A report's rows in input order, rows kept one per order and `AllCancelled` batches side by side
+    (see `AllCancelled`): a row is made when it is read."""
+
+    __slots__ = ("_at", "_order")
+
+    def __init__(self, rows: dict[int, _Row], compact: Sequence[AllCancelled]) -> None:
+        at: dict[int, _Row | AllCancelled] = dict(rows)
+        for batch in compact:
+            at.update(dict.fromkeys(range(batch.first, batch.first + len(batch)), batch))
+        self._at = at
+        self._order = sorted(at)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def _get(self, position: int) -> _Row:
+        item = self._at[position]
+        return item.row(position - item.first) if isinstance(item, AllCancelled) else item
+
+    @overload
+    def __getitem__(self, k: int) -> _Row: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[_Row]: ...
+
+    def __getitem__(self, k: int | slice) -> _Row | Sequence[_Row]:
+        if isinstance(k, slice):
+            return [self._get(p) for p in self._order[k]]
+        return self._get(self._order[k])
+
+    def __iter__(self) -> Iterator[_Row]:
+        return map(self._get, self._order)
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -559,6 +640,8 @@ def request_record(op_id: str, batch: int | None, n: int, attempt: Attempt, outc
 
 
 def _led_to(filed: Sequence[Filed]) -> RecordOutcome:
+    if isinstance(filed, AllCancelled):
+        return "cancelled"
     statuses = {row[0] for _, row in filed}
     return statuses.pop() if len(statuses) == 1 else "mixed"
 
@@ -609,6 +692,7 @@ class CancelRun:
         self._target = target
         self._lock = threading.Lock()
         self._filed: dict[int, _Row] = {}  # position -> its status and outcome (see `_row`), in filing order
+        self._compact: list[AllCancelled] = []  # batches filed whole (all cancelled: never settled)
         self._started: set[int] = set()
         self._maybe_sent: set[int] = set()
         self._attempted: set[int] = set()
@@ -717,9 +801,13 @@ class CancelRun:
     def _file(self, i: int, filed: Sequence[Filed]) -> tuple[list[str], int]:
         """(under the lock) Batch i has its outcome: returns the symbols now finished, orders done."""
         answered = time.monotonic()
-        for position, row in filed:
-            self._filed[position] = row
-            self._answered_at[position] = answered
+        if isinstance(filed, AllCancelled):
+            self._compact.append(filed)
+            self._answered_at.update(dict.fromkeys(range(filed.first, filed.first + len(filed)), answered))
+        else:
+            for position, row in filed:
+                self._filed[position] = row
+                self._answered_at[position] = answered
         self._done.add(i)
         self._orders_done += self.batches[i].size
         finished = []
@@ -778,11 +866,14 @@ class CancelRun:
     def resolved_where(
         self, wanted: Callable[[Resolved], bool], statuses: Iterable[Status] = STATUSES
     ) -> list[Resolved]:
-        """The filed orders `wanted` says, in filing order; of those in `statuses` only (no Resolved is
-        made again for the others: settling asks after every symbol, and most orders are cancelled)."""
+        """The filed orders `wanted` says, in filing order (batches filed whole, `AllCancelled`, after the
+        rest); of those in `statuses` only (no Resolved is made again for the others: settling asks after
+        every symbol, and most orders are cancelled)."""
         among = frozenset(statuses)
         with self._lock:
             rows = [(p, row) for p, row in self._filed.items() if row[0] in among]
+            if "cancelled" in among:
+                rows.extend(filed for batch in self._compact for filed in batch)
         return [r for r in (_resolved(p, row) for p, row in rows) if wanted(r)]
 
     def answered_at(self) -> dict[int, float]:
@@ -856,7 +947,7 @@ class CancelRun:
             rows.update(self._unfinished())
             elapsed = time.perf_counter() - self._start
             report = CancelReport.deferred(
-                [rows[p] for p in sorted(rows)],
+                _Rows(rows, self._compact),
                 request_count=self._requests,
                 retry_count=self._retries,
                 sent_count=self._sent,
