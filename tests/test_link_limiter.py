@@ -465,7 +465,8 @@ def test_a_permit_taken_early_is_asked_again_with_the_answers_that_came_since() 
     arrived = clock.now + uplink
     taken = limiter._take_idle(None)
     assert taken is not None
-    idle, at = taken
+    idle, at, review = taken
+    assert review  # the arrival model has no samples yet
     assert at == pytest.approx(arrived + 1.0 + 0.001 + uplink + 0.5, abs=1e-3)
     # Another budget of the server has an answer read at once: the same permit is usable 0.5 s sooner.
     bound.add(clock.now, arrived + offset + 0.001, clock.now, arrived + 0.001)

@@ -348,8 +348,10 @@ class SlidingWindowLimiter:
         taken = self._take_idle(deadline)
         return None if taken is None else taken[1]
 
-    def _take_idle(self, deadline: float | None) -> tuple[_Idle, float] | None:
-        """`_take`, with the permit taken (to `_review` while waiting, or put back as it was)."""
+    def _take_idle(self, deadline: float | None) -> tuple[_Idle, float, bool] | None:
+        """`_take`, with the permit taken (to put back as it was) and whether to `_review` it while
+        waiting: only before the arrival model has its samples (afterwards its estimate is within a few
+        milliseconds of the arrival, and a review would cost a wake-up per request for nothing)."""
         with self._lock:
             now = self._clock()
             self._grow(now)
@@ -359,14 +361,16 @@ class SlidingWindowLimiter:
                 return None
             floor = self._arrivals.floor(now, self._min_samples)
             offset = self._offset.lower(now)
-            best = min(range(len(self._idle)), key=lambda i: self._usable_at(self._idle[i], floor, offset, now))
+            best, at = 0, float("inf")
+            for i, idle in enumerate(self._idle):
+                if (usable := self._usable_at(idle, floor, offset, now)) < at:
+                    best, at = i, usable
             permit = self._idle[best]
-            at = self._usable_at(permit, floor, offset, now)
             if deadline is not None and max(at, now) + self._round_trip() > deadline:
                 raise OutOfTime
             self._idle.pop(best)
             self.early_count += at < permit.after_answer
-            return permit, at
+            return permit, at, floor is None
 
     def _review(self, permit: _Idle, at: float) -> float:
         """When a taken permit is usable, asked again with what answers have taught since it was taken
@@ -464,12 +468,12 @@ class SlidingWindowLimiter:
         if self.limit == 0:
             yield permit
             return
-        taken: tuple[_Idle, float] | None = None
+        taken: tuple[_Idle, float, bool] | None = None
         try:
             while (taken := self._take_idle(deadline)) is None:
                 time.sleep(_POLL_S)
-            idle, at = taken
-            if (delay := at - self._clock()) > _REVIEW_AFTER_S:
+            idle, at, review = taken
+            if review and (delay := at - self._clock()) > _REVIEW_AFTER_S:
                 time.sleep(delay / 2)
                 at = self._review(idle, at)
             if (delay := at - self._clock()) > 0:
@@ -491,12 +495,12 @@ class SlidingWindowLimiter:
         if self.limit == 0:
             yield permit
             return
-        taken: tuple[_Idle, float] | None = None
+        taken: tuple[_Idle, float, bool] | None = None
         try:
             while (taken := self._take_idle(deadline)) is None:
                 await asyncio.sleep(_POLL_S)
-            idle, at = taken
-            if (delay := at - self._clock()) > _REVIEW_AFTER_S:
+            idle, at, review = taken
+            if review and (delay := at - self._clock()) > _REVIEW_AFTER_S:
                 await asyncio.sleep(delay / 2)
                 at = self._review(idle, at)
             if (delay := at - self._clock()) > 0:

@@ -67,9 +67,13 @@ class Prepared:
         return f"Prepared({self.method} {self.url})"
 
 
+# One encoder for every body: `json.dumps` with options makes a new JSONEncoder on each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def encode_body(value: Any) -> bytes:
     """JSON as httpx 0.28 encodes `json=`: compact, UTF-8, no NaN (the contract has no floats to send)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 class Wire:
