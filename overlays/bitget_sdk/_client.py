@@ -1384,6 +1384,7 @@ class AsyncBitgetClient(_BaseClient):
         todo = list(todo)
         batches = iter(todo)
         to_warm = min(self.max_concurrency, len(todo))
+        warming = to_warm  # workers that connect first (the first of them at once)
 
         async def worker() -> None:
             # `max_concurrency` workers taking batches in order, rather than a task per batch behind a
@@ -1392,7 +1393,7 @@ class AsyncBitgetClient(_BaseClient):
             nonlocal to_warm
             if to_warm > 0:
                 to_warm -= 1
-                if to_warm < self.max_concurrency - 1:  # not the run's first worker
+                if to_warm < warming - 1:  # not the run's first worker
                     await asyncio.sleep(_FOLLOWERS_AFTER_S)
                 await self._preconnect(deadline)
             for i in batches:
