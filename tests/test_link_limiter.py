@@ -17,7 +17,7 @@ import pytest
 from bitget_mock import MockExchange, MockServer, Settings
 from bitget_mock.accounts import demo_account
 from bitget_sdk import AsyncBitgetClient, BitgetClient
-from bitget_sdk._ratelimit import ArrivalModel, Permit, SlidingWindowLimiter
+from bitget_sdk._ratelimit import ArrivalModel, OffsetBound, Permit, SlidingWindowLimiter
 from tools.latency import LatencyProxy
 
 KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
@@ -39,13 +39,15 @@ def _use(
     uplink: float | None,
     offset: float = 0.0,
     throttled: bool = False,
+    server: OffsetBound | None = None,
 ) -> None:
     """One request on the permit usable first: sent once usable, answered `rtt` later, stamped by the
-    server `uplink` after it was sent (its clock `offset` ahead); `uplink=None`: no requestTime."""
-    at = limiter._take(None)
+    server `uplink` after it was sent (its clock `offset` ahead); `uplink=None`: no requestTime.
+    `server`: the clock bound of the origin it went to (None: the limiter's own)."""
+    at = limiter._take(None, server)
     assert at is not None
     clock.now = max(clock.now, at)
-    permit = Permit()
+    permit = Permit(server=server)
     permit.sent_at = clock.now
     stamp = None if uplink is None else int((clock.now + offset + uplink) * 1000)
     clock.now += rtt
@@ -473,6 +475,63 @@ def test_a_permit_taken_early_is_asked_again_with_the_answers_that_came_since() 
     assert limiter._review(idle, at) == pytest.approx(arrived + 1.0 + 0.001 + 0.001, abs=1e-3)
     # Never later than first said (a bound that got worse does not delay it).
     assert limiter._review(idle, at - 0.9) == pytest.approx(at - 0.9)
+
+
+def test_a_budget_learns_each_servers_arrivals_apart() -> None:
+    """One key's budget used against two origins (a client of the key on loopback, then one over a
+    50 ms link started within a window of it): the loopback's arrivals say nothing of the link's, and a
+    permit whose last request went to the other server is usable a window after its answer there.
+    With one model for both, the link's permits were reused ~50 ms late for a whole run (the floor
+    was the loopback's), and a permit's arrival on one server's clock was compared with another's."""
+    clock = FakeClock()
+    near, far = OffsetBound(), OffsetBound()
+    limiter = SlidingWindowLimiter(1, window_s=1.0, margin_s=0.0, clock=clock, server=near)
+
+    def usable_at(server: OffsetBound | None) -> float:
+        taken = limiter._take_idle(None, server)
+        assert taken is not None
+        limiter._put_back(taken[0])
+        return taken[1]
+
+    for _ in range(8):  # min_samples = max(8, 3 * limit)
+        _use(limiter, clock, rtt=0.002, uplink=0.001)
+    answered, sent = clock.now, clock.now - 0.002
+    assert usable_at(None) == pytest.approx(sent + 1.0, abs=0.004)  # by its arrival at `near`
+    assert usable_at(far) == pytest.approx(answered + 1.0)  # that arrival is on `near`'s clock
+    for _ in range(8):
+        _use(limiter, clock, rtt=0.1, uplink=0.05, server=far)
+    sent = clock.now - 0.1
+    # `far`'s own floor: a window after the last request was sent (its arrival less its uplink, within
+    # the margins), not a floor from the loopback's 1 ms (which would make it ~50 ms later).
+    assert usable_at(far) == pytest.approx(sent + 1.0, abs=0.006)
+    assert usable_at(near) == pytest.approx(clock.now + 1.0)  # and `near` does not use `far`'s arrival
+
+
+def test_clients_of_one_key_on_two_servers_share_its_budget_and_learn_each_server_apart() -> None:
+    """The wiring of the test above: each client takes its permits for its own origin."""
+    from bitget_sdk._ratelimit import server_clock
+
+    with (
+        MockServer(MockExchange([demo_account()], Settings(rate_limit=10))) as one,
+        MockServer(MockExchange([demo_account()], Settings(rate_limit=10))) as two,
+    ):
+        ids = {server.url: _seed(server.url, 600) for server in (one, two)}
+        with (
+            BitgetClient(KEY, SECRET, PASSPHRASE, base_url=one.url, uid="5550042") as first,
+            BitgetClient(KEY, SECRET, PASSPHRASE, base_url=two.url, uid="5550042") as second,
+        ):
+            assert first.limiter is second.limiter
+            limiter = first.limiter
+            assert isinstance(limiter, SlidingWindowLimiter)
+            for client, server in ((first, one), (second, two)):
+                report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids[server.url], settle=False)
+                assert report.counts == {"cancelled": 600, "failed": 0, "unknown": 0}
+            bounds = [server_clock(server.url.replace("localhost", "127.0.0.1")) for server in (one, two)]
+            models = [limiter._models.get(bound) for bound in bounds]
+            assert [len(m._samples) if m else 0 for m in models] == [12, 12]
+            assert {idle.server for idle in limiter._idle} == {bounds[1]}
+            for server in (one, two):
+                assert httpx.get(server.url + "/mock/stats").json()["statuses"].get("429", 0) == 0
 
 
 def test_headers_at_is_when_the_async_pool_read_the_answer_not_when_the_task_ran() -> None:

@@ -104,7 +104,7 @@ from ._params import (
     order_info_params,
     page_query,
 )
-from ._ratelimit import Limiter, OutOfTime, Permit, SlidingWindowLimiter, release_limiter, shared_limiter
+from ._ratelimit import Limiter, OutOfTime, Permit, SlidingWindowLimiter, release_limiter, server_clock, shared_limiter
 from ._raw import AsyncRawOperations, RawOperations, RawResponse, raw_response
 from ._redis_limiter import check_backend_url
 from ._report import CancelReport
@@ -253,6 +253,9 @@ class _BaseClient:
         out: dict[str, Limiter] = {}
         url = httpx.URL(self.base_url)
         server = f"{url.scheme}://{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+        # Each permit is taken for this server: a budget shared with clients of other origins learns
+        # each origin's arrivals apart (`SlidingWindowLimiter`).
+        self._server = server_clock(server)
         for op in OPERATIONS:
             limit = op.rate_limit if rate_limit is None or op is not BATCH_CANCEL else rate_limit
             if rate_limit == 0 or limit == 0:
@@ -608,7 +611,7 @@ class BitgetClient(_BaseClient):
         records it as possibly sent; a crash while waiting for the permit leaves it unsent)."""
         started = time.perf_counter()
         try:
-            with self._limiters[op.id].slot(deadline) as permit:
+            with self._limiters[op.id].slot(deadline, self._server) as permit:
                 if on_send is not None:
                     on_send()
                 started = time.perf_counter()
@@ -1083,7 +1086,7 @@ class BitgetClient(_BaseClient):
         """Measure the offset to Bitget's clock (one GET /api/v2/public/time) and sign with it from now on."""
         start = time.time()
         try:
-            with self._limiters[SERVER_TIME.id].slot():
+            with self._limiters[SERVER_TIME.id].slot(None, self._server):
                 response, content = self._fetch(self._request(SERVER_TIME))
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise self._time_error(exc) from None
@@ -1163,7 +1166,7 @@ class AsyncBitgetClient(_BaseClient):
         """See `BitgetClient._attempt`."""
         started = time.perf_counter()
         try:
-            async with self._limiters[op.id].aslot(deadline) as permit:
+            async with self._limiters[op.id].aslot(deadline, self._server) as permit:
                 if on_send is not None:
                     on_send()
                 started = time.perf_counter()
@@ -1605,7 +1608,7 @@ class AsyncBitgetClient(_BaseClient):
         """See `BitgetClient.sync_time`."""
         start = time.time()
         try:
-            async with self._limiters[SERVER_TIME.id].aslot():
+            async with self._limiters[SERVER_TIME.id].aslot(None, self._server):
                 response, content = await self._fetch(self._request(SERVER_TIME))
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise self._time_error(exc) from None

@@ -87,10 +87,11 @@ class Permit:
     reads them had its turn.
     """
 
-    __slots__ = ("_clock", "granted_at", "headers_at", "request_time_ms", "sent_at", "throttled")
+    __slots__ = ("_clock", "granted_at", "headers_at", "request_time_ms", "sent_at", "server", "throttled")
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, server: OffsetBound | None = None) -> None:
         self._clock = clock
+        self.server = server  # the clock bound of the server the request goes to (its origin's)
         self.granted_at = 0.0  # when the permit was granted: an attempt's time runs from here
         self.sent_at = 0.0
         self.headers_at = 0.0
@@ -123,9 +124,13 @@ class Limiter(Protocol):
     limit: int
     margin_s: float
 
-    def slot(self, deadline: float | None = None) -> AbstractContextManager[Permit]: ...
+    def slot(
+        self, deadline: float | None = None, server: OffsetBound | None = None
+    ) -> AbstractContextManager[Permit]: ...
 
-    def aslot(self, deadline: float | None = None) -> AbstractAsyncContextManager[Permit]: ...
+    def aslot(
+        self, deadline: float | None = None, server: OffsetBound | None = None
+    ) -> AbstractAsyncContextManager[Permit]: ...
 
     def idle(self) -> bool: ...
 
@@ -254,17 +259,20 @@ def server_clock(origin: str) -> OffsetBound:
 class _Idle:
     """An idle permit: usable at `after_answer` for sure, or earlier if its arrival is known."""
 
-    __slots__ = ("after_answer", "arrived_s")
+    __slots__ = ("after_answer", "arrived_s", "server")
 
-    def __init__(self, after_answer: float, arrived_s: float | None = None) -> None:
+    def __init__(self, after_answer: float, arrived_s: float | None = None, server: OffsetBound | None = None) -> None:
         self.after_answer = after_answer
         self.arrived_s = arrived_s  # the server's requestTime of its last request, in seconds
+        self.server = server  # whose clock `arrived_s` is on: the bound of that request's server
 
 
 # After a 429, permits come back one per window once this many windows passed without another.
 _CALM_WINDOWS = 1
 # ... and arrival estimates stay off for this many windows (the 429 may have been ours).
 _EXACT_WINDOWS = 2
+# Servers whose arrivals one budget keeps apart (`SlidingWindowLimiter._models`).
+_MAX_SERVERS = 4
 # `requestTime` has millisecond resolution: the arrival may be up to 1 ms after the stamp.
 _STAMP_RESOLUTION_S = 0.001
 
@@ -279,7 +287,15 @@ class SlidingWindowLimiter:
         server: OffsetBound | None = None,
     ) -> None:
         """`server`: the server's clock bound, shared with other limiters of the same server
-        (`server_clock`); a bound of its own if None."""
+        (`server_clock`); a bound of its own if None. It serves a `slot` that names no server.
+
+        What the limiter learns of arrivals is the server's and the link's, not the budget's: a budget
+        (one key) used against another origin (a second client of the key with another base URL, or a
+        new mock each run) learns that origin's arrivals apart (`_models`, keyed by its clock bound),
+        and a permit whose last request went to another server is usable only a window after its
+        answer there. Measured before: a client on a 50 ms link, started within a window of another
+        client of the same key on loopback, took the loopback floor for its own and reused each
+        permit ~50 ms late for the whole run (0.95 of the link's best case instead of 0.99)."""
         if limit < 0:
             raise ValueError("rate limit must be >= 0 (0 = off)")
         self.limit = limit
@@ -288,8 +304,9 @@ class SlidingWindowLimiter:
         self._clock = clock
         self._lock = threading.Lock()
         self._idle: list[_Idle] = [_Idle(0.0) for _ in range(limit)]
-        self._arrivals = ArrivalModel()
-        self._offset = OffsetBound() if server is None else server
+        self._offset = OffsetBound() if server is None else server  # the default server's clock bound
+        self._arrivals = ArrivalModel()  # the default server's arrivals
+        self._models: dict[OffsetBound, ArrivalModel] = {self._offset: self._arrivals}
         # Three windows' worth. The first burst is biased (it queues at the server); so can the second
         # window be, whose permits come back a window after answers that came back together: 20
         # sub-accounts starting at once queued both at the mock by ~100 ms (one 429 in ~20 runs of
@@ -305,10 +322,24 @@ class SlidingWindowLimiter:
 
     # --- bookkeeping (under the lock) ------------------------------------------------------------
 
-    def _usable_at(self, permit: _Idle, floor: float | None, offset: float | None, now: float) -> float:
+    def _model(self, server: OffsetBound) -> ArrivalModel:
+        """The arrivals seen at `server` (a budget talks to one or two origins: a few at most are kept)."""
+        model = self._models.get(server)
+        if model is None:
+            if len(self._models) >= _MAX_SERVERS:
+                del self._models[next(s for s in self._models if s is not self._offset)]
+            model = self._models[server] = ArrivalModel()
+        return model
+
+    def _usable_at(
+        self, permit: _Idle, floor: float | None, offset: float | None, now: float, server: OffsetBound | None = None
+    ) -> float:
+        """When `permit` is usable for a request to `server` (the default server if None)."""
         at = permit.after_answer
         if permit.arrived_s is None or now < self._throttled_at + _EXACT_WINDOWS * self.window_s:
             return at
+        if (server or self._offset) is not (permit.server or self._offset):
+            return at  # its arrival is on another server's clock
         arrived = permit.arrived_s + _STAMP_RESOLUTION_S  # the server's clock
         if floor is not None:
             at = min(at, arrived - floor + self.window_s + self.margin_s)
@@ -341,14 +372,15 @@ class SlidingWindowLimiter:
         an attempt the samples said would fit (seen in CI)."""
         return max(self._round_trips, default=0.0) + STALL_MARGIN_S
 
-    def _take(self, deadline: float | None) -> float | None:
-        """Take the idle permit usable first; returns when it is usable, None if all are in flight.
-        Raises OutOfTime if a request sent then could not be answered by `deadline` (a usual round
-        trip): an attempt cut short by the deadline leaves its orders unknown, one not sent does not."""
-        taken = self._take_idle(deadline)
+    def _take(self, deadline: float | None, server: OffsetBound | None = None) -> float | None:
+        """Take the idle permit usable first for a request to `server`; returns when it is usable, None
+        if all are in flight. Raises OutOfTime if a request sent then could not be answered by
+        `deadline` (a usual round trip): an attempt cut short by the deadline leaves its orders
+        unknown, one not sent does not."""
+        taken = self._take_idle(deadline, server)
         return None if taken is None else taken[1]
 
-    def _take_idle(self, deadline: float | None) -> tuple[_Idle, float, bool] | None:
+    def _take_idle(self, deadline: float | None, server: OffsetBound | None = None) -> tuple[_Idle, float, bool] | None:
         """`_take`, with the permit taken (to put back as it was) and whether to `_review` it while
         waiting: only before the arrival model has its samples (afterwards its estimate is within a few
         milliseconds of the arrival, and a review would cost a wake-up per request for nothing)."""
@@ -359,11 +391,12 @@ class SlidingWindowLimiter:
                 if deadline is not None and now >= deadline:
                     raise OutOfTime
                 return None
-            floor = self._arrivals.floor(now, self._min_samples)
-            offset = self._offset.lower(now)
+            bound = server or self._offset
+            floor = self._model(bound).floor(now, self._min_samples)
+            offset = bound.lower(now)
             best, at = 0, float("inf")
             for i, idle in enumerate(self._idle):
-                if (usable := self._usable_at(idle, floor, offset, now)) < at:
+                if (usable := self._usable_at(idle, floor, offset, now, bound)) < at:
                     best, at = i, usable
             permit = self._idle[best]
             if deadline is not None and max(at, now) + self._round_trip() > deadline:
@@ -372,7 +405,7 @@ class SlidingWindowLimiter:
             self.early_count += at < permit.after_answer
             return permit, at, floor is None
 
-    def _review(self, permit: _Idle, at: float) -> float:
+    def _review(self, permit: _Idle, at: float, server: OffsetBound | None = None) -> float:
         """When a taken permit is usable, asked again with what answers have taught since it was taken
         (never later: both times are safe). A permit is taken as soon as an answer frees it, most
         of a window before it is usable, and the bounds are best once the answers to the other
@@ -380,8 +413,9 @@ class SlidingWindowLimiter:
         starting together, whose first answers are read while the rest are still being sent."""
         with self._lock:
             now = self._clock()
-            floor = self._arrivals.floor(now, self._min_samples)
-            return min(at, self._usable_at(permit, floor, self._offset.lower(now), now))
+            bound = server or self._offset
+            floor = self._model(bound).floor(now, self._min_samples)
+            return min(at, self._usable_at(permit, floor, bound.lower(now), now, bound))
 
     def _put_back(self, permit: _Idle) -> None:
         """A permit taken and not used goes back as it was."""
@@ -400,9 +434,10 @@ class SlidingWindowLimiter:
                 self._on_throttled(now)
             elif permit.request_time_ms is not None and permit.sent_at:
                 arrived = permit.request_time_ms / 1000
-                self._arrivals.add(now, arrived - permit.sent_at)
-                self._offset.add(now, arrived, permit.sent_at, answered)
-                idle.arrived_s = arrived
+                bound = permit.server or self._offset
+                self._model(bound).add(now, arrived - permit.sent_at)
+                bound.add(now, arrived, permit.sent_at, answered)
+                idle.arrived_s, idle.server = arrived, bound
             if self._debt:
                 self._debt -= 1
                 self._parked.append(idle)
@@ -457,25 +492,26 @@ class SlidingWindowLimiter:
             return self._arrivals.spread()
 
     @contextlib.contextmanager
-    def slot(self, deadline: float | None = None) -> Iterator[Permit]:
+    def slot(self, deadline: float | None = None, server: OffsetBound | None = None) -> Iterator[Permit]:
         """Hold a permit around one request (sync); stamp the answer on the yielded `Permit`.
 
         A permit taken and not used (KeyboardInterrupt or any exception while waiting) goes back with
         the time it had; one used (even if the request then failed) is released by what it learned.
-        `deadline` (time.monotonic): OutOfTime if no permit is usable by then.
+        `deadline` (time.monotonic): OutOfTime if no permit is usable by then. `server`: the clock bound
+        of the request's server (`server_clock` of its origin; None: the limiter's own).
         """
-        permit = Permit(self._clock)
+        permit = Permit(self._clock, server)
         if self.limit == 0:
             yield permit
             return
         taken: tuple[_Idle, float, bool] | None = None
         try:
-            while (taken := self._take_idle(deadline)) is None:
+            while (taken := self._take_idle(deadline, server)) is None:
                 time.sleep(_POLL_S)
             idle, at, review = taken
             if review and (delay := at - self._clock()) > _REVIEW_AFTER_S:
                 time.sleep(delay / 2)
-                at = self._review(idle, at)
+                at = self._review(idle, at, server)
             if (delay := at - self._clock()) > 0:
                 time.sleep(delay)
         except BaseException:
@@ -489,20 +525,20 @@ class SlidingWindowLimiter:
             self._used(permit)
 
     @contextlib.asynccontextmanager
-    async def aslot(self, deadline: float | None = None) -> AsyncIterator[Permit]:
+    async def aslot(self, deadline: float | None = None, server: OffsetBound | None = None) -> AsyncIterator[Permit]:
         """Hold a permit around one request (asyncio); cancellation while waiting returns it unused."""
-        permit = Permit(self._clock)
+        permit = Permit(self._clock, server)
         if self.limit == 0:
             yield permit
             return
         taken: tuple[_Idle, float, bool] | None = None
         try:
-            while (taken := self._take_idle(deadline)) is None:
+            while (taken := self._take_idle(deadline, server)) is None:
                 await asyncio.sleep(_POLL_S)
             idle, at, review = taken
             if review and (delay := at - self._clock()) > _REVIEW_AFTER_S:
                 await asyncio.sleep(delay / 2)
-                at = self._review(idle, at)
+                at = self._review(idle, at, server)
             if (delay := at - self._clock()) > 0:
                 await asyncio.sleep(delay)
         except BaseException:

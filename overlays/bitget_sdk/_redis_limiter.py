@@ -43,7 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ._errors import RateLimitBackendError
-from ._ratelimit import OutOfTime, Permit, SlidingWindowLimiter
+from ._ratelimit import OffsetBound, OutOfTime, Permit, SlidingWindowLimiter
 
 log = logging.getLogger("bitget_sdk")
 
@@ -303,16 +303,17 @@ class RedisWindowLimiter:
     # --- the slot API of SlidingWindowLimiter ------------------------------------------------------
 
     @contextlib.contextmanager
-    def slot(self, deadline: float | None = None) -> Iterator[Permit]:
+    def slot(self, deadline: float | None = None, server: OffsetBound | None = None) -> Iterator[Permit]:
         """See `SlidingWindowLimiter.slot`: the permit is free a window after the answer (processes on
-        other links share it, so one process's arrival estimates do not bound theirs)."""
+        other links share it, so one process's arrival estimates do not bound theirs; `server` serves
+        the in-process fallback)."""
         if self.limit == 0:
             yield Permit()
             return
         while True:
             step = self._step()
             if isinstance(step, SlidingWindowLimiter):
-                with step.slot(deadline) as permit:
+                with step.slot(deadline, server) as permit:
                     yield permit
                 return
             if isinstance(step, _Grant):
@@ -329,7 +330,7 @@ class RedisWindowLimiter:
             self._done(step)
 
     @contextlib.asynccontextmanager
-    async def aslot(self, deadline: float | None = None) -> AsyncIterator[Permit]:
+    async def aslot(self, deadline: float | None = None, server: OffsetBound | None = None) -> AsyncIterator[Permit]:
         """Redis calls run in a worker thread (redis-py is blocking), waits on the event loop."""
         if self.limit == 0:
             yield Permit()
@@ -338,7 +339,7 @@ class RedisWindowLimiter:
             # Cancelled here, a grant made by the abandoned call stays held until its lease ends: safe.
             step = await asyncio.to_thread(self._step)
             if isinstance(step, SlidingWindowLimiter):
-                async with step.aslot(deadline) as permit:
+                async with step.aslot(deadline, server) as permit:
                     yield permit
                 return
             if isinstance(step, _Grant):
