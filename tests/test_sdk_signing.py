@@ -117,6 +117,9 @@ def test_every_retry_is_resigned_with_a_fresh_timestamp(monkeypatch: pytest.Monk
     with _client(rec) as client:
         client.batch_cancel_orders(symbol="BTCUSDT", order_list=[{"orderId": "1"}])
     first, second = rec.requests
+    # Signed with the patched clock (the real one could give both the same millisecond: the retry's
+    # backoff here is ~1 ms, and a CI run once saw the two sent within one).
+    assert all(r.headers["ACCESS-TIMESTAMP"].startswith("17000000") for r in (first, second))
     assert first.headers["ACCESS-TIMESTAMP"] != second.headers["ACCESS-TIMESTAMP"]
     assert first.headers["ACCESS-SIGN"] != second.headers["ACCESS-SIGN"]
 

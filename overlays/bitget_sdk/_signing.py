@@ -86,12 +86,14 @@ def signer_for(credentials: Credentials) -> Signer:
 class Clock:
     """Milliseconds since the epoch as the server sees them: local time plus a measured or configured offset."""
 
-    def __init__(self, offset_ms: int = 0, now: Callable[[], float] = time.time) -> None:
+    def __init__(self, offset_ms: int = 0, now: Callable[[], float] | None = None) -> None:
         self.offset_ms = offset_ms
+        # None: `time.time` looked up at each call, not bound here, so a test's patched clock
+        # (monkeypatch, freezegun) is the one signed with.
         self._now = now
 
     def ms(self) -> int:
-        return int(self._now() * 1000) + self.offset_ms
+        return int((self._now or time.time)() * 1000) + self.offset_ms
 
     def __repr__(self) -> str:
         return f"Clock(offset_ms={self.offset_ms})"
