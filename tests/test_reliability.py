@@ -7,6 +7,7 @@ canary secrets appear nowhere.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import subprocess
@@ -46,12 +47,26 @@ def test_every_order_exactly_once_under_every_fault_mix(chaos_run: tuple[list[ch
     outcomes, _ = chaos_run
     modes = ("sync", "async", "cancel-all")
     assert {(o.mix, o.mode) for o in outcomes} == {(m, mode) for m in chaos.MIXES for mode in modes}
+    by_mix: collections.Counter[tuple[str, str]] = collections.Counter()
+    by_mode: collections.Counter[tuple[str, str]] = collections.Counter()
     for o in outcomes:
         assert o.ok, chaos._line(o)
         assert (o.lost, o.doubled, o.wrongly_cancelled, o.wrongly_failed) == (0, 0, 0, 0)
         assert o.cancelled + o.failed + o.unknown == o.orders
         for kind in KINDS[o.mix]:
-            assert o.faults[kind] > 0, f"{o.mix}: no {kind} fault was injected, the run proves nothing"
+            by_mix[o.mix, kind] += o.faults[kind]
+        for kind, count in o.faults.items():
+            by_mode[o.mode, kind] += count
+    # The faults must really have been injected for the runs to prove anything: each mix's kinds in
+    # its runs, and each kind in each mode's runs. Not each kind in each single run: a seeded 10% of a
+    # run's ~26 reads is none in 6% of runs (how many reads a run makes depends on timing), which
+    # failed CI once for a run whose every order was accounted for.
+    for mix, kinds in KINDS.items():
+        for kind in kinds:
+            assert by_mix[mix, kind] > 0, f"{mix}: no {kind} fault was injected, the runs prove nothing"
+    for mode in modes:
+        for kind in {kind for kinds in KINDS.values() for kind in kinds}:
+            assert by_mode[mode, kind] > 0, f"{mode}: no {kind} fault was injected in any mix"
 
 
 @pytest.mark.slow
