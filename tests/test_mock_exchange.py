@@ -35,7 +35,9 @@ def test_partial_failure_is_200_with_failure_list(mock: MockClient) -> None:
     a, b = mock.seed(count=2)
     data = _data(mock.cancel({"symbol": "BTCUSDT", "orderList": [{"orderId": a["orderId"]}, {"orderId": "404"}]}))
     assert data["successList"] == [{"orderId": a["orderId"], "clientOid": a["clientOid"]}]
-    assert data["failureList"] == [{"orderId": "404", "errorMsg": "The order does not exist", "errorCode": "43001"}]
+    assert data["failureList"] == [
+        {"orderId": "404", "clientOid": None, "errorMsg": "The order does not exist", "errorCode": "43001"}
+    ]
     assert [o["orderId"] for o in mock.orders(status="live")] == [b["orderId"]]
 
 
@@ -83,7 +85,7 @@ def test_mixed_identifiers_fail_the_client_oid_only_items(mock: MockClient) -> N
     data = _data(mock.cancel(payload))
     assert data["successList"] == [{"orderId": a["orderId"], "clientOid": a["clientOid"]}]
     assert data["failureList"] == [
-        {"clientOid": b["clientOid"], "errorMsg": "Parameter orderId cannot be empty", "errorCode": "40019"}
+        {"orderId": None, "clientOid": b["clientOid"], "errorMsg": "Parameter orderId cannot be empty", "errorCode": "40019"}
     ]
     assert [o["orderId"] for o in mock.orders(status="live")] == [b["orderId"]]
 
@@ -108,7 +110,8 @@ def test_duplicate_in_one_batch_first_wins_later_fail(mock: MockClient, field: s
     a = mock.seed(count=1)[0]
     data = _data(mock.cancel({"symbol": "BTCUSDT", "orderList": [{field: a[field]}, {field: a[field]}]}))
     assert len(data["successList"]) == 1
-    assert data["failureList"] == [{field: a[field], "errorMsg": f"duplicate {label}", "errorCode": "40808"}]
+    ids = {"orderId": None, "clientOid": None, field: a[field]}  # both keys, null for the one not given
+    assert data["failureList"] == [{**ids, "errorMsg": f"duplicate {label}", "errorCode": "40808"}]
 
 
 # --- validation from the contract ------------------------------------------------------------

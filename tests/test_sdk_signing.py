@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,30 @@ import pytest
 from bitget_mock import Account
 from bitget_mock import signature as mock_signature
 from bitget_sdk import BitgetAuth, BitgetClient, Clock, Credentials, HmacSigner, RsaSigner, prehash
+from bitget_sdk._wire import query_string
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "signing.json").read_text(encoding="utf-8"))["vectors"]
 
 
 def _path(v: dict[str, str]) -> str:
-    return v["requestPath"] + (f"?{v['queryString']}" if v["queryString"] else "")
+    """The path and query as sent: the vector's percent-encoded `sentQuery` (signed decoded)."""
+    return v["requestPath"] + (f"?{v['sentQuery']}" if v["sentQuery"] else "")
+
+
+GET_VECTORS = [v for v in VECTORS if v["sentQuery"]]
+
+
+@pytest.mark.parametrize("v", GET_VECTORS, ids=[v["name"] for v in GET_VECTORS])
+def test_the_sdk_sends_each_vectors_query_sorted_and_percent_encoded(v: dict[str, str]) -> None:
+    params = dict(parse_qsl(v["sentQuery"], keep_blank_values=True))
+    assert query_string(dict(reversed(params.items()))) == v["sentQuery"]
+
+
+@pytest.mark.parametrize("v", GET_VECTORS, ids=[v["name"] for v in GET_VECTORS])
+def test_a_signature_over_the_encoded_query_differs_where_encoding_changes_it(v: dict[str, str]) -> None:
+    # What Bitget refuses with 40009 (ccxt#28888): the same request signed over the bytes as sent.
+    encoded = f"{v['timestamp']}GET{v['requestPath']}?{v['sentQuery']}".encode()
+    assert (encoded == v["prehash"].encode()) == (v["sentQuery"] == v["queryString"])
 
 
 @pytest.mark.parametrize("v", VECTORS, ids=[v["name"] for v in VECTORS])

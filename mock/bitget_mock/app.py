@@ -24,7 +24,7 @@ from . import signature
 from .contract import OperationContract, first_invalid_text
 from .exchange import MockExchange
 from .faults import FaultConfig
-from .orders import HISTORY_DAYS, OPEN, STATUSES, OrderBookFull, OrderSpec
+from .orders import HISTORY_DAYS, NOT_FOUND, OPEN, STATUSES, OrderBookFull, OrderSpec
 
 access_log = logging.getLogger("bitget_mock.access")
 
@@ -109,7 +109,7 @@ def _authenticate(ex: MockExchange, request: Request, body: bytes) -> str:
     raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
     raw_path = raw_path.split(b"?", 1)[0]
     query: bytes = request.scope.get("query_string", b"")
-    signed_path = raw_path + (b"?" + query if query else b"")
+    signed_path = raw_path + (b"?" + signature.decoded_query(query) if query else b"")
     if not signature.verify(account, sign, signature.prehash(ts, request.method, signed_path, body)):
         raise _Reject("40009", "sign signature error", status)
     return account.uid
@@ -155,21 +155,43 @@ class Call:
     body: Any
 
 
-async def _batch_cancel(call: Call) -> Response:
-    ex, uid = call.exchange, call.uid
-    assert uid is not None
-    # Faults are drawn for valid cancel requests only, so the injected counts are what clients saw.
+def _cancel_faults(ex: MockExchange) -> Any:
+    """The fault decision for a valid cancel request: a throttle or error refuses it before it is applied
+    (drawn for valid cancels only, so the injected counts are what clients saw)."""
     decision = ex.faults.decide()
     if decision.throttle:
         raise _Reject("429", "Too Many Requests", 429)
     if decision.error:
         raise _Reject("50001", "Service temporarily unavailable", ex.faults.config.error_status)
-    result = ex.orders.batch_cancel(uid, call.body, ex.faults.fill_first if ex.faults.config.fill_rate else None)
+    return decision
+
+
+async def _cancel_answer(ex: MockExchange, decision: Any, data: Any) -> Response:
+    """The answer of an applied cancel, unless a fault drops or delays it."""
     if decision.drop:
         return _DropConnection()
     if decision.delay:
         await asyncio.sleep(ex.faults.config.delay_ms / 1000)
-    return envelope("00000", "success", result, status=200)
+    return envelope("00000", "success", data, status=200)
+
+
+async def _batch_cancel(call: Call) -> Response:
+    ex, uid = call.exchange, call.uid
+    assert uid is not None
+    decision = _cancel_faults(ex)
+    result = ex.orders.batch_cancel(uid, call.body, ex.faults.fill_first if ex.faults.config.fill_rate else None)
+    return await _cancel_answer(ex, decision, result)
+
+
+async def _cancel_order(call: Call) -> Response:
+    """One order (`cancel-order`): HTTP 400 with 43001 when it is not an open order of the symbol."""
+    ex, uid = call.exchange, call.uid
+    assert uid is not None
+    decision = _cancel_faults(ex)
+    result = ex.orders.cancel_one(uid, call.body)
+    if result is None:
+        raise _Reject(*NOT_FOUND)
+    return await _cancel_answer(ex, decision, result)
 
 
 async def _cancel_symbol(call: Call) -> Response:
@@ -202,7 +224,8 @@ async def _order_info(call: Call) -> Response:
     order = ex.orders.find(uid, q.get("orderId"), None if "orderId" in q else q["clientOid"], ex.faults.read_view_ms())
     if order is not None and "orderId" not in q and ex.settings.client_oid_lookup_unfilled_only and not order.is_open:
         order = None  # by clientOid, Bitget finds an order only while it is unfilled
-    return envelope("00000", "success", [] if order is None else [order.as_api()], status=200)
+    found = [] if order is None else [order.as_api(with_cancel_reason=True)]
+    return envelope("00000", "success", found, status=200)
 
 
 def _list_orders(statuses: frozenset[str], history: bool) -> Handler:
@@ -222,7 +245,8 @@ def _list_orders(statuses: frozenset[str], history: bool) -> Handler:
             not_before=_now_ms() - HISTORY_DAYS * 86_400_000 if history else None,
             at_ms=ex.faults.read_view_ms(),
         )
-        return envelope("00000", "success", [o.as_api() for o in orders], status=200)
+        data = [o.as_api() if history else o.as_open_api() for o in orders]
+        return envelope("00000", "success", data, status=200)
 
     return handler
 
@@ -231,6 +255,7 @@ def _list_orders(statuses: frozenset[str], history: bool) -> Handler:
 # validation come from the contract; an operation without a handler here fails the mock's start.
 HANDLERS: dict[str, Handler] = {
     "batchCancelOrders": _batch_cancel,
+    "cancelOrder": _cancel_order,
     "cancelSymbolOrders": _cancel_symbol,
     "getServerTime": _server_time,
     "getOrderInfo": _order_info,

@@ -4,6 +4,7 @@ cancel semantics of the endpoint doc, fills for tests, and the order-state reads
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -92,10 +93,13 @@ class Order:
         out["filledSize"] = _fmt(self.filled)
         return out
 
-    def as_api(self) -> dict[str, str]:
-        """The order as the order-state reads return it (Bitget's fields, numbers and times as strings)."""
+    def as_api(self, with_cancel_reason: bool = False) -> dict[str, Any]:
+        """The order as `orderInfo` and `history-orders` return it: the keys, order and types of Bitget's
+        recorded answers (tests/recordings/): numbers and times as strings, `priceAvg` the average fill
+        price, `feeDetail` a JSON string (empty before any fill). `orderInfo` also sends `cancelReason`
+        (empty unless cancelled); `history-orders` only for a cancelled order."""
         filled_quote = self.filled * Decimal(self.price)
-        out = {
+        out: dict[str, Any] = {
             "userId": self.uid,
             "symbol": self.symbol,
             "orderId": self.order_id,
@@ -109,14 +113,48 @@ class Order:
             "baseVolume": _fmt(self.filled),
             "quoteVolume": _fmt(filled_quote),
             "enterPointSource": "API",
-            "feeDetail": "",
+            "feeDetail": _fee_detail(self.symbol, filled_quote) if self.filled else "",
             "orderSource": "normal",
             "cTime": str(self.c_time),
             "uTime": str(self.u_time),
         }
-        if self.cancel_reason is not None:
-            out["cancelReason"] = self.cancel_reason
+        if with_cancel_reason or self.cancel_reason is not None:
+            out["cancelReason"] = self.cancel_reason or ""
         return out
+
+    def as_open_api(self) -> dict[str, Any]:
+        """The order as `unfilled-orders` returns it (Bitget's recorded answer): here `priceAvg` is the
+        limit price and `basePrice` the average fill price; no `price`, no `feeDetail`."""
+        return {
+            "userId": self.uid,
+            "symbol": self.symbol,
+            "orderId": self.order_id,
+            "clientOid": self.client_oid or "",
+            "priceAvg": self.price,
+            "size": self.size,
+            "orderType": "limit",
+            "side": self.side,
+            "status": self.status,
+            "basePrice": self.price if self.filled else "0",
+            "baseVolume": _fmt(self.filled),
+            "quoteVolume": _fmt(self.filled * Decimal(self.price)),
+            "enterPointSource": "API",
+            "orderSource": "normal",
+            "cTime": str(self.c_time),
+            "uTime": str(self.u_time),
+        }
+
+
+def _fee_detail(symbol: str, filled_quote: Decimal) -> str:
+    """A filled order's `feeDetail`, a JSON-encoded string as Bitget sends it (fees are negative; 0.1 %
+    of the filled amount, in the quote coin)."""
+    fee = -(filled_quote / 1000)
+    coin = next((q for q in ("USDT", "USDC", "BTC", "ETH") if symbol.endswith(q) and symbol != q), "USDT")
+    detail = {
+        "newFees": {"c": 0, "d": 0, "deduction": False, "r": float(fee), "t": float(fee), "totalDeductionFee": 0},
+        coin: {"deduction": False, "feeCoinCode": coin, "totalDeductionFee": 0, "totalFee": float(fee)},
+    }
+    return json.dumps(detail, separators=(",", ":"))
 
 
 def _fill(order: Order, fraction: Decimal) -> None:
@@ -125,9 +163,10 @@ def _fill(order: Order, fraction: Decimal) -> None:
     order.change("filled" if filled >= size else "partially_filled", filled)
 
 
-def _echo(item: dict[str, str]) -> dict[str, str]:
-    """The identifiers a batch item carried, as a failure entry repeats them."""
-    return {k: item[k] for k in ("orderId", "clientOid") if k in item}
+def _echo(item: dict[str, str]) -> dict[str, str | None]:
+    """A failure entry's identifiers: both keys, as Bitget's example has them, each as the batch item
+    carried it and null for the one it did not."""
+    return {"orderId": item.get("orderId"), "clientOid": item.get("clientOid")}
 
 
 def _fmt(value: Decimal) -> str:
@@ -272,7 +311,7 @@ class OrderBook:
 
     def batch_cancel(
         self, uid: str, body: dict[str, Any], fill_first: Callable[[], bool] | None = None
-    ) -> dict[str, list[dict[str, str]]]:
+    ) -> dict[str, list[dict[str, str | None]]]:
         """Apply one validated batch; returns `{"successList": [...], "failureList": [...]}`.
 
         * single mode: the top-level symbol applies to every item, item symbols are ignored;
@@ -288,8 +327,8 @@ class OrderBook:
         multiple = body.get("batchMode", "single") == "multiple"
         items: list[dict[str, str]] = body["orderList"]
         by_order_id = any("orderId" in item for item in items)
-        success: list[dict[str, str]] = []
-        failure: list[dict[str, str]] = []
+        success: list[dict[str, str | None]] = []
+        failure: list[dict[str, str | None]] = []
         seen: set[str] = set()  # the identifiers of the batch's kind seen so far
         ident_key = "orderId" if by_order_id else "clientOid"
         index = self._by_id if by_order_id else self._by_client_oid
@@ -315,3 +354,19 @@ class OrderBook:
                 order.change("cancelled", cancel_reason="normal_cancel", at_ms=now)
                 success.append({"orderId": order.order_id, "clientOid": order.client_oid or ""})
         return {"successList": success, "failureList": failure}
+
+    def cancel_one(self, uid: str, body: dict[str, Any]) -> dict[str, str] | None:
+        """Apply one validated single cancel (`cancel-order`): the open order of `symbol` named by orderId
+        (or, without one, clientOid) is cancelled and its identifiers returned; None when there is no such
+        open order (a `tpsl` cancel finds none: the mock has no tpsl orders)."""
+        if body.get("tpslType", "normal") != "normal":
+            return None
+        with self._lock:
+            if "orderId" in body:
+                order = self._by_id.get((uid, body["orderId"]))
+            else:
+                order = self._by_client_oid.get((uid, body["clientOid"]))
+            if order is None or not order.is_open or order.symbol != body["symbol"]:
+                return None
+            order.change("cancelled", cancel_reason="normal_cancel")
+            return {"orderId": order.order_id, "clientOid": order.client_oid or ""}

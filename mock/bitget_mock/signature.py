@@ -1,7 +1,9 @@
 """Server-side signature verification, written independently of the SDK's signer on purpose.
 
 If the SDK and the mock shared this code, a bug in it would sign and verify identically and hide.
-Verification always runs over the raw bytes received and the path+query as sent, never a re-encoding.
+Verification runs over the raw body bytes received and the path as sent; the query as Bitget checks
+it: its pairs in the order received, each key and value percent-decoded (ccxt#28888 / PR #28890: a
+signature over `symbol=%E9%BE%99...` is refused, one over `symbol=龙虾USDT` accepted).
 """
 
 from __future__ import annotations
@@ -10,8 +12,20 @@ import base64
 import binascii
 import hashlib
 import hmac
+from urllib.parse import unquote_plus
 
 from .accounts import Account
+
+
+def decoded_query(query: bytes) -> bytes:
+    """The query as signed: each `key=value` pair percent-decoded (UTF-8; `+` is a space, as a servlet
+    container form-decodes it), kept in the order received, joined with `&`. Undecodable bytes are
+    replaced, so a mangled query cannot match a signature made over the intended one."""
+    pairs = []
+    for part in query.decode("latin-1").split("&"):
+        key, sep, value = part.partition("=")
+        pairs.append(unquote_plus(key, errors="replace") + sep + unquote_plus(value, errors="replace"))
+    return "&".join(pairs).encode("utf-8")
 
 
 def prehash(timestamp: str, method: str, raw_path: bytes, body: bytes) -> bytes:

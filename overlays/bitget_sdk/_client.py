@@ -37,10 +37,12 @@ from bitget_api import AuthenticatedClient
 from bitget_api.models import (
     BatchCancelOrderItem,
     BatchCancelResponse,
+    CancelOrderResponse,
     CancelSymbolResponse,
     Order,
     OrderListResponse,
     ServerTimeResponse,
+    UnfilledOrderListResponse,
 )
 from bitget_api.types import UNSET
 
@@ -85,6 +87,7 @@ from ._journal import Journal
 from ._logs import configure_logging
 from ._operations import (
     BATCH_CANCEL,
+    CANCEL_ORDER,
     CANCEL_SYMBOL,
     HISTORY_ORDERS,
     ORDER_INFO,
@@ -98,6 +101,7 @@ from ._params import (
     RequestOptions,
     batch_cancel_body,
     cancel_all_args,
+    cancel_order_request,
     cancel_symbol_request,
     check_deadline,
     check_request_options,
@@ -130,7 +134,7 @@ log = logging.getLogger("bitget_sdk")
 
 DEFAULT_BASE_URL = "https://api.bitget.com"
 Locale = Literal["en-US", "zh-CN"]
-OPERATIONS = (BATCH_CANCEL, SERVER_TIME, ORDER_INFO, UNFILLED_ORDERS, HISTORY_ORDERS, CANCEL_SYMBOL)
+OPERATIONS = (BATCH_CANCEL, SERVER_TIME, ORDER_INFO, UNFILLED_ORDERS, HISTORY_ORDERS, CANCEL_SYMBOL, CANCEL_ORDER)
 # cancel_open_orders' batch strategy cancels what it lists this many orders at a time (10 batches)
 # while the next pages are listed.
 STREAM_CHUNK = 500
@@ -383,7 +387,7 @@ class _BaseClient:
         if op.signed:
             params["locale"] = self.locale if self.locale is not None else UNSET
             params["paptrading"] = "1" if self.demo_trading else UNSET
-        kwargs = op.build(**params)
+        kwargs = op.build(**op.builder_args(params))
         wire = self._wire
         method = kwargs["method"].upper()
         return Prepared(
@@ -750,10 +754,10 @@ class BitgetClient(_BaseClient):
         limit: int | None = None,
         order_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> OrderListResponse:
+    ) -> UnfilledOrderListResponse:
         """A page of open orders, newest first; the next page: `id_less_than` = the last `order_id`."""
         query = page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: OrderListResponse = self._op(UNFILLED_ORDERS, options, **query)
+        result: UnfilledOrderListResponse = self._op(UNFILLED_ORDERS, options, **query)
         return result
 
     def get_history_orders(
@@ -904,6 +908,24 @@ class BitgetClient(_BaseClient):
         if log.isEnabledFor(logging.INFO):  # counting 5,000 rows for a line nobody reads is not free
             log.info("cancel_orders: %s", report.summary())
         return report
+
+    def cancel_order(
+        self,
+        *,
+        symbol: str,
+        order_id: str | None = None,
+        client_oid: str | None = None,
+        tpsl_type: Literal["normal", "tpsl"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CancelOrderResponse:
+        """`POST /api/v2/spot/trade/cancel-order`: cancel one order of `symbol` by `order_id` or `client_oid`.
+
+        An order that is not open is refused (`BitgetAPIError`, code 43001). For more than a handful of
+        orders use `cancel_orders`: 50 orders a request, and a report of each.
+        """
+        body = cancel_order_request(symbol, order_id, client_oid, tpsl_type)
+        result: CancelOrderResponse = self._op(CANCEL_ORDER, options, body=body)
+        return result
 
     def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
         """`POST /api/v2/spot/trade/cancel-symbol-order`: ask Bitget to cancel every open order of `symbol`.
@@ -1299,10 +1321,10 @@ class AsyncBitgetClient(_BaseClient):
         limit: int | None = None,
         order_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> OrderListResponse:
+    ) -> UnfilledOrderListResponse:
         """See `BitgetClient.get_unfilled_orders`."""
         query = page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: OrderListResponse = await self._op(UNFILLED_ORDERS, options, **query)
+        result: UnfilledOrderListResponse = await self._op(UNFILLED_ORDERS, options, **query)
         return result
 
     async def get_history_orders(
@@ -1430,6 +1452,20 @@ class AsyncBitgetClient(_BaseClient):
         if log.isEnabledFor(logging.INFO):
             log.info("cancel_orders: %s", report.summary())
         return report
+
+    async def cancel_order(
+        self,
+        *,
+        symbol: str,
+        order_id: str | None = None,
+        client_oid: str | None = None,
+        tpsl_type: Literal["normal", "tpsl"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CancelOrderResponse:
+        """See `BitgetClient.cancel_order`."""
+        body = cancel_order_request(symbol, order_id, client_oid, tpsl_type)
+        result: CancelOrderResponse = await self._op(CANCEL_ORDER, options, body=body)
+        return result
 
     async def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
         """See `BitgetClient.cancel_symbol_orders`."""

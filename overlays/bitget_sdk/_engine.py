@@ -497,7 +497,10 @@ def _resolve_ok(
                 note = f"[{code or '-'}] {msg}, in an answer that also listed orders that were not sent"
                 out.append(_filed(ref, "unknown", n, code, note))
             else:
-                out.append(_filed(ref, "failed", n, code, msg, stamp))
+                # Bitget's failure items carry both identifiers (the other one null when not given):
+                # the report keeps what the exchange said of the order.
+                oid, coid = _text(f, "orderId"), _text(f, "clientOid")
+                out.append(_filed(ref, "failed", n, code, msg, stamp, order_id=oid, client_oid=coid))
         else:
             note = "the exchange listed this order in neither successList nor failureList"
             out.append(_filed(ref, "unknown", n, None, note))

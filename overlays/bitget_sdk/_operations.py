@@ -12,16 +12,24 @@ from typing import Any, Protocol
 
 import attrs
 
-from bitget_api import facts
+from bitget_api import facts, models
 from bitget_api.api.public import get_server_time
 from bitget_api.api.spot_trade import (
     batch_cancel_orders,
+    cancel_order,
     cancel_symbol_orders,
     get_history_orders,
     get_order_info,
     get_unfilled_orders,
 )
-from bitget_api.models import BatchCancelResponse, CancelSymbolResponse, OrderListResponse, ServerTimeResponse
+from bitget_api.models import (
+    BatchCancelResponse,
+    CancelOrderResponse,
+    CancelSymbolResponse,
+    OrderListResponse,
+    ServerTimeResponse,
+    UnfilledOrderListResponse,
+)
 
 from ._errors import BatchValidationError
 from ._validation import check_encodable
@@ -38,6 +46,10 @@ def _is_list(data: Any) -> bool:
 
 def _is_object(data: Any) -> bool:
     return isinstance(data, dict)
+
+
+def _is_cancelled_order(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("orderId"), str) and bool(data["orderId"])
 
 
 def _is_symbol_result(data: Any) -> bool:
@@ -73,6 +85,22 @@ class Operation:
     def idempotent(self) -> bool:
         """Reads can be retried whatever happened to an attempt; a cancel only when its effect is tracked."""
         return self.method == "GET"
+
+    def builder_args(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Checked parameters as the generated `build_request` takes them: those of an object parameter
+        exploded into the query (the contract's `style: form, explode: true`, e.g. orderInfo's `order`)
+        gathered into its generated model, the others as they are."""
+        out: dict[str, Any] = {}
+        objects: dict[str, tuple[str, dict[str, Any]]] = {}
+        for key, value in params.items():
+            rule = self.query.get(key)
+            if rule is None or "object" not in rule:
+                out[key] = value
+            else:
+                objects.setdefault(rule["object"], (rule["model"], {}))[1][rule["name"]] = value
+        for name, (model, fields) in objects.items():
+            out[name] = getattr(models, model).from_dict(fields)
+        return out
 
     def check_query(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The given (non-None) query parameters, checked against the contract's constraints before any I/O."""
@@ -122,8 +150,11 @@ def _operation(
 BATCH_CANCEL = _operation("batchCancelOrders", batch_cancel_orders.build_request, BatchCancelResponse, is_batch_result)
 SERVER_TIME = _operation("getServerTime", get_server_time.build_request, ServerTimeResponse, _is_object)
 ORDER_INFO = _operation("getOrderInfo", get_order_info.build_request, OrderListResponse, _is_list)
-UNFILLED_ORDERS = _operation("getUnfilledOrders", get_unfilled_orders.build_request, OrderListResponse, _is_list)
+UNFILLED_ORDERS = _operation(
+    "getUnfilledOrders", get_unfilled_orders.build_request, UnfilledOrderListResponse, _is_list
+)
 HISTORY_ORDERS = _operation("getHistoryOrders", get_history_orders.build_request, OrderListResponse, _is_list)
+CANCEL_ORDER = _operation("cancelOrder", cancel_order.build_request, CancelOrderResponse, _is_cancelled_order)
 CANCEL_SYMBOL = _operation(
     "cancelSymbolOrders", cancel_symbol_orders.build_request, CancelSymbolResponse, _is_symbol_result
 )

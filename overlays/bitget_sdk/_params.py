@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
-from bitget_api.models import CancelSymbolRequest
+from bitget_api.models import CancelOrderRequest, CancelSymbolRequest
 
 from . import _options as options
 from ._cancel_all import STRATEGIES, Strategy
@@ -147,3 +147,23 @@ def cancel_symbol_body(symbol: Any) -> dict[str, Any]:
         raise BatchValidationError("symbol", f"must be a string, not {type(symbol).__name__}")
     UNFILLED_ORDERS.check_query({"symbol": symbol})
     return {"symbol": symbol}
+
+
+def cancel_order_request(
+    symbol: Any, order_id: str | None, client_oid: str | None, tpsl_type: str | None
+) -> CancelOrderRequest:
+    """`cancel_order`'s body, checked before any I/O like the reads' (an identifier is required; with
+    both, orderId identifies the order)."""
+    body = cancel_symbol_body(symbol)
+    if order_id is None and client_oid is None:
+        raise BatchValidationError("order_id", "give order_id or client_oid")
+    ids = ORDER_INFO.check_query({"order_id": order_id, "client_oid": client_oid})
+    if "order_id" in ids:
+        body["orderId"] = ids["order_id"]
+    if "client_oid" in ids:
+        body["clientOid"] = ids["client_oid"]
+    if tpsl_type is not None:
+        if tpsl_type not in ("normal", "tpsl"):
+            raise BatchValidationError("tpsl_type", f"must be 'normal' or 'tpsl', not {tpsl_type!r}")
+        body["tpslType"] = tpsl_type
+    return CancelOrderRequest.from_dict(body)

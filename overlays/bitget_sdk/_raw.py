@@ -16,14 +16,31 @@ import attrs
 from bitget_api.models import (
     BatchCancelOrderItem,
     BatchCancelResponse,
+    CancelOrderResponse,
     CancelSymbolResponse,
     OrderListResponse,
     ServerTimeResponse,
+    UnfilledOrderListResponse,
 )
 
 from ._batching import OrderItem
-from ._operations import BATCH_CANCEL, CANCEL_SYMBOL, HISTORY_ORDERS, ORDER_INFO, SERVER_TIME, UNFILLED_ORDERS
-from ._params import RequestOptions, batch_cancel_body, cancel_symbol_request, order_info_params, page_query
+from ._operations import (
+    BATCH_CANCEL,
+    CANCEL_ORDER,
+    CANCEL_SYMBOL,
+    HISTORY_ORDERS,
+    ORDER_INFO,
+    SERVER_TIME,
+    UNFILLED_ORDERS,
+)
+from ._params import (
+    RequestOptions,
+    batch_cancel_body,
+    cancel_order_request,
+    cancel_symbol_request,
+    order_info_params,
+    page_query,
+)
 
 if TYPE_CHECKING:
     from ._client import AsyncBitgetClient, BitgetClient
@@ -87,7 +104,7 @@ class RawOperations:
         limit: int | None = None,
         order_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawResponse[OrderListResponse]:
+    ) -> RawResponse[UnfilledOrderListResponse]:
         query = page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
         return self._client._op_raw(UNFILLED_ORDERS, options, **query)
 
@@ -104,6 +121,18 @@ class RawOperations:
     ) -> RawResponse[OrderListResponse]:
         query = page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
         return self._client._op_raw(HISTORY_ORDERS, options, **query)
+
+    def cancel_order(
+        self,
+        *,
+        symbol: str,
+        order_id: str | None = None,
+        client_oid: str | None = None,
+        tpsl_type: Literal["normal", "tpsl"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[CancelOrderResponse]:
+        body = cancel_order_request(symbol, order_id, client_oid, tpsl_type)
+        return self._client._op_raw(CANCEL_ORDER, options, body=body)
 
     def cancel_symbol_orders(
         self, *, symbol: str, **options: Unpack[RequestOptions]
@@ -154,7 +183,7 @@ class AsyncRawOperations:
         limit: int | None = None,
         order_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawResponse[OrderListResponse]:
+    ) -> RawResponse[UnfilledOrderListResponse]:
         query = page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
         return await self._client._op_raw(UNFILLED_ORDERS, options, **query)
 
@@ -171,6 +200,18 @@ class AsyncRawOperations:
     ) -> RawResponse[OrderListResponse]:
         query = page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
         return await self._client._op_raw(HISTORY_ORDERS, options, **query)
+
+    async def cancel_order(
+        self,
+        *,
+        symbol: str,
+        order_id: str | None = None,
+        client_oid: str | None = None,
+        tpsl_type: Literal["normal", "tpsl"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[CancelOrderResponse]:
+        body = cancel_order_request(symbol, order_id, client_oid, tpsl_type)
+        return await self._client._op_raw(CANCEL_ORDER, options, body=body)
 
     async def cancel_symbol_orders(
         self, *, symbol: str, **options: Unpack[RequestOptions]

@@ -14,6 +14,7 @@ import hmac
 import time
 from collections.abc import Callable, Generator
 from typing import Any, Protocol
+from urllib.parse import unquote_plus
 
 import httpx
 
@@ -23,10 +24,25 @@ from ._credentials import Credentials
 SIGNED_HEADERS = ("access-key", "access-sign", "access-timestamp", "access-passphrase")
 
 
+def signed_target(raw_path: bytes) -> bytes:
+    """The path and query as Bitget verifies them: the path as sent, the query's pairs in the order sent
+    with each key and value percent-decoded (UTF-8; `+` is a space, as the server form-decodes it).
+    Signing the encoded form is refused for any value it changes (ccxt#28888, JKorf/Bitget.Net#48)."""
+    path, sep, query = raw_path.partition(b"?")
+    if not query or (b"%" not in query and b"+" not in query):
+        return raw_path  # nothing to decode: the common case costs nothing
+    pairs = []
+    for part in query.decode("ascii").split("&"):
+        key, eq, value = part.partition("=")
+        pairs.append(unquote_plus(key) + eq + unquote_plus(value))
+    return path + sep + "&".join(pairs).encode("utf-8")
+
+
 def prehash(timestamp: str, method: str, request_path: str | bytes, body: bytes = b"") -> bytes:
-    """The signed message. `request_path` includes `?query` when there is one, exactly as sent."""
+    """The signed message. `request_path`: the path and `?query` exactly as sent (percent-encoded); the
+    query is signed decoded (`signed_target`)."""
     path = request_path.encode() if isinstance(request_path, str) else request_path
-    return timestamp.encode("ascii") + method.upper().encode("ascii") + path + body
+    return timestamp.encode("ascii") + method.upper().encode("ascii") + signed_target(path) + body
 
 
 class Signer(Protocol):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -67,6 +68,25 @@ class Prepared:
         return f"Prepared({self.method} {self.url})"
 
 
+def query_string(params: Mapping[str, Any]) -> str:
+    """The query as sent: parameters sorted by name (the contract's `x-signing`), every character but
+    `A-Z a-z 0-9 - _ . ~` percent-encoded as UTF-8, a space as `%20` (not `+`, which a server that does
+    not form-decode would read as a plus). The signature is over the same pairs decoded."""
+    return "&".join(
+        f"{quote(str(k), safe=_UNRESERVED)}={quote(_text(v), safe=_UNRESERVED)}" for k, v in sorted(params.items())
+    )
+
+
+_UNRESERVED = "-_.~"
+
+
+def _text(value: Any) -> str:
+    # As httpx renders query values: booleans in lower case, None as empty.
+    if value is True or value is False:
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
 # One encoder for every body: `json.dumps` with options makes a new JSONEncoder on each call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
@@ -86,12 +106,13 @@ class Wire:
         self._transports: dict[tuple[bytes, bytes, int | None], Any] = {}
 
     def url(self, method: str, path: str, params: Mapping[str, Any] | None) -> httpx.URL:
-        """`path` merged into the client's base URL exactly as the client merges it, then the query."""
+        """`path` merged into the client's base URL exactly as the client merges it, then the query
+        (`query_string`)."""
         key = (method, path)
         url = self._urls.get(key)
         if url is None:
             url = self._urls[key] = self.http.build_request(method, path).url
-        return url.copy_merge_params(params) if params else url
+        return url.copy_with(query=query_string(params).encode("ascii")) if params else url
 
     def transport(self, url: httpx.URL) -> Any:
         """The transport the client picks for `url` (its proxies and mounts), looked up once per origin."""

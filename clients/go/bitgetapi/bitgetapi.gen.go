@@ -34,6 +34,24 @@ func (e BatchMode) Valid() bool {
 	}
 }
 
+// Defines values for CancelOrderRequestTpslType.
+const (
+	Normal CancelOrderRequestTpslType = "normal"
+	Tpsl   CancelOrderRequestTpslType = "tpsl"
+)
+
+// Valid indicates whether the value is a known member of the CancelOrderRequestTpslType enum.
+func (e CancelOrderRequestTpslType) Valid() bool {
+	switch e {
+	case Normal:
+		return true
+	case Tpsl:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Locale.
 const (
 	EnUS Locale = "en-US"
@@ -97,9 +115,11 @@ func (e PapTrading) Valid() bool {
 	}
 }
 
-// BatchCancelFailureItem An order that could not be cancelled, with the reason.
+// BatchCancelFailureItem An order that could not be cancelled, with the reason. Bitget documents both identifiers on
+// every failure item; the one the request did not give is `null` (or `""`, or absent: clients
+// accept all three).
 type BatchCancelFailureItem struct {
-	// ClientOid Client order ID, as given in the request (may be empty when the item used orderId).
+	// ClientOid Client order ID; null (or empty) when the item named the order by orderId only.
 	ClientOid *string `json:"clientOid,omitempty"`
 
 	// ErrorCode Bitget error code for this order. Listed in the response table but not always sent, so optional.
@@ -108,7 +128,7 @@ type BatchCancelFailureItem struct {
 	// ErrorMsg Why the order was not cancelled.
 	ErrorMsg *string `json:"errorMsg,omitempty"`
 
-	// OrderId Order ID, as given in the request (may be empty when the item used clientOid).
+	// OrderId Order ID; null (or empty) when the item named the order by clientOid only.
 	OrderId *string `json:"orderId,omitempty"`
 }
 
@@ -190,6 +210,56 @@ type BatchCancelSuccessItem struct {
 // `symbol` is ignored.
 type BatchMode string
 
+// CancelOrderRequest One order to cancel.
+type CancelOrderRequest struct {
+	// ClientOid Client order ID. Either `clientOid` or `orderId` is required.
+	//
+	// Examples: my-order-0001
+	ClientOid *string `json:"clientOid,omitempty"`
+
+	// OrderId Order ID. Either `orderId` or `clientOid` is required.
+	//
+	// Examples: 121211212122
+	OrderId *string `json:"orderId,omitempty"`
+
+	// Symbol Trading pair, e.g. `BTCUSDT`.
+	//
+	// Examples: BTCUSDT
+	Symbol string `json:"symbol"`
+
+	// TpslType `normal` (the default): a spot order; `tpsl`: a spot take-profit/stop-loss order.
+	TpslType *CancelOrderRequestTpslType `json:"tpslType,omitempty"`
+}
+
+// CancelOrderRequestTpslType `normal` (the default): a spot order; `tpsl`: a spot take-profit/stop-loss order.
+type CancelOrderRequestTpslType string
+
+// CancelOrderResponse Envelope of a cancelled order (HTTP 200).
+type CancelOrderResponse struct {
+	// Code `00000` on success.
+	Code string `json:"code"`
+
+	// Data The cancelled order's identifiers.
+	Data CancelOrderResult `json:"data"`
+
+	// Msg Human-readable status, `success` on success.
+	Msg *string `json:"msg,omitempty"`
+
+	// RequestTime Server time of the response, milliseconds since the Unix epoch. An integer here, a decimal string on some other endpoints; accept both.
+	//
+	// Examples: 1695808949356
+	RequestTime *RequestTime `json:"requestTime,omitempty"`
+}
+
+// CancelOrderResult The cancelled order's identifiers.
+type CancelOrderResult struct {
+	// ClientOid Client order ID (empty or null when the order has none).
+	ClientOid *string `json:"clientOid,omitempty"`
+
+	// OrderId Order ID.
+	OrderId *string `json:"orderId,omitempty"`
+}
+
 // CancelSymbolRequest The symbol whose open orders to cancel.
 type CancelSymbolRequest struct {
 	// Symbol Trading pair, e.g. `BTCUSDT`.
@@ -244,7 +314,9 @@ type ErrorResponse struct {
 // Locale Language of error messages.
 type Locale string
 
-// Order One order's state, as the order-state reads return it. Numbers are decimal strings, times are milliseconds since the Unix epoch as strings.
+// Order One order's state as `orderInfo` and `history-orders` return it (recorded real answers:
+// `components/examples`). Numbers are decimal strings, times are milliseconds since the Unix
+// epoch as strings. Open orders from `unfilled-orders` have another shape: `UnfilledOrder`.
 type Order struct {
 	// BaseVolume Filled size in the base coin (the filled part of `size`).
 	BaseVolume *string `json:"baseVolume,omitempty"`
@@ -252,31 +324,31 @@ type Order struct {
 	// CTime Creation time, milliseconds since the Unix epoch.
 	CTime string `json:"cTime"`
 
-	// CancelReason Why the order was cancelled (only on cancelled orders).
+	// CancelReason Why the order was cancelled (`normal_cancel`, `stp_cancel`), empty otherwise.
 	CancelReason *string `json:"cancelReason,omitempty"`
 
 	// ClientOid Client order ID (may be empty).
 	ClientOid *string `json:"clientOid,omitempty"`
 
-	// EnterPointSource Where the order was placed from (`API`, `WEB`, ...).
+	// EnterPointSource Where the order was placed from (`API`, `WEB`, `APP`, `SYS`, `ANDROID`, `IOS`).
 	EnterPointSource *string `json:"enterPointSource,omitempty"`
 
-	// FeeDetail Fees as a JSON string (may be empty).
+	// FeeDetail Fees as a JSON-encoded string (`newFees` and per-coin entries), empty when nothing was filled.
 	FeeDetail *string `json:"feeDetail,omitempty"`
 
 	// OrderId Order ID.
 	OrderId string `json:"orderId"`
 
-	// OrderSource Order source (`normal`, `market`, ...).
+	// OrderSource Order source (`normal`, `market`, `spot_trader_buy`, ...).
 	OrderSource *string `json:"orderSource,omitempty"`
 
 	// OrderType `limit` or `market`.
 	OrderType *string `json:"orderType,omitempty"`
 
-	// Price Limit price.
+	// Price The order's limit price (`0` for market orders).
 	Price *string `json:"price,omitempty"`
 
-	// PriceAvg Average fill price.
+	// PriceAvg Average fill price (`0` when nothing was filled).
 	PriceAvg *string `json:"priceAvg,omitempty"`
 
 	// QuoteVolume Filled amount in the quote coin.
@@ -285,7 +357,7 @@ type Order struct {
 	// Side `buy` or `sell`.
 	Side *string `json:"side,omitempty"`
 
-	// Size Order size (base coin for limit orders).
+	// Size Order size: base coin for limit orders and market sells, quote coin for market buys.
 	Size *string `json:"size,omitempty"`
 
 	// Status An order's state. `init`, `new` and `live`: open, nothing filled; `partially_filled`: open,
@@ -293,14 +365,29 @@ type Order struct {
 	// a partial fill: see `baseVolume`).
 	Status OrderStatus `json:"status"`
 
-	// Symbol Trading pair, e.g. `BTCUSDT`.
+	// Symbol Trading pair, e.g. `BTCUSDT` (upper case in every recorded answer).
 	Symbol string `json:"symbol"`
+
+	// TpslType `normal` or `tpsl` (not in every recorded answer).
+	TpslType *string `json:"tpslType,omitempty"`
+
+	// TriggerPrice Trigger price of a tpsl order; null otherwise.
+	TriggerPrice *string `json:"triggerPrice,omitempty"`
 
 	// UTime Last update time, milliseconds since the Unix epoch.
 	UTime string `json:"uTime"`
 
 	// UserId The account (UID) the order belongs to.
 	UserId *string `json:"userId,omitempty"`
+}
+
+// OrderInfoQuery The identifier of the order to read; `orderId` or `clientOid` is required.
+type OrderInfoQuery struct {
+	// ClientOid Client order ID, found only while the order is unfilled. Either clientOid or orderId is required.
+	ClientOid *string `json:"clientOid,omitempty"`
+
+	// OrderId Order ID. Either orderId or clientOid is required; with both, orderId identifies the order.
+	OrderId *string `json:"orderId,omitempty"`
 }
 
 // OrderListResponse Envelope of an order-state read (HTTP 200); `data` lists the orders found, newest first.
@@ -359,6 +446,100 @@ type ServerTimeResponse struct {
 	RequestTime *RequestTime `json:"requestTime,omitempty"`
 }
 
+// UnfilledOrder One open order as `unfilled-orders` returns it (recorded real answer: `components/examples`).
+// Mind the names: here `priceAvg` is the order's **limit price** and `basePrice` its
+// **average fill price**; there is no `price` and no `feeDetail` (ccxt's `parseOrder` reads
+// them the same way).
+type UnfilledOrder struct {
+	// BasePrice Average fill price (`0` when nothing was filled).
+	BasePrice *string `json:"basePrice,omitempty"`
+
+	// BaseVolume Filled size in the base coin (the filled part of `size`).
+	BaseVolume *string `json:"baseVolume,omitempty"`
+
+	// CTime Creation time, milliseconds since the Unix epoch.
+	CTime string `json:"cTime"`
+
+	// ClientOid Client order ID (may be empty).
+	ClientOid *string `json:"clientOid,omitempty"`
+
+	// EnterPointSource Where the order was placed from (`API`, `WEB`, `APP`, `SYS`, `ANDROID`, `IOS`).
+	EnterPointSource *string `json:"enterPointSource,omitempty"`
+
+	// ExecuteStopLossPrice Stop-loss execution price (empty for market).
+	ExecuteStopLossPrice *string `json:"executeStopLossPrice,omitempty"`
+
+	// ExecuteTakeProfitPrice Take-profit execution price (empty for market).
+	ExecuteTakeProfitPrice *string `json:"executeTakeProfitPrice,omitempty"`
+
+	// OrderId Order ID.
+	OrderId string `json:"orderId"`
+
+	// OrderSource Order source (`normal`, `market`, `spot_trader_buy`, ...).
+	OrderSource *string `json:"orderSource,omitempty"`
+
+	// OrderType `limit` or `market`.
+	OrderType *string `json:"orderType,omitempty"`
+
+	// PresetStopLossPrice Preset stop-loss price, when set.
+	PresetStopLossPrice *string `json:"presetStopLossPrice,omitempty"`
+
+	// PresetTakeProfitPrice Preset take-profit price, when set.
+	PresetTakeProfitPrice *string `json:"presetTakeProfitPrice,omitempty"`
+
+	// PriceAvg The order's limit price (in this endpoint only; elsewhere `priceAvg` is the average fill price).
+	PriceAvg *string `json:"priceAvg,omitempty"`
+
+	// QuoteVolume Filled amount in the quote coin.
+	QuoteVolume *string `json:"quoteVolume,omitempty"`
+
+	// Side `buy` or `sell`.
+	Side *string `json:"side,omitempty"`
+
+	// Size Order size: base coin for limit orders and market sells, quote coin for market buys.
+	Size *string `json:"size,omitempty"`
+
+	// Status An order's state. `init`, `new` and `live`: open, nothing filled; `partially_filled`: open,
+	// partly filled; `filled`: closed, fully filled; `cancelled`: closed by a cancel (possibly after
+	// a partial fill: see `baseVolume`).
+	Status OrderStatus `json:"status"`
+
+	// Symbol Trading pair, e.g. `BTCUSDT` (upper case in every recorded answer).
+	Symbol string `json:"symbol"`
+
+	// TpslType `normal` or `tpsl` (not in every recorded answer).
+	TpslType *string `json:"tpslType,omitempty"`
+
+	// TriggerPrice Trigger price of a tpsl order; null otherwise.
+	TriggerPrice *string `json:"triggerPrice,omitempty"`
+
+	// UTime Last update time, milliseconds since the Unix epoch.
+	UTime *string `json:"uTime,omitempty"`
+
+	// UserId The account (UID) the order belongs to.
+	UserId *string `json:"userId,omitempty"`
+}
+
+// UnfilledOrderListResponse Envelope of the open-orders read (HTTP 200); `data` lists open orders, newest first.
+type UnfilledOrderListResponse struct {
+	// Code `00000` on success.
+	Code string `json:"code"`
+
+	// Data The open orders; empty when none matched.
+	Data []UnfilledOrder `json:"data"`
+
+	// Message Seen instead of `msg` on some mirrors of the documentation.
+	Message *string `json:"message,omitempty"`
+
+	// Msg Human-readable status, `success` on success.
+	Msg *string `json:"msg,omitempty"`
+
+	// RequestTime Server time of the response, milliseconds since the Unix epoch. An integer here, a decimal string on some other endpoints; accept both.
+	//
+	// Examples: 1695808949356
+	RequestTime *RequestTime `json:"requestTime,omitempty"`
+}
+
 // EndTime defines model for EndTime.
 type EndTime = int64
 
@@ -397,6 +578,15 @@ type TooManyRequests = ErrorResponse
 
 // BatchCancelOrdersParams defines parameters for BatchCancelOrders.
 type BatchCancelOrdersParams struct {
+	// Locale Language of error messages.
+	Locale *Locale `json:"locale,omitempty"`
+
+	// PAPTRADING Send `1` to address demo trading (paper trading) instead of the live account.
+	PAPTRADING *PapTrading `json:"PAPTRADING,omitempty"`
+}
+
+// CancelOrderParams defines parameters for CancelOrder.
+type CancelOrderParams struct {
 	// Locale Language of error messages.
 	Locale *Locale `json:"locale,omitempty"`
 
@@ -448,11 +638,10 @@ type GetHistoryOrdersParams struct {
 
 // GetOrderInfoParams defines parameters for GetOrderInfo.
 type GetOrderInfoParams struct {
-	// OrderId Order ID. Either orderId or clientOid is required.
-	OrderId *string `form:"orderId,omitempty" json:"orderId,omitempty"`
-
-	// ClientOid Client order ID. Either clientOid or orderId is required; found only while the order is unfilled.
-	ClientOid *string `form:"clientOid,omitempty" json:"clientOid,omitempty"`
+	// Order Which order: `orderId`, or `clientOid`, or both (then `orderId` identifies it). An
+	// object parameter exploded into the query (`?orderId=...` or `?clientOid=...`), so that
+	// "one of them is required" is part of the schema.
+	Order OrderInfoQuery `form:"order" json:"order"`
 
 	// RequestTime The client's request time, milliseconds since the Unix epoch (optional).
 	RequestTime *RequestTimeParam `form:"requestTime,omitempty" json:"requestTime,omitempty"`
@@ -502,6 +691,9 @@ type GetUnfilledOrdersParams struct {
 
 // BatchCancelOrdersJSONRequestBody defines body for BatchCancelOrders for application/json ContentType.
 type BatchCancelOrdersJSONRequestBody = BatchCancelRequest
+
+// CancelOrderJSONRequestBody defines body for CancelOrder for application/json ContentType.
+type CancelOrderJSONRequestBody = CancelOrderRequest
 
 // CancelSymbolOrdersJSONRequestBody defines body for CancelSymbolOrders for application/json ContentType.
 type CancelSymbolOrdersJSONRequestBody = CancelSymbolRequest
@@ -634,6 +826,34 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v2/spot/trade/batch-cancel-order (the `BatchCancelOrders` operationId).
 	BatchCancelOrders(ctx context.Context, params *BatchCancelOrdersParams, body BatchCancelOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelOrderWithBody Cancel one spot order, by orderId or clientOid
+	//
+	// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
+	// required; with both, `orderId` identifies the order). The answer echoes both identifiers.
+	//
+	// * **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+	// * An order that does not exist, or is no longer open, is refused with HTTP 400 and code
+	//   `43001` (nothing was cancelled).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
+	CancelOrderWithBody(ctx context.Context, params *CancelOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelOrder Cancel one spot order, by orderId or clientOid
+	//
+	// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
+	// required; with both, `orderId` identifies the order). The answer echoes both identifiers.
+	//
+	// * **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+	// * An order that does not exist, or is no longer open, is refused with HTTP 400 and code
+	//   `43001` (nothing was cancelled).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
+	CancelOrder(ctx context.Context, params *CancelOrderParams, body CancelOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CancelSymbolOrdersWithBody Cancel every open order of one symbol (asynchronous)
 	//
@@ -773,6 +993,54 @@ func (c *Client) BatchCancelOrdersWithBody(ctx context.Context, params *BatchCan
 // Corresponds with POST /api/v2/spot/trade/batch-cancel-order (the `BatchCancelOrders` operationId).
 func (c *Client) BatchCancelOrders(ctx context.Context, params *BatchCancelOrdersParams, body BatchCancelOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewBatchCancelOrdersRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelOrderWithBody Cancel one spot order, by orderId or clientOid
+//
+// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
+// required; with both, `orderId` identifies the order). The answer echoes both identifiers.
+//
+//   - **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+//   - An order that does not exist, or is no longer open, is refused with HTTP 400 and code
+//     `43001` (nothing was cancelled).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
+func (c *Client) CancelOrderWithBody(ctx context.Context, params *CancelOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelOrderRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelOrder Cancel one spot order, by orderId or clientOid
+//
+// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
+// required; with both, `orderId` identifies the order). The answer echoes both identifiers.
+//
+//   - **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+//   - An order that does not exist, or is no longer open, is refused with HTTP 400 and code
+//     `43001` (nothing was cancelled).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
+func (c *Client) CancelOrder(ctx context.Context, params *CancelOrderParams, body CancelOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelOrderRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -943,6 +1211,72 @@ func NewBatchCancelOrdersRequestWithBody(server string, params *BatchCancelOrder
 	}
 
 	operationPath := fmt.Sprintf("/api/v2/spot/trade/batch-cancel-order")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.Locale != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "locale", *params.Locale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("locale", headerParam0)
+		}
+
+		if params.PAPTRADING != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "PAPTRADING", *params.PAPTRADING, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("PAPTRADING", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCancelOrderRequest calls the generic CancelOrder builder with application/json body
+func NewCancelOrderRequest(server string, params *CancelOrderParams, body CancelOrderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCancelOrderRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCancelOrderRequestWithBody constructs an http.Request for the CancelOrder method, with any body, and a specified content type
+func NewCancelOrderRequestWithBody(server string, params *CancelOrderParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/spot/trade/cancel-order")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1246,28 +1580,12 @@ func NewGetOrderInfoRequest(server string, params *GetOrderInfoParams) (*http.Re
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.OrderId != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderId", *params.OrderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
 			}
-
-		}
-
-		if params.ClientOid != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "clientOid", *params.ClientOid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
 		}
 
 		if params.RequestTime != nil {
@@ -1599,6 +1917,34 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v2/spot/trade/batch-cancel-order (the `BatchCancelOrders` operationId).
 	BatchCancelOrdersWithResponse(ctx context.Context, params *BatchCancelOrdersParams, body BatchCancelOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchCancelOrdersResponse, error)
 
+	// CancelOrderWithBodyWithResponse Cancel one spot order, by orderId or clientOid
+	//
+	// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
+	// required; with both, `orderId` identifies the order). The answer echoes both identifiers.
+	//
+	// * **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+	// * An order that does not exist, or is no longer open, is refused with HTTP 400 and code
+	//   `43001` (nothing was cancelled).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
+	CancelOrderWithBodyWithResponse(ctx context.Context, params *CancelOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelOrderResponse, error)
+
+	// CancelOrderWithResponse Cancel one spot order, by orderId or clientOid
+	//
+	// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
+	// required; with both, `orderId` identifies the order). The answer echoes both identifiers.
+	//
+	// * **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+	// * An order that does not exist, or is no longer open, is refused with HTTP 400 and code
+	//   `43001` (nothing was cancelled).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
+	CancelOrderWithResponse(ctx context.Context, params *CancelOrderParams, body CancelOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelOrderResponse, error)
+
 	// CancelSymbolOrdersWithBodyWithResponse Cancel every open order of one symbol (asynchronous)
 	//
 	// Asks the exchange to cancel all open spot orders of `symbol`. The answer says only that
@@ -1786,6 +2132,75 @@ func (r BatchCancelOrdersResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r BatchCancelOrdersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CancelOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CancelOrderResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *ConformanceUnauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CancelOrderResponse) GetJSON200() *CancelOrderResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CancelOrderResponse) GetJSON400() *ErrorResponse {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CancelOrderResponse) GetJSON401() *ConformanceUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CancelOrderResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CancelOrderResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CancelOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CancelOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CancelOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CancelOrderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2003,7 +2418,7 @@ type GetUnfilledOrdersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *OrderListResponse
+	JSON200 *UnfilledOrderListResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -2015,7 +2430,7 @@ type GetUnfilledOrdersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetUnfilledOrdersResponse) GetJSON200() *OrderListResponse {
+func (r GetUnfilledOrdersResponse) GetJSON200() *UnfilledOrderListResponse {
 	return r.JSON200
 }
 
@@ -2141,6 +2556,46 @@ func (c *ClientWithResponses) BatchCancelOrdersWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseBatchCancelOrdersResponse(rsp)
+}
+
+// CancelOrderWithBodyWithResponse Cancel one spot order, by orderId or clientOid
+//
+// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
+// required; with both, `orderId` identifies the order). The answer echoes both identifiers.
+//
+//   - **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+//   - An order that does not exist, or is no longer open, is refused with HTTP 400 and code
+//     `43001` (nothing was cancelled).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
+func (c *ClientWithResponses) CancelOrderWithBodyWithResponse(ctx context.Context, params *CancelOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelOrderResponse, error) {
+	rsp, err := c.CancelOrderWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelOrderResponse(rsp)
+}
+
+// CancelOrderWithResponse Cancel one spot order, by orderId or clientOid
+//
+// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
+// required; with both, `orderId` identifies the order). The answer echoes both identifiers.
+//
+//   - **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+//   - An order that does not exist, or is no longer open, is refused with HTTP 400 and code
+//     `43001` (nothing was cancelled).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
+func (c *ClientWithResponses) CancelOrderWithResponse(ctx context.Context, params *CancelOrderParams, body CancelOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelOrderResponse, error) {
+	rsp, err := c.CancelOrder(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelOrderResponse(rsp)
 }
 
 // CancelSymbolOrdersWithBodyWithResponse Cancel every open order of one symbol (asynchronous)
@@ -2335,6 +2790,60 @@ func ParseBatchCancelOrdersResponse(rsp *http.Response) (*BatchCancelOrdersRespo
 	return response, nil
 }
 
+// ParseCancelOrderResponse parses an HTTP response from a CancelOrderWithResponse call
+func ParseCancelOrderResponse(rsp *http.Response) (*CancelOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CancelOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CancelOrderResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ConformanceUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseCancelSymbolOrdersResponse parses an HTTP response from a CancelSymbolOrdersWithResponse call
 func ParseCancelSymbolOrdersResponse(rsp *http.Response) (*CancelSymbolOrdersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -2512,7 +3021,7 @@ func ParseGetUnfilledOrdersResponse(rsp *http.Response) (*GetUnfilledOrdersRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest OrderListResponse
+		var dest UnfilledOrderListResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

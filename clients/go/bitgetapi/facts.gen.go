@@ -29,6 +29,7 @@ var Operations = map[string]Operation{
 	"getUnfilledOrders":  {Method: "GET", Path: "/api/v2/spot/trade/unfilled-orders", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
 	"getHistoryOrders":   {Method: "GET", Path: "/api/v2/spot/trade/history-orders", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
 	"cancelSymbolOrders": {Method: "POST", Path: "/api/v2/spot/trade/cancel-symbol-order", Signed: true, RateLimit: 5, RateWindowMs: 1000, RateScope: "uid"},
+	"cancelOrder":        {Method: "POST", Path: "/api/v2/spot/trade/cancel-order", Signed: true, RateLimit: 10, RateWindowMs: 1000, RateScope: "uid"},
 }
 
 // ErrorCode is one entry of the contract's x-error-codes.

@@ -21,6 +21,7 @@ export const OPERATIONS = {
   getUnfilledOrders: {"method": "GET", "path": "/api/v2/spot/trade/unfilled-orders", "signed": true, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "uid"},
   getHistoryOrders: {"method": "GET", "path": "/api/v2/spot/trade/history-orders", "signed": true, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "uid"},
   cancelSymbolOrders: {"method": "POST", "path": "/api/v2/spot/trade/cancel-symbol-order", "signed": true, "rateLimit": 5, "rateWindowMs": 1000, "rateScope": "uid"},
+  cancelOrder: {"method": "POST", "path": "/api/v2/spot/trade/cancel-order", "signed": true, "rateLimit": 10, "rateWindowMs": 1000, "rateScope": "uid"},
 } as const satisfies Record<string, OperationFacts>;
 
 export type OperationId = keyof typeof OPERATIONS;

@@ -157,6 +157,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/spot/trade/cancel-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel one spot order, by orderId or clientOid
+         * @description Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
+         *     required; with both, `orderId` identifies the order). The answer echoes both identifiers.
+         *
+         *     * **Frequency limit:** 10 requests per second per UID (counted for this endpoint alone).
+         *     * An order that does not exist, or is no longer open, is refused with HTTP 400 and code
+         *       `43001` (nothing was cancelled).
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -218,12 +243,16 @@ export interface components {
             /** @description Client order ID (may be empty when the order has none). */
             clientOid?: string;
         };
-        /** @description An order that could not be cancelled, with the reason. */
+        /**
+         * @description An order that could not be cancelled, with the reason. Bitget documents both identifiers on
+         *     every failure item; the one the request did not give is `null` (or `""`, or absent: clients
+         *     accept all three).
+         */
         BatchCancelFailureItem: {
-            /** @description Order ID, as given in the request (may be empty when the item used clientOid). */
-            orderId?: string;
-            /** @description Client order ID, as given in the request (may be empty when the item used orderId). */
-            clientOid?: string;
+            /** @description Order ID; null (or empty) when the item named the order by clientOid only. */
+            orderId?: string | null;
+            /** @description Client order ID; null (or empty) when the item named the order by orderId only. */
+            clientOid?: string | null;
             /** @description Why the order was not cancelled. */
             errorMsg?: string;
             /** @description Bitget error code for this order. Listed in the response table but not always sent, so optional. */
@@ -259,43 +288,109 @@ export interface components {
          * @enum {string}
          */
         OrderStatus: "init" | "live" | "new" | "partially_filled" | "filled" | "cancelled";
-        /** @description One order's state, as the order-state reads return it. Numbers are decimal strings, times are milliseconds since the Unix epoch as strings. */
+        /** @description The identifier of the order to read; `orderId` or `clientOid` is required. */
+        OrderInfoQuery: {
+            /** @description Order ID. Either orderId or clientOid is required; with both, orderId identifies the order. */
+            orderId?: string;
+            /** @description Client order ID, found only while the order is unfilled. Either clientOid or orderId is required. */
+            clientOid?: string;
+        };
+        /**
+         * @description One order's state as `orderInfo` and `history-orders` return it (recorded real answers:
+         *     `components/examples`). Numbers are decimal strings, times are milliseconds since the Unix
+         *     epoch as strings. Open orders from `unfilled-orders` have another shape: `UnfilledOrder`.
+         */
         Order: {
             /** @description The account (UID) the order belongs to. */
             userId?: string;
-            /** @description Trading pair, e.g. `BTCUSDT`. */
+            /** @description Trading pair, e.g. `BTCUSDT` (upper case in every recorded answer). */
             symbol: string;
             /** @description Order ID. */
             orderId: string;
             /** @description Client order ID (may be empty). */
-            clientOid?: string;
-            /** @description Limit price. */
-            price?: string;
-            /** @description Order size (base coin for limit orders). */
+            clientOid?: string | null;
+            /** @description Order size: base coin for limit orders and market sells, quote coin for market buys. */
             size?: string;
             /** @description `limit` or `market`. */
             orderType?: string;
             /** @description `buy` or `sell`. */
             side?: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description Average fill price. */
-            priceAvg?: string;
             /** @description Filled size in the base coin (the filled part of `size`). */
             baseVolume?: string;
             /** @description Filled amount in the quote coin. */
             quoteVolume?: string;
-            /** @description Where the order was placed from (`API`, `WEB`, ...). */
+            /** @description Where the order was placed from (`API`, `WEB`, `APP`, `SYS`, `ANDROID`, `IOS`). */
             enterPointSource?: string;
-            /** @description Fees as a JSON string (may be empty). */
-            feeDetail?: string;
-            /** @description Order source (`normal`, `market`, ...). */
+            /** @description Order source (`normal`, `market`, `spot_trader_buy`, ...). */
             orderSource?: string;
-            /** @description Why the order was cancelled (only on cancelled orders). */
-            cancelReason?: string;
+            /** @description `normal` or `tpsl` (not in every recorded answer). */
+            tpslType?: string;
+            /** @description Trigger price of a tpsl order; null otherwise. */
+            triggerPrice?: string | null;
             /** @description Creation time, milliseconds since the Unix epoch. */
             cTime: string;
             /** @description Last update time, milliseconds since the Unix epoch. */
             uTime: string;
+            /** @description The order's limit price (`0` for market orders). */
+            price?: string;
+            /** @description Average fill price (`0` when nothing was filled). */
+            priceAvg?: string;
+            /** @description Fees as a JSON-encoded string (`newFees` and per-coin entries), empty when nothing was filled. */
+            feeDetail?: string;
+            /** @description Why the order was cancelled (`normal_cancel`, `stp_cancel`), empty otherwise. */
+            cancelReason?: string;
+        };
+        /**
+         * @description One open order as `unfilled-orders` returns it (recorded real answer: `components/examples`).
+         *     Mind the names: here `priceAvg` is the order's **limit price** and `basePrice` its
+         *     **average fill price**; there is no `price` and no `feeDetail` (ccxt's `parseOrder` reads
+         *     them the same way).
+         */
+        UnfilledOrder: {
+            /** @description The account (UID) the order belongs to. */
+            userId?: string;
+            /** @description Trading pair, e.g. `BTCUSDT` (upper case in every recorded answer). */
+            symbol: string;
+            /** @description Order ID. */
+            orderId: string;
+            /** @description Client order ID (may be empty). */
+            clientOid?: string | null;
+            /** @description Order size: base coin for limit orders and market sells, quote coin for market buys. */
+            size?: string;
+            /** @description `limit` or `market`. */
+            orderType?: string;
+            /** @description `buy` or `sell`. */
+            side?: string;
+            status: components["schemas"]["OrderStatus"];
+            /** @description Filled size in the base coin (the filled part of `size`). */
+            baseVolume?: string;
+            /** @description Filled amount in the quote coin. */
+            quoteVolume?: string;
+            /** @description Where the order was placed from (`API`, `WEB`, `APP`, `SYS`, `ANDROID`, `IOS`). */
+            enterPointSource?: string;
+            /** @description Order source (`normal`, `market`, `spot_trader_buy`, ...). */
+            orderSource?: string;
+            /** @description `normal` or `tpsl` (not in every recorded answer). */
+            tpslType?: string;
+            /** @description Trigger price of a tpsl order; null otherwise. */
+            triggerPrice?: string | null;
+            /** @description Creation time, milliseconds since the Unix epoch. */
+            cTime: string;
+            /** @description Last update time, milliseconds since the Unix epoch. */
+            uTime?: string;
+            /** @description The order's limit price (in this endpoint only; elsewhere `priceAvg` is the average fill price). */
+            priceAvg?: string;
+            /** @description Average fill price (`0` when nothing was filled). */
+            basePrice?: string;
+            /** @description Preset take-profit price, when set. */
+            presetTakeProfitPrice?: string;
+            /** @description Take-profit execution price (empty for market). */
+            executeTakeProfitPrice?: string;
+            /** @description Preset stop-loss price, when set. */
+            presetStopLossPrice?: string;
+            /** @description Stop-loss execution price (empty for market). */
+            executeStopLossPrice?: string;
         };
         /** @description Envelope of an order-state read (HTTP 200); `data` lists the orders found, newest first. */
         OrderListResponse: {
@@ -308,6 +403,18 @@ export interface components {
             requestTime?: components["schemas"]["RequestTime"];
             /** @description The orders; empty when none matched. */
             data: components["schemas"]["Order"][];
+        };
+        /** @description Envelope of the open-orders read (HTTP 200); `data` lists open orders, newest first. */
+        UnfilledOrderListResponse: {
+            /** @description `00000` on success. */
+            code: string;
+            /** @description Human-readable status, `success` on success. */
+            msg?: string;
+            /** @description Seen instead of `msg` on some mirrors of the documentation. */
+            message?: string;
+            requestTime?: components["schemas"]["RequestTime"];
+            /** @description The open orders; empty when none matched. */
+            data: components["schemas"]["UnfilledOrder"][];
         };
         /** @description The server's clock. */
         ServerTime: {
@@ -335,6 +442,45 @@ export interface components {
             msg?: string;
             requestTime?: components["schemas"]["RequestTime"];
             data: components["schemas"]["CancelSymbolResult"];
+        };
+        /** @description One order to cancel. */
+        CancelOrderRequest: {
+            /**
+             * @description Trading pair, e.g. `BTCUSDT`.
+             * @example BTCUSDT
+             */
+            symbol: string;
+            /**
+             * @description Order ID. Either `orderId` or `clientOid` is required.
+             * @example 121211212122
+             */
+            orderId?: string;
+            /**
+             * @description Client order ID. Either `clientOid` or `orderId` is required.
+             * @example my-order-0001
+             */
+            clientOid?: string;
+            /**
+             * @description `normal` (the default): a spot order; `tpsl`: a spot take-profit/stop-loss order.
+             * @enum {string}
+             */
+            tpslType?: "normal" | "tpsl";
+        };
+        /** @description The cancelled order's identifiers. */
+        CancelOrderResult: {
+            /** @description Order ID. */
+            orderId?: string;
+            /** @description Client order ID (empty or null when the order has none). */
+            clientOid?: string | null;
+        };
+        /** @description Envelope of a cancelled order (HTTP 200). */
+        CancelOrderResponse: {
+            /** @description `00000` on success. */
+            code: string;
+            /** @description Human-readable status, `success` on success. */
+            msg?: string;
+            requestTime?: components["schemas"]["RequestTime"];
+            data: components["schemas"]["CancelOrderResult"];
         };
         /** @description Envelope of the server time (HTTP 200). */
         ServerTimeResponse: {
@@ -534,11 +680,13 @@ export interface operations {
     };
     getOrderInfo: {
         parameters: {
-            query?: {
-                /** @description Order ID. Either orderId or clientOid is required. */
-                orderId?: string;
-                /** @description Client order ID. Either clientOid or orderId is required; found only while the order is unfilled. */
-                clientOid?: string;
+            query: {
+                /**
+                 * @description Which order: `orderId`, or `clientOid`, or both (then `orderId` identifies it). An
+                 *     object parameter exploded into the query (`?orderId=...` or `?clientOid=...`), so that
+                 *     "one of them is required" is part of the schema.
+                 */
+                order: components["schemas"]["OrderInfoQuery"];
                 /** @description The client's request time, milliseconds since the Unix epoch (optional). */
                 requestTime?: components["parameters"]["RequestTimeParam"];
                 /** @description How long after `requestTime` the request stays valid, in milliseconds (optional). */
@@ -607,7 +755,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderListResponse"];
+                    "application/json": components["schemas"]["UnfilledOrderListResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -691,6 +839,51 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["ConformanceUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of error messages. */
+                locale?: components["parameters"]["Locale"];
+                /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
+                PAPTRADING?: components["parameters"]["PapTrading"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The order to cancel. Must be sent as `application/json`; the signature covers the exact bytes. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The order was cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelOrderResponse"];
+                };
+            };
+            /**
+             * @description Parameter, authentication, signature or timestamp error, or the order is not open
+             *     (`43001`). `data` is `null`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["ConformanceUnauthorized"];
             429: components["responses"]["TooManyRequests"];
             "5XX": components["responses"]["ServerError"];

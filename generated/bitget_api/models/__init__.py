@@ -7,17 +7,24 @@ from .batch_cancel_response import BatchCancelResponse
 from .batch_cancel_result import BatchCancelResult
 from .batch_cancel_success_item import BatchCancelSuccessItem
 from .batch_mode import BatchMode
+from .cancel_order_request import CancelOrderRequest
+from .cancel_order_request_tpsl_type import CancelOrderRequestTpslType
+from .cancel_order_response import CancelOrderResponse
+from .cancel_order_result import CancelOrderResult
 from .cancel_symbol_request import CancelSymbolRequest
 from .cancel_symbol_response import CancelSymbolResponse
 from .cancel_symbol_result import CancelSymbolResult
 from .error_response import ErrorResponse
 from .locale import Locale
 from .order import Order
+from .order_info_query import OrderInfoQuery
 from .order_list_response import OrderListResponse
 from .order_status import OrderStatus
 from .pap_trading import PapTrading
 from .server_time import ServerTime
 from .server_time_response import ServerTimeResponse
+from .unfilled_order import UnfilledOrder
+from .unfilled_order_list_response import UnfilledOrderListResponse
 
 __all__ = (
     "BatchCancelFailureItem",
@@ -27,15 +34,22 @@ __all__ = (
     "BatchCancelResult",
     "BatchCancelSuccessItem",
     "BatchMode",
+    "CancelOrderRequest",
+    "CancelOrderRequestTpslType",
+    "CancelOrderResponse",
+    "CancelOrderResult",
     "CancelSymbolRequest",
     "CancelSymbolResponse",
     "CancelSymbolResult",
     "ErrorResponse",
     "Locale",
     "Order",
+    "OrderInfoQuery",
     "OrderListResponse",
     "OrderStatus",
     "PapTrading",
     "ServerTime",
     "ServerTimeResponse",
+    "UnfilledOrder",
+    "UnfilledOrderListResponse",
 )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,12 +22,16 @@ _KNOWN_KEYS = frozenset(
 
 @_attrs_define
 class BatchCancelFailureItem:
-    """An order that could not be cancelled, with the reason."""
+    """An order that could not be cancelled, with the reason. Bitget documents both identifiers on
+    every failure item; the one the request did not give is `null` (or `""`, or absent: clients
+    accept all three).
 
-    order_id: str | Unset = UNSET
-    """ Order ID, as given in the request (may be empty when the item used clientOid). """
-    client_oid: str | Unset = UNSET
-    """ Client order ID, as given in the request (may be empty when the item used orderId). """
+    """
+
+    order_id: None | str | Unset = UNSET
+    """ Order ID; null (or empty) when the item named the order by clientOid only. """
+    client_oid: None | str | Unset = UNSET
+    """ Client order ID; null (or empty) when the item named the order by orderId only. """
     error_msg: str | Unset = UNSET
     """ Why the order was not cancelled. """
     error_code: str | Unset = UNSET
@@ -35,9 +39,17 @@ class BatchCancelFailureItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        order_id = self.order_id
+        order_id: None | str | Unset
+        if isinstance(self.order_id, Unset):
+            order_id = UNSET
+        else:
+            order_id = self.order_id
 
-        client_oid = self.client_oid
+        client_oid: None | str | Unset
+        if isinstance(self.client_oid, Unset):
+            client_oid = UNSET
+        else:
+            client_oid = self.client_oid
 
         error_msg = self.error_msg
 
@@ -64,9 +76,24 @@ class BatchCancelFailureItem:
         Fills the instance's slots directly: attrs' `__init__` would assign the very same values (these
         models have no validators or converters) at twice the cost, and an answer holds 50 of them.
         """
-        order_id = src_dict.get("orderId", UNSET)
 
-        client_oid = src_dict.get("clientOid", UNSET)
+        def _parse_order_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        order_id = _parse_order_id(src_dict.get("orderId", UNSET))
+
+        def _parse_client_oid(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        client_oid = _parse_client_oid(src_dict.get("clientOid", UNSET))
 
         error_msg = src_dict.get("errorMsg", UNSET)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,16 +20,18 @@ _KNOWN_KEYS = frozenset(
         "uTime",
         "userId",
         "clientOid",
-        "price",
         "size",
         "orderType",
         "side",
-        "priceAvg",
         "baseVolume",
         "quoteVolume",
         "enterPointSource",
-        "feeDetail",
         "orderSource",
+        "tpslType",
+        "triggerPrice",
+        "price",
+        "priceAvg",
+        "feeDetail",
         "cancelReason",
     }
 )
@@ -37,13 +39,14 @@ _KNOWN_KEYS = frozenset(
 
 @_attrs_define
 class Order:
-    """One order's state, as the order-state reads return it. Numbers are decimal strings, times are milliseconds since the
-    Unix epoch as strings.
+    """One order's state as `orderInfo` and `history-orders` return it (recorded real answers:
+    `components/examples`). Numbers are decimal strings, times are milliseconds since the Unix
+    epoch as strings. Open orders from `unfilled-orders` have another shape: `UnfilledOrder`.
 
     """
 
     symbol: str
-    """ Trading pair, e.g. `BTCUSDT`. """
+    """ Trading pair, e.g. `BTCUSDT` (upper case in every recorded answer). """
     order_id: str
     """ Order ID. """
     status: OrderStatus
@@ -57,30 +60,34 @@ class Order:
     """ Last update time, milliseconds since the Unix epoch. """
     user_id: str | Unset = UNSET
     """ The account (UID) the order belongs to. """
-    client_oid: str | Unset = UNSET
+    client_oid: None | str | Unset = UNSET
     """ Client order ID (may be empty). """
-    price: str | Unset = UNSET
-    """ Limit price. """
     size: str | Unset = UNSET
-    """ Order size (base coin for limit orders). """
+    """ Order size: base coin for limit orders and market sells, quote coin for market buys. """
     order_type: str | Unset = UNSET
     """ `limit` or `market`. """
     side: str | Unset = UNSET
     """ `buy` or `sell`. """
-    price_avg: str | Unset = UNSET
-    """ Average fill price. """
     base_volume: str | Unset = UNSET
     """ Filled size in the base coin (the filled part of `size`). """
     quote_volume: str | Unset = UNSET
     """ Filled amount in the quote coin. """
     enter_point_source: str | Unset = UNSET
-    """ Where the order was placed from (`API`, `WEB`, ...). """
-    fee_detail: str | Unset = UNSET
-    """ Fees as a JSON string (may be empty). """
+    """ Where the order was placed from (`API`, `WEB`, `APP`, `SYS`, `ANDROID`, `IOS`). """
     order_source: str | Unset = UNSET
-    """ Order source (`normal`, `market`, ...). """
+    """ Order source (`normal`, `market`, `spot_trader_buy`, ...). """
+    tpsl_type: str | Unset = UNSET
+    """ `normal` or `tpsl` (not in every recorded answer). """
+    trigger_price: None | str | Unset = UNSET
+    """ Trigger price of a tpsl order; null otherwise. """
+    price: str | Unset = UNSET
+    """ The order's limit price (`0` for market orders). """
+    price_avg: str | Unset = UNSET
+    """ Average fill price (`0` when nothing was filled). """
+    fee_detail: str | Unset = UNSET
+    """ Fees as a JSON-encoded string (`newFees` and per-coin entries), empty when nothing was filled. """
     cancel_reason: str | Unset = UNSET
-    """ Why the order was cancelled (only on cancelled orders). """
+    """ Why the order was cancelled (`normal_cancel`, `stp_cancel`), empty otherwise. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,9 +103,11 @@ class Order:
 
         user_id = self.user_id
 
-        client_oid = self.client_oid
-
-        price = self.price
+        client_oid: None | str | Unset
+        if isinstance(self.client_oid, Unset):
+            client_oid = UNSET
+        else:
+            client_oid = self.client_oid
 
         size = self.size
 
@@ -106,17 +115,27 @@ class Order:
 
         side = self.side
 
-        price_avg = self.price_avg
-
         base_volume = self.base_volume
 
         quote_volume = self.quote_volume
 
         enter_point_source = self.enter_point_source
 
-        fee_detail = self.fee_detail
-
         order_source = self.order_source
+
+        tpsl_type = self.tpsl_type
+
+        trigger_price: None | str | Unset
+        if isinstance(self.trigger_price, Unset):
+            trigger_price = UNSET
+        else:
+            trigger_price = self.trigger_price
+
+        price = self.price
+
+        price_avg = self.price_avg
+
+        fee_detail = self.fee_detail
 
         cancel_reason = self.cancel_reason
 
@@ -135,26 +154,30 @@ class Order:
             field_dict["userId"] = user_id
         if client_oid is not UNSET:
             field_dict["clientOid"] = client_oid
-        if price is not UNSET:
-            field_dict["price"] = price
         if size is not UNSET:
             field_dict["size"] = size
         if order_type is not UNSET:
             field_dict["orderType"] = order_type
         if side is not UNSET:
             field_dict["side"] = side
-        if price_avg is not UNSET:
-            field_dict["priceAvg"] = price_avg
         if base_volume is not UNSET:
             field_dict["baseVolume"] = base_volume
         if quote_volume is not UNSET:
             field_dict["quoteVolume"] = quote_volume
         if enter_point_source is not UNSET:
             field_dict["enterPointSource"] = enter_point_source
-        if fee_detail is not UNSET:
-            field_dict["feeDetail"] = fee_detail
         if order_source is not UNSET:
             field_dict["orderSource"] = order_source
+        if tpsl_type is not UNSET:
+            field_dict["tpslType"] = tpsl_type
+        if trigger_price is not UNSET:
+            field_dict["triggerPrice"] = trigger_price
+        if price is not UNSET:
+            field_dict["price"] = price
+        if price_avg is not UNSET:
+            field_dict["priceAvg"] = price_avg
+        if fee_detail is not UNSET:
+            field_dict["feeDetail"] = fee_detail
         if cancel_reason is not UNSET:
             field_dict["cancelReason"] = cancel_reason
 
@@ -179,9 +202,14 @@ class Order:
 
         user_id = src_dict.get("userId", UNSET)
 
-        client_oid = src_dict.get("clientOid", UNSET)
+        def _parse_client_oid(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        price = src_dict.get("price", UNSET)
+        client_oid = _parse_client_oid(src_dict.get("clientOid", UNSET))
 
         size = src_dict.get("size", UNSET)
 
@@ -189,17 +217,30 @@ class Order:
 
         side = src_dict.get("side", UNSET)
 
-        price_avg = src_dict.get("priceAvg", UNSET)
-
         base_volume = src_dict.get("baseVolume", UNSET)
 
         quote_volume = src_dict.get("quoteVolume", UNSET)
 
         enter_point_source = src_dict.get("enterPointSource", UNSET)
 
-        fee_detail = src_dict.get("feeDetail", UNSET)
-
         order_source = src_dict.get("orderSource", UNSET)
+
+        tpsl_type = src_dict.get("tpslType", UNSET)
+
+        def _parse_trigger_price(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        trigger_price = _parse_trigger_price(src_dict.get("triggerPrice", UNSET))
+
+        price = src_dict.get("price", UNSET)
+
+        price_avg = src_dict.get("priceAvg", UNSET)
+
+        fee_detail = src_dict.get("feeDetail", UNSET)
 
         cancel_reason = src_dict.get("cancelReason", UNSET)
 
@@ -211,16 +252,18 @@ class Order:
         _model.u_time = u_time
         _model.user_id = user_id
         _model.client_oid = client_oid
-        _model.price = price
         _model.size = size
         _model.order_type = order_type
         _model.side = side
-        _model.price_avg = price_avg
         _model.base_volume = base_volume
         _model.quote_volume = quote_volume
         _model.enter_point_source = enter_point_source
-        _model.fee_detail = fee_detail
         _model.order_source = order_source
+        _model.tpsl_type = tpsl_type
+        _model.trigger_price = trigger_price
+        _model.price = price
+        _model.price_avg = price_avg
+        _model.fee_detail = fee_detail
         _model.cancel_reason = cancel_reason
 
         d = (

@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.locale import Locale
+from ...models.order_info_query import OrderInfoQuery
 from ...models.order_list_response import OrderListResponse
 from ...models.pap_trading import PapTrading
 from ...types import UNSET, Response, Unset
@@ -14,8 +15,7 @@ from ...types import UNSET, Response, Unset
 
 def build_request(
     *,
-    order_id: str | Unset = UNSET,
-    client_oid: str | Unset = UNSET,
+    order: OrderInfoQuery,
     request_time: int | Unset = UNSET,
     receive_window: int | Unset = UNSET,
     locale: Locale | Unset = UNSET,
@@ -35,9 +35,8 @@ def build_request(
 
     params: dict[str, Any] = {}
 
-    params["orderId"] = order_id
-
-    params["clientOid"] = client_oid
+    json_order = order.to_dict()
+    params.update(json_order)
 
     params["requestTime"] = request_time
 
@@ -123,8 +122,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    order_id: str | Unset = UNSET,
-    client_oid: str | Unset = UNSET,
+    order: OrderInfoQuery,
     request_time: int | Unset = UNSET,
     receive_window: int | Unset = UNSET,
     locale: Locale | Unset = UNSET,
@@ -142,8 +140,8 @@ def sync_detailed(
       "not found" right after a lost cancel proves nothing; read again within a bounded time.
 
     Args:
-        order_id (str | Unset):
-        client_oid (str | Unset):
+        order (OrderInfoQuery): The identifier of the order to read; `orderId` or `clientOid` is
+            required.
         request_time (int | Unset):
         receive_window (int | Unset):
         locale (Locale | Unset): Language of error messages.
@@ -159,8 +157,7 @@ def sync_detailed(
     """
 
     kwargs = build_request(
-        order_id=order_id,
-        client_oid=client_oid,
+        order=order,
         request_time=request_time,
         receive_window=receive_window,
         locale=locale,
@@ -177,8 +174,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    order_id: str | Unset = UNSET,
-    client_oid: str | Unset = UNSET,
+    order: OrderInfoQuery,
     request_time: int | Unset = UNSET,
     receive_window: int | Unset = UNSET,
     locale: Locale | Unset = UNSET,
@@ -196,8 +192,8 @@ def sync(
       "not found" right after a lost cancel proves nothing; read again within a bounded time.
 
     Args:
-        order_id (str | Unset):
-        client_oid (str | Unset):
+        order (OrderInfoQuery): The identifier of the order to read; `orderId` or `clientOid` is
+            required.
         request_time (int | Unset):
         receive_window (int | Unset):
         locale (Locale | Unset): Language of error messages.
@@ -214,8 +210,7 @@ def sync(
 
     return sync_detailed(
         client=client,
-        order_id=order_id,
-        client_oid=client_oid,
+        order=order,
         request_time=request_time,
         receive_window=receive_window,
         locale=locale,
@@ -226,8 +221,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    order_id: str | Unset = UNSET,
-    client_oid: str | Unset = UNSET,
+    order: OrderInfoQuery,
     request_time: int | Unset = UNSET,
     receive_window: int | Unset = UNSET,
     locale: Locale | Unset = UNSET,
@@ -245,8 +239,8 @@ async def asyncio_detailed(
       "not found" right after a lost cancel proves nothing; read again within a bounded time.
 
     Args:
-        order_id (str | Unset):
-        client_oid (str | Unset):
+        order (OrderInfoQuery): The identifier of the order to read; `orderId` or `clientOid` is
+            required.
         request_time (int | Unset):
         receive_window (int | Unset):
         locale (Locale | Unset): Language of error messages.
@@ -262,8 +256,7 @@ async def asyncio_detailed(
     """
 
     kwargs = build_request(
-        order_id=order_id,
-        client_oid=client_oid,
+        order=order,
         request_time=request_time,
         receive_window=receive_window,
         locale=locale,
@@ -278,8 +271,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    order_id: str | Unset = UNSET,
-    client_oid: str | Unset = UNSET,
+    order: OrderInfoQuery,
     request_time: int | Unset = UNSET,
     receive_window: int | Unset = UNSET,
     locale: Locale | Unset = UNSET,
@@ -297,8 +289,8 @@ async def asyncio(
       "not found" right after a lost cancel proves nothing; read again within a bounded time.
 
     Args:
-        order_id (str | Unset):
-        client_oid (str | Unset):
+        order (OrderInfoQuery): The identifier of the order to read; `orderId` or `clientOid` is
+            required.
         request_time (int | Unset):
         receive_window (int | Unset):
         locale (Locale | Unset): Language of error messages.
@@ -316,8 +308,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
-            order_id=order_id,
-            client_oid=client_oid,
+            order=order,
             request_time=request_time,
             receive_window=receive_window,
             locale=locale,

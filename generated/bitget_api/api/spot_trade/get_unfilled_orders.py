@@ -7,8 +7,8 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.locale import Locale
-from ...models.order_list_response import OrderListResponse
 from ...models.pap_trading import PapTrading
+from ...models.unfilled_order_list_response import UnfilledOrderListResponse
 from ...types import UNSET, Response, Unset
 
 
@@ -69,7 +69,7 @@ def build_request(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | OrderListResponse | None:
+) -> ErrorResponse | UnfilledOrderListResponse | None:
     try:
         return _parse_known(client=client, response=response)
     except (ValueError, KeyError, TypeError):
@@ -83,9 +83,9 @@ def _parse_response(
 
 def _parse_known(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | OrderListResponse | None:
+) -> ErrorResponse | UnfilledOrderListResponse | None:
     if response.status_code == 200:
-        response_200 = OrderListResponse.from_dict(response.json())
+        response_200 = UnfilledOrderListResponse.from_dict(response.json())
 
         return response_200
 
@@ -117,7 +117,7 @@ def _parse_known(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | OrderListResponse]:
+) -> Response[ErrorResponse | UnfilledOrderListResponse]:
     try:
         status_code = HTTPStatus(response.status_code)
     except (
@@ -145,7 +145,7 @@ def sync_detailed(
     receive_window: int | Unset = UNSET,
     locale: Locale | Unset = UNSET,
     paptrading: PapTrading | Unset = UNSET,
-) -> Response[ErrorResponse | OrderListResponse]:
+) -> Response[ErrorResponse | UnfilledOrderListResponse]:
     """Open orders (live and partially filled), newest first
 
      Lists open orders (`live`, `partially_filled`), newest first, at most `limit` (≤ 100) a
@@ -170,7 +170,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | OrderListResponse]
+        Response[ErrorResponse | UnfilledOrderListResponse]
     """
 
     kwargs = build_request(
@@ -206,7 +206,7 @@ def sync(
     receive_window: int | Unset = UNSET,
     locale: Locale | Unset = UNSET,
     paptrading: PapTrading | Unset = UNSET,
-) -> ErrorResponse | OrderListResponse | None:
+) -> ErrorResponse | UnfilledOrderListResponse | None:
     """Open orders (live and partially filled), newest first
 
      Lists open orders (`live`, `partially_filled`), newest first, at most `limit` (≤ 100) a
@@ -231,7 +231,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | OrderListResponse
+        ErrorResponse | UnfilledOrderListResponse
     """
 
     return sync_detailed(
@@ -262,7 +262,7 @@ async def asyncio_detailed(
     receive_window: int | Unset = UNSET,
     locale: Locale | Unset = UNSET,
     paptrading: PapTrading | Unset = UNSET,
-) -> Response[ErrorResponse | OrderListResponse]:
+) -> Response[ErrorResponse | UnfilledOrderListResponse]:
     """Open orders (live and partially filled), newest first
 
      Lists open orders (`live`, `partially_filled`), newest first, at most `limit` (≤ 100) a
@@ -287,7 +287,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | OrderListResponse]
+        Response[ErrorResponse | UnfilledOrderListResponse]
     """
 
     kwargs = build_request(
@@ -321,7 +321,7 @@ async def asyncio(
     receive_window: int | Unset = UNSET,
     locale: Locale | Unset = UNSET,
     paptrading: PapTrading | Unset = UNSET,
-) -> ErrorResponse | OrderListResponse | None:
+) -> ErrorResponse | UnfilledOrderListResponse | None:
     """Open orders (live and partially filled), newest first
 
      Lists open orders (`live`, `partially_filled`), newest first, at most `limit` (≤ 100) a
@@ -346,7 +346,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | OrderListResponse
+        ErrorResponse | UnfilledOrderListResponse
     """
 
     return (
