@@ -18,7 +18,7 @@ class Operation(TypedDict):
     query: dict[str, dict[str, Any]]
 
 
-CONTRACT_VERSION: Final[str] = "1.2.0"
+CONTRACT_VERSION: Final[str] = "2.0.0"
 OPERATIONS: Final[dict[str, Operation]] = {
     "batchCancelOrders": {
         "method": "POST",
