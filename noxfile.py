@@ -67,6 +67,16 @@ def conformance(session: nox.Session) -> None:
 
 
 @nox.session
+def peers(session: nox.Session) -> None:
+    """Clients nobody here wrote against the mock: pinned ccxt (PyPI, the dev extra) and pinned `bitget-api`
+    (npm, tools/peers/package-lock.json, installed with `npm ci` there). Prints a table pass / expected-bug /
+    FAIL per client and scenario; a peer's known bug is declared in tools/peers.py, never hidden."""
+    _install_dev(session)
+    session.run("python", "-c", "from tools import node_tools; node_tools.npm_ci(node_tools.ROOT / 'tools' / 'peers')")
+    session.run("python", "tools/peers.py", *session.posargs)
+
+
+@nox.session
 def breaking(session: nox.Session) -> None:
     """Fail on breaking contract changes against the committed baseline (openapi/baseline/), with oasdiff
     (pinned, installed with `go install` on first use) and our own checks; `-- REF` compares with a git ref."""

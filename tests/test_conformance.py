@@ -29,6 +29,7 @@ SNAKE = {
     "receiveWindow": "receive_window",
     "batchMode": "batch_mode",
     "orderList": "order_list",
+    "tpslType": "tpsl_type",
 }
 METHODS = {
     "batchCancelOrders": "batch_cancel_orders",
@@ -37,6 +38,7 @@ METHODS = {
     "getUnfilledOrders": "get_unfilled_orders",
     "getHistoryOrders": "get_history_orders",
     "cancelSymbolOrders": "cancel_symbol_orders",
+    "cancelOrder": "cancel_order",
 }
 
 
