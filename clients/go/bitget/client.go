@@ -23,8 +23,11 @@ type Options struct {
 }
 
 // NewClient returns the client generated from the contract (every operation, typed requests and answers:
-// `BatchCancelOrdersWithResponse`, `GetOrderInfoWithResponse`, ...) with every request of a signed operation
-// signed by creds, just before it is sent, over exactly what is sent.
+// `BatchCancelOrdersWithResponse`, `CancelOrderWithResponse`, `GetOrderInfoWithResponse`, ...) with every
+// request of a signed operation signed by creds, just before it is sent, over exactly what is sent (the
+// query: sorted by name and percent-encoded on the wire, signed decoded). GetOrderInfoParams.Order is
+// the contract's exploded `order` object: set OrderId or ClientOid. cancelOrder's answer envelope is
+// bitgetapi.CancelOrderEnvelope (its contract name, CancelOrderResponse, is the response wrapper's in Go).
 func NewClient(creds Credentials, opts Options) (*bitgetapi.ClientWithResponses, *Signer, error) {
 	signer, err := NewSigner(creds)
 	if err != nil {
@@ -56,9 +59,13 @@ func NewClient(creds Credentials, opts Options) (*bitgetapi.ClientWithResponses,
 	edit := func(ctx context.Context, req *http.Request) error {
 		req.Header.Set("User-Agent", agent)
 		if req.URL.RawQuery != "" {
-			// The contract asks for parameters sorted by name (the generator keeps the spec's order), so
-			// that every client sends, and signs, the same string; url.Values.Encode sorts by key.
-			req.URL.RawQuery = req.URL.Query().Encode()
+			// The contract asks for parameters sorted by name (the generator keeps the spec's order) and
+			// every byte outside A-Z a-z 0-9 - _ . ~ percent-encoded (the generator writes a space as '+').
+			sorted, err := SortedQuery(req.URL.RawQuery)
+			if err != nil {
+				return err
+			}
+			req.URL.RawQuery = sorted
 		}
 		if !signed(req) {
 			return nil // a public operation (the contract's `security: []`): no credentials sent

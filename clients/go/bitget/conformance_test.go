@@ -113,6 +113,16 @@ func call(client *bitgetapi.ClientWithResponses, c map[string]any) (int, any, er
 			return 0, nil, err
 		}
 		status, body = r.StatusCode(), r.Body
+	case "cancelOrder":
+		var req bitgetapi.CancelOrderRequest
+		if err := reencode(c["body"], &req); err != nil {
+			return 0, nil, err
+		}
+		r, err := client.CancelOrderWithResponse(ctx, &bitgetapi.CancelOrderParams{}, req)
+		if err != nil {
+			return 0, nil, err
+		}
+		status, body = r.StatusCode(), r.Body
 	case "getServerTime":
 		r, err := client.GetServerTimeWithResponse(ctx)
 		if err != nil {
@@ -120,8 +130,18 @@ func call(client *bitgetapi.ClientWithResponses, c map[string]any) (int, any, er
 		}
 		status, body = r.StatusCode(), r.Body
 	case "getOrderInfo":
+		// The scenario's query is as on the wire (`orderId=...`); the params take the exploded `order` object.
+		order, rest := map[string]any{}, map[string]any{}
+		for k, v := range query {
+			if k == "orderId" || k == "clientOid" {
+				order[k] = v
+			} else {
+				rest[k] = v
+			}
+		}
+		rest["order"] = order
 		var params bitgetapi.GetOrderInfoParams
-		if err := reencode(query, &params); err != nil {
+		if err := reencode(rest, &params); err != nil {
 			return 0, nil, err
 		}
 		r, err := client.GetOrderInfoWithResponse(ctx, &params)

@@ -10,7 +10,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/bitget-batch-cancel/bitget-batch-cancel/clients/go/bitgetapi"
@@ -146,7 +148,8 @@ func TestSignedReadsWithAQueryAndTheUnsignedServerTime(t *testing.T) {
 	}
 }
 
-// A server of the test's own recomputes the signature over exactly the bytes and query it received.
+// A server of the test's own recomputes the signature over exactly the bytes it received and the query it
+// received, decoded pair by pair in the order received (net/url's own decoding, not the package's).
 func TestTheSignatureCoversTheExactBytesAndQuerySent(t *testing.T) {
 	creds := Credentials{APIKey: "k", Passphrase: "p", SecretKey: "s3cret"}
 	type seen struct{ method, uri, sign, ts, key string }
@@ -154,8 +157,20 @@ func TestTheSignatureCoversTheExactBytesAndQuerySent(t *testing.T) {
 	var verified []bool
 	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		var decoded []string
+		for _, part := range strings.Split(r.URL.RawQuery, "&") {
+			if k, v, ok := strings.Cut(part, "="); ok {
+				dk, _ := url.QueryUnescape(k)
+				dv, _ := url.QueryUnescape(v)
+				decoded = append(decoded, dk+"="+dv)
+			}
+		}
+		target := r.URL.EscapedPath()
+		if len(decoded) > 0 {
+			target += "?" + strings.Join(decoded, "&")
+		}
 		mac := hmac.New(sha256.New, []byte("s3cret"))
-		mac.Write([]byte(r.Header.Get("ACCESS-TIMESTAMP") + r.Method + r.URL.RequestURI()))
+		mac.Write([]byte(r.Header.Get("ACCESS-TIMESTAMP") + r.Method + target))
 		mac.Write(body)
 		want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
 		got = append(got, seen{r.Method, r.URL.RequestURI(), r.Header.Get("ACCESS-SIGN"), r.Header.Get("ACCESS-TIMESTAMP"), r.Header.Get("ACCESS-KEY")})
@@ -174,16 +189,80 @@ func TestTheSignatureCoversTheExactBytesAndQuerySent(t *testing.T) {
 		Symbol: ptr("BTCUSDT"), OrderList: []bitgetapi.BatchCancelOrderItem{{OrderId: ptr("1")}},
 	})
 	_, _ = client.GetServerTimeWithResponse(ctx)
-	if len(got) != 3 {
+	_, _ = client.GetOrderInfoWithResponse(ctx, &bitgetapi.GetOrderInfoParams{Order: bitgetapi.OrderInfoQuery{ClientOid: ptr("bot:7 x/y")}})
+	_, _ = client.GetUnfilledOrdersWithResponse(ctx, &bitgetapi.GetUnfilledOrdersParams{Symbol: ptr("龙虾USDT"), IdLessThan: ptr("a+b $c%d")})
+	_, _ = client.CancelOrderWithResponse(ctx, &bitgetapi.CancelOrderParams{}, bitgetapi.CancelOrderRequest{Symbol: "BTCUSDT", ClientOid: ptr("bot:7 x/y")})
+	if len(got) != 6 {
 		t.Fatalf("%d requests", len(got))
 	}
 	if got[0].uri != "/api/v2/spot/trade/unfilled-orders?idLessThan=9&limit=20&symbol=BTCUSDT" {
 		t.Fatalf("query not sorted by name: %s", got[0].uri)
 	}
-	if !verified[0] || !verified[1] {
-		t.Fatalf("signatures do not cover what was sent: %v", verified)
+	if got[3].uri != "/api/v2/spot/trade/orderInfo?clientOid=bot%3A7%20x%2Fy" {
+		t.Fatalf("orderInfo's exploded order, percent-encoded: %s", got[3].uri)
+	}
+	if got[4].uri != "/api/v2/spot/trade/unfilled-orders?idLessThan=a%2Bb%20%24c%25d&symbol=%E9%BE%99%E8%99%BEUSDT" {
+		t.Fatalf("query not percent-encoded as the contract asks: %s", got[4].uri)
+	}
+	for _, i := range []int{0, 1, 3, 4, 5} {
+		if !verified[i] {
+			t.Fatalf("request %d (%s %s): the signature does not cover what was sent", i, got[i].method, got[i].uri)
+		}
 	}
 	if got[2].key != "" || got[2].sign != "" {
 		t.Fatalf("the public server time carried credentials: %+v", got[2])
+	}
+}
+
+// cancelOrder and a GET by a clientOid with reserved characters, against the mock (which verifies the
+// signature over the decoded query with its own code); a second cancel of the same order is 43001.
+func TestCancelOrderAndAReservedClientOidAgainstTheMock(t *testing.T) {
+	base := mockURL(t)
+	control(t, base, "/mock/reset", map[string]any{}, nil)
+	const coid = "bot:7 x/y+龙"
+	var orders seeded
+	control(t, base, "/mock/orders", map[string]any{"orders": []any{map[string]any{"symbol": "GOUSDT", "clientOid": coid}}}, &orders)
+	id := orders.Orders[0].OrderID
+	for _, name := range []string{"hmac", "rsa"} {
+		client, _, err := NewClient(account(t, name), Options{BaseURL: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := client.GetOrderInfoWithResponse(context.Background(), &bitgetapi.GetOrderInfoParams{
+			Order: bitgetapi.OrderInfoQuery{ClientOid: ptr(coid)},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.StatusCode() != 200 || info.JSON200 == nil || len(info.JSON200.Data) != 1 || info.JSON200.Data[0].OrderId != id {
+			t.Fatalf("%s: orderInfo by clientOid: HTTP %d %s", name, info.StatusCode(), info.Body)
+		}
+	}
+	client, _, err := NewClient(account(t, "hmac"), Options{BaseURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel := func(req bitgetapi.CancelOrderRequest) *bitgetapi.CancelOrderResponse {
+		r, err := client.CancelOrderWithResponse(context.Background(), &bitgetapi.CancelOrderParams{}, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	first := cancel(bitgetapi.CancelOrderRequest{Symbol: "GOUSDT", ClientOid: ptr(coid)})
+	if first.StatusCode() != 200 || first.JSON200 == nil || first.JSON200.Code != "00000" {
+		t.Fatalf("cancel: HTTP %d %s", first.StatusCode(), first.Body)
+	}
+	if d := first.JSON200.Data; d.OrderId == nil || *d.OrderId != id || d.ClientOid == nil || *d.ClientOid != coid {
+		t.Fatalf("cancel answer: %s", first.Body)
+	}
+	again := cancel(bitgetapi.CancelOrderRequest{Symbol: "GOUSDT", OrderId: ptr(id)})
+	if again.StatusCode() != 400 || again.JSON400 == nil || again.JSON400.Code != "43001" {
+		t.Fatalf("second cancel: HTTP %d %s", again.StatusCode(), again.Body)
+	}
+	var after seeded
+	control(t, base, "/mock/orders?symbol=GOUSDT", nil, &after)
+	if len(after.Orders) != 1 || after.Orders[0].Status != "cancelled" {
+		t.Fatalf("on the mock: %+v", after.Orders)
 	}
 }

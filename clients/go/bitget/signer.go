@@ -7,6 +7,10 @@
 //	prehash   = timestamp + METHOD + requestPath + ("?" + queryString if there is one) + body
 //	signature = base64(HMAC-SHA256(secretKey, prehash))        (system-generated keys)
 //	          | base64(SHA256withRSA(PKCS#8 private key, prehash)) (user-generated keys)
+//
+// queryString is the query as sent, pair by pair in the same order, percent-decoded: a request sent as
+// `?clientOid=bot%3A7%20x%2Fy` is signed over `clientOid=bot:7 x/y`. NewClient sends the parameters
+// sorted by name and percent-encoded (SortedQuery); SignRequest signs SignedQuery of what is sent.
 package bitget
 
 import (
@@ -24,9 +28,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Credentials of one API key: SecretKey for an HMAC key, or PrivateKeyPEM (PKCS#8) for an RSA key.
@@ -61,6 +68,86 @@ func Prehash(timestamp, method, requestPath, query string, body []byte) []byte {
 	}
 	b.Write(body)
 	return b.Bytes()
+}
+
+// QueryPair is one key=value pair of a query, decoded.
+type QueryPair struct{ Key, Value string }
+
+func unreserved(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+// EncodeQueryComponent percent-encodes every byte outside A-Z a-z 0-9 - _ . ~ (a space as %20, '+' as %2B),
+// as the contract asks of the URL.
+func EncodeQueryComponent(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
+// EncodeQuery joins the pairs as key=value with '&', in the order given, each side EncodeQueryComponent'ed.
+func EncodeQuery(pairs []QueryPair) string {
+	parts := make([]string, len(pairs))
+	for i, p := range pairs {
+		parts[i] = EncodeQueryComponent(p.Key) + "=" + EncodeQueryComponent(p.Value)
+	}
+	return strings.Join(parts, "&")
+}
+
+func formDecode(s string) string {
+	if decoded, err := url.QueryUnescape(s); err == nil {
+		return decoded
+	}
+	return s // not a valid escape: as sent
+}
+
+// ParseQuery returns the pairs of a raw query (without '?') in order, form-decoded ('+' is a space).
+func ParseQuery(raw string) []QueryPair {
+	var pairs []QueryPair
+	for _, part := range strings.Split(raw, "&") {
+		if part == "" {
+			continue
+		}
+		key, value, _ := strings.Cut(part, "=")
+		pairs = append(pairs, QueryPair{formDecode(key), formDecode(value)})
+	}
+	return pairs
+}
+
+// SortedQuery re-encodes a raw query (any encoding: the generated client's '+' for a space included) the
+// way the contract asks it to be sent: pairs sorted by name (stable: repeated keys keep their order), every
+// byte outside A-Z a-z 0-9 - _ . ~ percent-encoded. A key or value that is not UTF-8 is an error: Bitget
+// decodes the query as UTF-8, so it could not verify the signature.
+func SortedQuery(raw string) (string, error) {
+	pairs := ParseQuery(raw)
+	for _, p := range pairs {
+		if !utf8.ValidString(p.Key) || !utf8.ValidString(p.Value) {
+			return "", fmt.Errorf("bitget: query parameter %q is not valid UTF-8", p.Key)
+		}
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].Key < pairs[j].Key })
+	return EncodeQuery(pairs), nil
+}
+
+// SignedQuery is the query string Bitget signs for a query sent as raw (without '?'): its pairs in the
+// same order, percent-decoded, joined as key=value with '&'.
+func SignedQuery(raw string) string {
+	pairs := ParseQuery(raw)
+	parts := make([]string, len(pairs))
+	for i, p := range pairs {
+		parts[i] = p.Key + "=" + p.Value
+	}
+	return strings.Join(parts, "&")
 }
 
 // Signer signs requests for one API key. The zero Clock is time.Now; OffsetMs shifts it (server time - local).
@@ -131,9 +218,9 @@ func (s *Signer) now() time.Time {
 	return time.Now()
 }
 
-// SignRequest sets the four ACCESS-* headers on req, signing what will be sent: the path and query of
-// req.URL as net/http writes them on the request line, and a copy of the body bytes. Use it as the
-// generated client's request editor (NewClient does).
+// SignRequest sets the four ACCESS-* headers on req, signing what will be sent: the path of req.URL as
+// net/http writes it on the request line, its query as sent but percent-decoded (SignedQuery), and a copy
+// of the body bytes. Use it as the generated client's request editor (NewClient does).
 func (s *Signer) SignRequest(_ context.Context, req *http.Request) error {
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
@@ -155,7 +242,7 @@ func (s *Signer) SignRequest(_ context.Context, req *http.Request) error {
 	if path == "" {
 		path = "/"
 	}
-	signature, err := s.Sign(Prehash(timestamp, req.Method, path, req.URL.RawQuery, body))
+	signature, err := s.Sign(Prehash(timestamp, req.Method, path, SignedQuery(req.URL.RawQuery), body))
 	if err != nil {
 		return err
 	}

@@ -234,8 +234,8 @@ type CancelOrderRequest struct {
 // CancelOrderRequestTpslType `normal` (the default): a spot order; `tpsl`: a spot take-profit/stop-loss order.
 type CancelOrderRequestTpslType string
 
-// CancelOrderResponse Envelope of a cancelled order (HTTP 200).
-type CancelOrderResponse struct {
+// CancelOrderEnvelope Envelope of a cancelled order (HTTP 200).
+type CancelOrderEnvelope struct {
 	// Code `00000` on success.
 	Code string `json:"code"`
 
@@ -2142,7 +2142,7 @@ type CancelOrderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *CancelOrderResponse
+	JSON200 *CancelOrderEnvelope
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -2154,7 +2154,7 @@ type CancelOrderResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CancelOrderResponse) GetJSON200() *CancelOrderResponse {
+func (r CancelOrderResponse) GetJSON200() *CancelOrderEnvelope {
 	return r.JSON200
 }
 
@@ -2805,7 +2805,7 @@ func ParseCancelOrderResponse(rsp *http.Response) (*CancelOrderResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CancelOrderResponse
+		var dest CancelOrderEnvelope
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

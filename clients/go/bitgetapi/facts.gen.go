@@ -3,7 +3,7 @@
 package bitgetapi
 
 // ContractVersion is the contract's info.version.
-const ContractVersion = "1.2.0"
+const ContractVersion = "2.0.0"
 
 // BatchMaxOrders is the most orders one batch cancel takes; PageMaxLimit the largest page of a list read.
 const (

@@ -20,11 +20,14 @@ import type { Credentials } from "./signer.js";
 import type {
   BatchCancelRequest,
   BatchCancelResponse,
+  CancelOrderRequest,
+  CancelOrderResponse,
   CancelSymbolRequest,
   CancelSymbolResponse,
   OrderListResponse,
   Query,
   ServerTimeResponse,
+  UnfilledOrderListResponse,
 } from "./types.js";
 
 export const DEFAULT_BASE_URL = "https://api.bitget.com";
@@ -126,7 +129,25 @@ const dataShapes: Record<OperationId, (data: unknown) => boolean> = {
   getUnfilledOrders: Array.isArray,
   getHistoryOrders: Array.isArray,
   cancelSymbolOrders: (d) => d !== null && typeof d === "object" && typeof (d as Record<string, unknown>).symbol === "string",
+  cancelOrder: (d) => d !== null && typeof d === "object" && !Array.isArray(d),
 };
+
+/** A non-empty, well-formed string (or undefined when optional). */
+function checkText(field: string, value: unknown, optional: boolean): void {
+  if (value === undefined && optional) return;
+  if (typeof value !== "string" || !value) throw new BatchValidationError(field, "must be a non-empty string");
+  if (!value.isWellFormed()) throw new BatchValidationError(field, "is not valid Unicode text (a lone surrogate)");
+}
+
+/** Query values that cannot be percent-encoded as UTF-8 (a lone surrogate) are refused before any I/O. */
+function checkQuery(query: Record<string, unknown>, prefix = ""): void {
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value === "string" && !value.isWellFormed()) {
+      throw new BatchValidationError(`${prefix}${key}`, "is not valid Unicode text (a lone surrogate)");
+    }
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) checkQuery(value as Record<string, unknown>, `${prefix}${key}.`);
+  }
+}
 
 interface Send {
   query?: Record<string, unknown>;
@@ -288,6 +309,7 @@ export class BitgetClient {
   async #call<T>(op: OperationId, send: Send, call: CallOptions = {}): Promise<T> {
     const timeoutMs = checkMs("timeoutMs", call.timeoutMs, this.timeoutMs, true);
     const maxRetries = checkInt("maxRetries", call.maxRetries, this.maxRetries, 0);
+    if (send.query) checkQuery(send.query);
     const result = await this.#drive(op, send, {
       signal: call.signal,
       timeoutMs,
@@ -319,17 +341,25 @@ export class BitgetClient {
     return await this.#call<ServerTimeResponse>("getServerTime", {}, call);
   }
 
-  /** One order by `orderId` (any status) or `clientOid` (only while unfilled); `data` is [] when none. */
+  /**
+   * One order: `{ order: { orderId } }` (any status) or `{ order: { clientOid } }` (only while unfilled); `data`
+   * is [] when none. Sent as `?orderId=...` / `?clientOid=...` (the contract's exploded `order` parameter).
+   */
   async getOrderInfo(query: Query<"getOrderInfo">, call?: CallOptions): Promise<OrderListResponse> {
-    if (!query || (query.orderId === undefined && query.clientOid === undefined)) {
-      throw new BatchValidationError("orderId", "give orderId or clientOid");
+    const order: unknown = query?.order;
+    if (order === null || typeof order !== "object" || Array.isArray(order)) {
+      throw new BatchValidationError("order", "give order: { orderId } or { clientOid }");
     }
+    const { orderId, clientOid } = order as Record<string, unknown>;
+    if (orderId === undefined && clientOid === undefined) throw new BatchValidationError("order", "give orderId or clientOid");
+    checkText("order.orderId", orderId, true);
+    checkText("order.clientOid", clientOid, true);
     return await this.#call<OrderListResponse>("getOrderInfo", { query }, call);
   }
 
-  /** A page of open orders, newest first; the next page: `idLessThan` = the last `orderId`. */
-  async getUnfilledOrders(query: Query<"getUnfilledOrders"> = {}, call?: CallOptions): Promise<OrderListResponse> {
-    return await this.#call<OrderListResponse>("getUnfilledOrders", { query }, call);
+  /** A page of open orders, newest first (`priceAvg` is each one's limit price); the next page: `idLessThan` = the last `orderId`. */
+  async getUnfilledOrders(query: Query<"getUnfilledOrders"> = {}, call?: CallOptions): Promise<UnfilledOrderListResponse> {
+    return await this.#call<UnfilledOrderListResponse>("getUnfilledOrders", { query }, call);
   }
 
   /** A page of filled and cancelled orders of the last 90 days, newest first. */
@@ -341,6 +371,23 @@ export class BitgetClient {
   async cancelSymbolOrders(body: CancelSymbolRequest, call?: CallOptions): Promise<CancelSymbolResponse> {
     if (!body || typeof body.symbol !== "string" || !body.symbol) throw new BatchValidationError("symbol", "must be a non-empty string");
     return await this.#call<CancelSymbolResponse>("cancelSymbolOrders", { body }, call);
+  }
+
+  /**
+   * Cancel one order of `symbol` by `orderId` or `clientOid` (with both, `orderId` identifies it). An order that
+   * does not exist or is no longer open is refused: a BitgetAPIError with code `43001`. Not retried once it may
+   * have been processed (a lost answer, a 5xx): read the order back (`getOrderInfo`).
+   */
+  async cancelOrder(body: CancelOrderRequest, call?: CallOptions): Promise<CancelOrderResponse> {
+    if (body === null || typeof body !== "object") throw new BatchValidationError("body", "must be an object");
+    checkText("symbol", body.symbol, false);
+    if (body.orderId === undefined && body.clientOid === undefined) throw new BatchValidationError("orderId", "give orderId or clientOid");
+    checkText("orderId", body.orderId, true);
+    checkText("clientOid", body.clientOid, true);
+    if (body.tpslType !== undefined && body.tpslType !== "normal" && body.tpslType !== "tpsl") {
+      throw new BatchValidationError("tpslType", "must be normal or tpsl");
+    }
+    return await this.#call<CancelOrderResponse>("cancelOrder", { body }, call);
   }
 
   /** Measure the offset to Bitget's clock and sign with it from now on; returns it (ms). */

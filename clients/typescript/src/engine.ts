@@ -139,9 +139,17 @@ function outcome(ref: OrderRef, attempts: number, errorCode?: string, errorMsg?:
   };
 }
 
+/** A non-empty string field of an answer's item; null, "" and absent (all allowed for the identifier not given) are undefined. */
 function str(item: Record<string, unknown>, key: string): string | undefined {
   const value = item[key];
   return typeof value === "string" && value ? value : undefined;
+}
+
+/** The outcome with the other identifier the answer's item names (a clientOid cancel learns its orderId, and back). */
+function withItemIds(o: OrderOutcome, item: Record<string, unknown>): OrderOutcome {
+  o.orderId ??= str(item, "orderId");
+  o.clientOid ??= str(item, "clientOid");
+  return o;
 }
 
 /**
@@ -180,25 +188,21 @@ export function resolveBatch(batch: Batch, result: Attempts): Resolved[] {
     const s = successes.get(ref.ident);
     const f = failures.get(ref.ident);
     if (s && f) {
-      return { position: ref.position, status: "unknown", outcome: outcome(ref, n, str(f, "errorCode"), "listed in both successList and failureList") };
+      return { position: ref.position, status: "unknown", outcome: withItemIds(outcome(ref, n, str(f, "errorCode"), "listed in both successList and failureList"), s) };
     }
-    if (s) {
-      const o = outcome(ref, n);
-      o.orderId ??= str(s, "orderId");
-      o.clientOid ??= str(s, "clientOid");
-      return { position: ref.position, status: "cancelled", outcome: o };
-    }
+    if (s) return { position: ref.position, status: "cancelled", outcome: withItemIds(outcome(ref, n), s) };
     if (f) {
       const code = str(f, "errorCode");
       const msg = str(f, "errorMsg") ?? "";
       if (result.uncertain) {
         const note = `an earlier attempt's answer was lost, and the retry said [${code ?? "-"}] ${msg}: the lost attempt may have cancelled it`;
-        return { position: ref.position, status: "unknown", outcome: outcome(ref, n, code, note) };
+        return { position: ref.position, status: "unknown", outcome: withItemIds(outcome(ref, n, code, note), f) };
       }
       if (strayS || strayF) {
-        return { position: ref.position, status: "unknown", outcome: outcome(ref, n, code, `[${code ?? "-"}] ${msg}, in an answer that also listed orders that were not sent`) };
+        const note = `[${code ?? "-"}] ${msg}, in an answer that also listed orders that were not sent`;
+        return { position: ref.position, status: "unknown", outcome: withItemIds(outcome(ref, n, code, note), f) };
       }
-      return { position: ref.position, status: "failed", outcome: outcome(ref, n, code, msg) };
+      return { position: ref.position, status: "failed", outcome: withItemIds(outcome(ref, n, code, msg), f) };
     }
     return { position: ref.position, status: "unknown", outcome: outcome(ref, n, undefined, "listed in neither successList nor failureList") };
   });

@@ -7,14 +7,17 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 
 import { OPERATIONS } from "./facts.js";
 import type { paths } from "./schema.js";
-import { type Credentials, signedHeaders } from "./signer.js";
+import { type Credentials, encodeQuery, signedHeaders, signedQuery } from "./signer.js";
 import type {
   BatchCancelRequest,
   BatchCancelResponse,
+  CancelOrderRequest,
+  CancelOrderResponse,
   ErrorResponse,
   OrderListResponse,
   Query,
   ServerTimeResponse,
+  UnfilledOrderListResponse,
 } from "./types.js";
 type Answer<T> = { status: number; data?: T; error?: ErrorResponse };
 
@@ -32,7 +35,7 @@ export function signingMiddleware(credentials: Credentials, clock: { offsetMs: n
         return request; // a public operation (the contract's `security: []`): no credentials sent
       }
       const body = new Uint8Array(await request.clone().arrayBuffer());
-      const headers = signedHeaders(credentials, request.method, url.pathname + url.search, body, () => Date.now() + clock.offsetMs);
+      const headers = signedHeaders(credentials, request.method, signedTarget(url), body, () => Date.now() + clock.offsetMs);
       for (const [name, value] of Object.entries(headers)) {
         request.headers.set(name, value);
       }
@@ -41,13 +44,33 @@ export function signingMiddleware(credentials: Credentials, clock: { offsetMs: n
   };
 }
 
-/** Query parameters sorted by name (as the contract asks), so every client sends and signs the same string. */
+/** What is signed for a request to `url`: the path as sent, and `?` + its query percent-decoded (`signedQuery`). */
+export function signedTarget(url: URL): string {
+  const query = signedQuery(url.search.slice(1));
+  return url.pathname + (query ? `?${query}` : "");
+}
+
+/**
+ * The query as sent: parameters sorted by name (as the contract asks), every character outside
+ * `A-Z a-z 0-9 - _ . ~` percent-encoded. Object parameters are exploded into their fields (`style: form,
+ * explode: true`, e.g. getOrderInfo's `order`), arrays into one pair per item; undefined and null are left out.
+ */
 export function sortedQuery(query: Record<string, unknown>): string {
-  const entries = Object.entries(query)
-    .filter(([, value]) => value !== undefined && value !== null)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, value]) => [key, String(value)] as [string, string]);
-  return new URLSearchParams(entries).toString();
+  const pairs: [string, string][] = [];
+  const add = (key: string, value: unknown): void => {
+    if (value === undefined || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) add(key, item);
+    } else if (typeof value === "object") {
+      for (const [field, item] of Object.entries(value as Record<string, unknown>)) add(field, item);
+    } else {
+      pairs.push([key, String(value)]);
+    }
+  };
+  for (const [key, value] of Object.entries(query)) add(key, value);
+  // A stable sort by name: the items of an array keep their order.
+  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return encodeQuery(pairs);
 }
 
 const PUBLIC_PATHS = new Set<string>(Object.values(OPERATIONS).filter((op) => !op.signed).map((op) => op.path));
@@ -76,7 +99,13 @@ export async function getServerTime(client: Client<paths>): Promise<Answer<Serve
   return { status: response.status, ...(data ? { data } : {}), ...(error ? { error } : {}) };
 }
 
-/** One order by `orderId` (any status) or `clientOid` (only while unfilled); `data` is [] when none. */
+/** One signed cancel of one order, by `orderId` or `clientOid`; an order that is not open is HTTP 400, code 43001. */
+export async function cancelOrder(client: Client<paths>, body: CancelOrderRequest): Promise<Answer<CancelOrderResponse>> {
+  const { data, error, response } = await client.POST("/api/v2/spot/trade/cancel-order", { body });
+  return { status: response.status, ...(data ? { data } : {}), ...(error ? { error } : {}) };
+}
+
+/** One order by `order.orderId` (any status) or `order.clientOid` (only while unfilled); `data` is [] when none. */
 export async function getOrderInfo(
   client: Client<paths>,
   query: Query<"getOrderInfo">,
@@ -89,7 +118,7 @@ export async function getOrderInfo(
 export async function getUnfilledOrders(
   client: Client<paths>,
   query: Query<"getUnfilledOrders"> = {},
-): Promise<Answer<OrderListResponse>> {
+): Promise<Answer<UnfilledOrderListResponse>> {
   const { data, error, response } = await client.GET("/api/v2/spot/trade/unfilled-orders", { params: { query } });
   return { status: response.status, ...(data ? { data } : {}), ...(error ? { error } : {}) };
 }

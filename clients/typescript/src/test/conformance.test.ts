@@ -7,6 +7,7 @@ import { test } from "node:test";
 
 import {
   batchCancelOrders,
+  cancelOrder,
   createRawClient,
   getHistoryOrders,
   getOrderInfo,
@@ -94,8 +95,15 @@ async function call(client: ReturnType<typeof createRawClient>, c: Call): Promis
     case "getServerTime":
       result = await getServerTime(client);
       break;
-    case "getOrderInfo":
-      result = await getOrderInfo(client, query);
+    case "getOrderInfo": {
+      // The scenario's query is as on the wire (`orderId=...`); the typed call takes the exploded `order` object.
+      const { orderId, clientOid, ...rest } = (c.query ?? {}) as Record<string, Json>;
+      const order = Object.fromEntries(Object.entries({ orderId, clientOid }).filter(([, v]) => v !== undefined));
+      result = await getOrderInfo(client, { ...rest, order } as never);
+      break;
+    }
+    case "cancelOrder":
+      result = await cancelOrder(client, body);
       break;
     case "getUnfilledOrders":
       result = await getUnfilledOrders(client, query);

@@ -69,7 +69,7 @@ test("the order-state reads are signed over their query and see the mock's order
   assert.equal(time.status, 200);
   assert.ok(Math.abs(Number(time.data?.data.serverTime) - Date.now()) < 60_000);
 
-  const info = await getOrderInfo(client, { orderId: a.orderId });
+  const info = await getOrderInfo(client, { order: { orderId: a.orderId } });
   assert.equal(info.status, 200, JSON.stringify(info.error));
   assert.equal(info.data?.data[0]?.status, "partially_filled");
   assert.equal(info.data?.data[0]?.baseVolume, "0.5");

@@ -2,6 +2,7 @@
 // Bitget's 10/s), and against hostile servers of the test's own: validation before I/O, batching, the
 // limiter, retries under faults checked against the mock's ground truth, timeouts, aborts, typed errors.
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
@@ -9,6 +10,7 @@ import { test } from "node:test";
 import {
   AuthenticationError,
   BatchValidationError,
+  BitgetAPIError,
   BitgetTransportError,
   BitgetClient,
   ServerError,
@@ -103,7 +105,12 @@ test("bad input is refused before any I/O, naming the field", async () => {
     [() => client.cancelOrders({ symbol: "BTCUSDT", orderIds: ["1", ""] }), "orderIds[1]"],
     [() => client.cancelOrders({ orders: [{ symbol: "BTCUSDT", orderId: "1", clientOid: "c" }] }), "orders[0]"],
     [() => client.cancelOrders({ orders: [{ symbol: "BTCUSDT", orderId: "\ud800" }] }), "orders[0].orderId"],
-    [() => client.getOrderInfo({}), "orderId"],
+    [() => client.getOrderInfo({ order: {} }), "order"],
+    [() => client.getOrderInfo({} as never), "order"],
+    [() => client.getOrderInfo({ order: { clientOid: "\ud800" } }), "order.clientOid"],
+    [() => client.getUnfilledOrders({ symbol: "\udc00" }), "symbol"],
+    [() => client.cancelOrder({ symbol: "BTCUSDT" }), "orderId"],
+    [() => client.cancelOrder({ symbol: "", orderId: "1" }), "symbol"],
   ];
   for (const [call, field] of cases) {
     await assert.rejects(call(), (e: unknown) => e instanceof BatchValidationError && e.field === field, field);
@@ -146,7 +153,7 @@ test("retries under the mock's faults: the report agrees with the mock's ground 
 
 test("a wrong secret is an AuthenticationError; in a run it carries the report", async () => {
   const client = createBitgetClient({ ...credentials, secretKey: "wrong" }, { baseUrl });
-  await assert.rejects(client.getOrderInfo({ orderId: "1" }), (e: unknown) => {
+  await assert.rejects(client.getOrderInfo({ order: { orderId: "1" } }), (e: unknown) => {
     return e instanceof AuthenticationError && e.code === "40009" && e.httpStatus === 400 && e.requestTime !== undefined;
   });
   await assert.rejects(client.cancelOrders({ symbol: "BTCUSDT", orderIds: ["1", "2"] }), (e: unknown) => {
@@ -240,7 +247,7 @@ test("secrets a server echoes never reach an error, a message or a report", asyn
   });
   try {
     const client = createBitgetClient(credentials, { baseUrl: echo.url });
-    await assert.rejects(client.getOrderInfo({ orderId: "1" }), (e: unknown) => {
+    await assert.rejects(client.getOrderInfo({ order: { orderId: "1" } }), (e: unknown) => {
       assert.ok(!String((e as Error).message).includes("demo-passphrase"));
       assert.ok(!JSON.stringify(e).includes("demo-passphrase"));
       return true;
@@ -251,5 +258,71 @@ test("secrets a server echoes never reach an error, a message or a report", asyn
     assert.ok(report.failed[0]!.errorMsg!.includes("***"));
   } finally {
     await echo.close();
+  }
+});
+
+test("GET: the URL carries the sorted, percent-encoded query; the signature covers it decoded, in the same order", async () => {
+  const seen: { url: string; sign: string; ts: string }[] = [];
+  const verifier = await server((req, res) => {
+    seen.push({ url: req.url ?? "", sign: String(req.headers["access-sign"]), ts: String(req.headers["access-timestamp"]) });
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ code: "00000", msg: "success", requestTime: 1, data: [] }));
+  });
+  try {
+    const client = createBitgetClient(credentials, { baseUrl: verifier.url });
+    await client.getOrderInfo({ order: { clientOid: "bot:7 x/y" } });
+    await client.getUnfilledOrders({ symbol: "龙虾USDT", limit: 20, idLessThan: "a+b$c%d" });
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      [
+        "/api/v2/spot/trade/orderInfo?clientOid=bot%3A7%20x%2Fy",
+        "/api/v2/spot/trade/unfilled-orders?idLessThan=a%2Bb%24c%25d&limit=20&symbol=%E9%BE%99%E8%99%BEUSDT",
+      ],
+    );
+    // Recomputed here independently: each pair form-decoded (URLSearchParams), in the order received.
+    for (const s of seen) {
+      const [path, query = ""] = s.url.split("?");
+      const decoded = [...new URLSearchParams(query)].map(([k, v]) => `${k}=${v}`).join("&");
+      const mac = createHmac("sha256", credentials.secretKey).update(`${s.ts}GET${path}?${decoded}`, "utf8").digest("base64");
+      assert.equal(s.sign, mac, s.url);
+    }
+  } finally {
+    await verifier.close();
+  }
+});
+
+test("cancelOrder by a clientOid with reserved characters; the order is then not open (43001)", async () => {
+  await control(baseUrl, "/mock/reset", {});
+  const [order] = (await control(baseUrl, "/mock/orders", { orders: [{ symbol: "BTCUSDT", clientOid: "bot:7 x/y" }] })).orders as MockOrder[];
+  assert.ok(order);
+  const client = createBitgetClient(credentials, { baseUrl });
+  const info = await client.getOrderInfo({ order: { clientOid: "bot:7 x/y" } });
+  assert.equal(info.data[0]?.orderId, order.orderId);
+  const answer = await client.cancelOrder({ symbol: "BTCUSDT", clientOid: "bot:7 x/y" });
+  assert.deepEqual(answer.data, { orderId: order.orderId, clientOid: "bot:7 x/y" });
+  assert.equal((await states(baseUrl)).get(order.orderId), "cancelled");
+  await assert.rejects(client.cancelOrder({ symbol: "BTCUSDT", orderId: order.orderId }), (e: unknown) => {
+    return e instanceof BitgetAPIError && e.code === "43001" && e.httpStatus === 400;
+  });
+});
+
+test("a failure item keeps the identifier the answer names, and null for the other is accepted", async () => {
+  const answering = await server((_req, res) => {
+    res.writeHead(200, { "Content-Type": "application/json" });
+    const failureList = [
+      { orderId: "11", clientOid: null, errorCode: "43001", errorMsg: "The order does not exist" },
+      { orderId: "12", clientOid: "c-12", errorCode: "43001", errorMsg: "The order does not exist" },
+    ];
+    res.end(JSON.stringify({ code: "00000", msg: "success", requestTime: 1, data: { successList: [], failureList } }));
+  });
+  try {
+    const client = createBitgetClient(credentials, { baseUrl: answering.url });
+    const report = await client.cancelOrders({ symbol: "BTCUSDT", orderIds: ["11", "12"] });
+    assert.deepEqual(
+      report.failed.map((o) => [o.orderId, o.clientOid, o.errorCode]),
+      [["11", undefined, "43001"], ["12", "c-12", "43001"]],
+    );
+  } finally {
+    await answering.close();
   }
 });
