@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bitget_api.models import OrderListResponse, ServerTimeResponse
+from bitget_api.models import OrderListResponse, ServerTimeResponse, UnfilledOrderListResponse
 from bitget_sdk import AsyncBitgetClient, BitgetClient, CancelReport, ParameterError, RawResponse
 
 from .conftest import DEMO, PATH, MockClient
@@ -138,7 +138,7 @@ def test_with_raw_response_sync(mock: MockClient) -> None:
         assert raw.headers["content-type"].startswith("application/json")
         assert isinstance(raw.request_time, int)
         page = client.with_raw_response.get_unfilled_orders(symbol="BTCUSDT", timeout=5)
-        assert isinstance(page.parsed, OrderListResponse) and len(page.parsed.data) == 2
+        assert isinstance(page.parsed, UnfilledOrderListResponse) and len(page.parsed.data) == 2
         ids = [o.order_id for o in page.parsed.data]
         cancel = client.with_raw_response.batch_cancel_orders(symbol="BTCUSDT", order_list=[{"orderId": ids[0]}])
         assert cancel.parsed.data.success_list[0].order_id == ids[0]

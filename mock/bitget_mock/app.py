@@ -448,7 +448,7 @@ async def mock_faults(request: Request, ex: MockExchange) -> Response:
 
 
 async def mock_stats(request: Request, ex: MockExchange) -> Response:
-    return JSONResponse({**ex.stats.as_dict(), "faultsInjected": dict(ex.faults.counts)})
+    return JSONResponse({**ex.stats.as_dict(), "faultsInjected": dict(ex.faults.counts), "ipCap": ex.ip_cap.as_dict()})
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -481,9 +481,16 @@ class _Instrument:
             await send(message)
 
         scope["bitget.raw_send"] = send
-        await self.app(scope, receive, send_wrapper)
+        path: str = scope["path"]
+        client = scope.get("client") or ("?", 0)
+        if not path.startswith("/mock/") and not self.exchange.ip_cap.try_acquire(client[0]):
+            # The overall cap per address: every request counts, whatever its endpoint (even one that
+            # exists nowhere) or signature, and during the lockout every one is refused.
+            await envelope("429", "Too Many Requests", status=429)(scope, receive, send_wrapper)
+        else:
+            await self.app(scope, receive, send_wrapper)
         agent = next((v for k, v in scope.get("headers", ()) if k == b"user-agent"), b"")
-        self.exchange.stats.record(status, scope["path"], agent.decode("latin-1"))
+        self.exchange.stats.record(status, path, agent.decode("latin-1"))
         if access_log.isEnabledFor(logging.INFO):
             line = {
                 "method": scope["method"],

@@ -41,6 +41,29 @@ def parser() -> argparse.ArgumentParser:
         help="requests per second per UID (default: the contract's 10; 0 = off)",
     )
     p.add_argument(
+        "--ip-rate-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests per window from one IP address, every endpoint (default: the contract's 6000; 0 = off; "
+        "--rate-limit 0 turns it off too unless this is given); past it, 429 to everything from the address "
+        "for the penalty",
+    )
+    p.add_argument(
+        "--ip-rate-window-ms",
+        type=int,
+        default=None,
+        metavar="MS",
+        help="the per-IP cap's sliding window (default: the contract's 60000)",
+    )
+    p.add_argument(
+        "--ip-penalty-ms",
+        type=int,
+        default=None,
+        metavar="MS",
+        help="how long an address that exceeded the per-IP cap gets 429 to everything (default: the contract's 300000)",
+    )
+    p.add_argument(
         "--timestamp-window-ms",
         type=int,
         default=30_000,
@@ -96,11 +119,18 @@ def main(argv: list[str] | None = None) -> int:
         client_oid_lookup_unfilled_only=not args.client_oid_lookup_any_status,
         cancel_symbol_delay_ms=args.cancel_symbol_delay_ms,
         freeze_seeded_orders=True,
+        ip_rate_limit=args.ip_rate_limit,
+        ip_rate_window_ms=args.ip_rate_window_ms,
+        ip_penalty_ms=args.ip_penalty_ms,
     )
     if not 0 <= args.cancel_symbol_delay_ms <= 120_000:
         print("bitget-mock: --cancel-symbol-delay-ms must be from 0 to 120000", file=sys.stderr)
         return 2
-    exchange = MockExchange(accounts, settings)
+    try:
+        exchange = MockExchange(accounts, settings)
+    except ValueError as e:
+        print(f"bitget-mock: {e}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=args.log_level.upper(), format="%(message)s", stream=sys.stderr)
     # Bind first, so that `--port 0` can say which port it got.
     try:

@@ -11,7 +11,7 @@ from .accounts import Account, account_from_env
 from .contract import Contract
 from .faults import Faults
 from .orders import OrderBook
-from .ratelimit import SlidingWindowLimiter
+from .ratelimit import IpCap, SlidingWindowLimiter
 
 
 @dataclass
@@ -32,6 +32,15 @@ class Settings:
     # orders made each full collection ~140 ms, and one mid-run held every request that long. It
     # freezes the whole process's objects, so only `bitget-mock`, a process of its own, sets it.
     freeze_seeded_orders: bool = False
+    # The overall cap per IP address (the contract's top-level x-rate-limit: 6,000 requests a minute of
+    # every endpoint, then 429 to everything from that address for 5 minutes). Each None = the contract's;
+    # ip_rate_limit=0 turns it off, and so does rate_limit=0 (every limit off) unless ip_rate_limit is given.
+    ip_rate_limit: int | None = None
+    ip_rate_window_ms: int | None = None
+    ip_penalty_ms: int | None = None
+    # Each address's last this many counted arrivals are kept (`MockExchange.ip_cap.arrivals(ip)`): tests
+    # check every window of them. 0 keeps none.
+    ip_arrival_record: int = 100_000
 
 
 @dataclass
@@ -85,9 +94,32 @@ class MockExchange:
             if self.settings.rate_limit == 0 or (self.settings.rate_limit is not None and op.id == "batchCancelOrders"):
                 limit = self.settings.rate_limit
             self.limiters[op.id] = SlidingWindowLimiter(limit, window_s=op.rate_window_s)
+        self.ip_cap = self._ip_cap()
         self.orders = OrderBook()
         self.faults = Faults()
         self.stats = Stats()
+
+    def _ip_cap(self) -> IpCap:
+        """The per-IP cap: the contract's, with the settings' overrides."""
+        s, cap = self.settings, self.contract.ip_rate_limit
+        for name, least in (
+            ("ip_rate_limit", 0),
+            ("ip_rate_window_ms", 1),
+            ("ip_penalty_ms", 0),
+            ("ip_arrival_record", 0),
+        ):
+            value = getattr(s, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < least):
+                raise ValueError(f"{name} must be an integer >= {least}, not {value!r}")
+        limit = s.ip_rate_limit
+        if limit is None:
+            limit = 0 if s.rate_limit == 0 else cap.limit
+        return IpCap(
+            limit,
+            cap.window_s if s.ip_rate_window_ms is None else s.ip_rate_window_ms / 1000,
+            cap.penalty_s if s.ip_penalty_ms is None else s.ip_penalty_ms / 1000,
+            record=s.ip_arrival_record,
+        )
 
     def account_for(self, api_key: str | None) -> Account | None:
         return self.default_account if api_key is None else self.accounts.get(api_key)
@@ -96,5 +128,6 @@ class MockExchange:
         self.orders.reset()
         for limiter in self.limiters.values():
             limiter.reset()
+        self.ip_cap.reset()
         self.faults = Faults()
         self.stats = Stats()

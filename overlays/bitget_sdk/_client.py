@@ -83,6 +83,7 @@ from ._engine import (
     redacted_headers,
 )
 from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
+from ._ip_budget import Budget, agated, check_ip_rate_limit, gated, ip_budget, origin_of
 from ._journal import Journal
 from ._logs import configure_logging
 from ._operations import (
@@ -167,6 +168,7 @@ class _BaseClient:
         retry_seed: int | None = None,
         settle_lag_s: float = 2.0,
         rate_limit_backend: str | None = None,
+        ip_rate_limit: tuple[int, float] | int | None = None,
         uid: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         httpx_args: Mapping[str, Any] | None = None,
@@ -185,6 +187,12 @@ class _BaseClient:
         shared by every process and host using it; unreachable here, it is a `RateLimitBackendError`.
         `uid`: the account's UID; Bitget counts per UID, so every key given the same `uid` shares one
         budget (without it, each API key has its own).
+        Every request also takes a slot of the server's per-IP budget: Bitget caps all requests from one
+        address at the contract's top-level `x-rate-limit` (6,000 a minute, then 429 to everything for 5
+        minutes), so every client of the process talking to one server (all keys and sub-accounts, sync
+        and async) is paced together to just under it (and every process on `rate_limit_backend`, by
+        origin). `ip_rate_limit=(limit, window_s)` sets another cap (tests, or an embedder's own share of
+        the address), `ip_rate_limit=0` turns that budget off; `rate_limit=0` turns it off too.
         `default_headers`: headers added to every request (not the signer's ACCESS-* ones); the
         User-Agent is `bitget-batch-cancel/<version> python/<x.y> httpx/<x.y>` unless given here.
         `BITGET_SDK_LOG=debug|info` in the environment sends the SDK's log to stderr (see `_logs`).
@@ -233,6 +241,10 @@ class _BaseClient:
         self._owner_hint = f"uid {self.uid}" if self.uid is not None else f"API key {credentials.api_key[:6]}..."
         self._releases: list[weakref.finalize[Any, Any]] = []
         self._limiters = self._budgets(owner, rate_limit, margin, backend)
+        ip_cap = check_ip_rate_limit(ip_rate_limit)
+        self._ip: Budget | None = None
+        if ip_cap is not None and rate_limit != 0:
+            self._ip = ip_budget(origin_of(self.base_url), *ip_cap, backend=backend)
         if not {"transport", "mounts", "proxy"} & extra.keys():
             extra.update(self._default_transport(extra))
         verify = extra.pop("verify", True)  # the generated client takes it as `verify_ssl`
@@ -615,7 +627,7 @@ class BitgetClient(_BaseClient):
         records it as possibly sent; a crash while waiting for the permit leaves it unsent)."""
         started = time.perf_counter()
         try:
-            with self._limiters[op.id].slot(deadline, self._server) as permit:
+            with gated(self._limiters[op.id], self._ip, deadline, self._server) as permit:
                 if on_send is not None:
                     on_send()
                 started = time.perf_counter()
@@ -1108,7 +1120,7 @@ class BitgetClient(_BaseClient):
         """Measure the offset to Bitget's clock (one GET /api/v2/public/time) and sign with it from now on."""
         start = time.time()
         try:
-            with self._limiters[SERVER_TIME.id].slot(None, self._server):
+            with gated(self._limiters[SERVER_TIME.id], self._ip, None, self._server):
                 response, content = self._fetch(self._request(SERVER_TIME))
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise self._time_error(exc) from None
@@ -1188,7 +1200,7 @@ class AsyncBitgetClient(_BaseClient):
         """See `BitgetClient._attempt`."""
         started = time.perf_counter()
         try:
-            async with self._limiters[op.id].aslot(deadline, self._server) as permit:
+            async with agated(self._limiters[op.id], self._ip, deadline, self._server) as permit:
                 if on_send is not None:
                     on_send()
                 started = time.perf_counter()
@@ -1644,7 +1656,7 @@ class AsyncBitgetClient(_BaseClient):
         """See `BitgetClient.sync_time`."""
         start = time.time()
         try:
-            async with self._limiters[SERVER_TIME.id].aslot(None, self._server):
+            async with agated(self._limiters[SERVER_TIME.id], self._ip, None, self._server):
                 response, content = await self._fetch(self._request(SERVER_TIME))
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise self._time_error(exc) from None

@@ -478,6 +478,11 @@ class SlidingWindowLimiter:
             waits = [self._usable_at(p, floor, offset, now) - now for p in self._idle + self._parked]
             return waits + [self.window_s + self.margin_s] * (self.limit - len(waits))
 
+    def round_trip_s(self) -> float:
+        """How long an attempt may take, grant to answer, as the deadline gate reckons it (`_round_trip`)."""
+        with self._lock:
+            return self._round_trip()
+
     def idle(self) -> bool:
         """No permit in flight and none used within the last window: the budget has no history left."""
         with self._lock:
