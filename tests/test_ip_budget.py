@@ -133,47 +133,60 @@ def test_the_mock_counts_every_request_of_an_address_and_locks_it_out(small_cap:
 
 
 @pytest.mark.parametrize(("limit", "window_s"), [(6000, 60.0), (60, 2.0), (10, 1.0), (3, 1.0)])
-def test_no_window_of_the_schedule_holds_more_than_the_cap(limit: int, window_s: float) -> None:
-    """Slots taken as fast as they come, after idle spells too: any span of window + jitter (arrivals
-    can spread that much) holds at most limit - 1 (a budget that starts anew adds at most one)."""
+def test_no_span_of_the_log_holds_more_than_its_room(limit: int, window_s: float) -> None:
+    """Times taken as fast as they come, after idle spells and times given back too: any span of window +
+    jitter (arrivals can spread that much) holds at most limit - margin, and the first room go at once."""
     clock = FakeClock()
     budget = IpBudget(limit, window_s, clock=clock)
-    assert budget.burst + budget.rate * (window_s + budget.jitter_s) <= limit - 1 + 1e-9
-    slots: list[float] = []
+    assert budget.room == limit - max(1, -(-limit // 100)) and budget.span_s == window_s + budget.jitter_s
+    start = clock.now
+    times = [budget.reserve() for _ in range(budget.room)]
+    assert times == [start] * budget.room  # a burst the window holds is not paced
+    assert budget.reserve() == start + budget.span_s
     for k in range(3 * limit):
         if k % limit == limit // 2:
-            clock.now += 2 * window_s  # idle: the burst comes back
-        slots.append(budget.reserve())
-        clock.now = max(clock.now, slots[-1])
-    assert max_in_window(slots, window_s + budget.jitter_s) <= limit - 1
+            clock.now += window_s / 3  # a pause: some of the span's times leave it
+        if k % 7 == 3:
+            budget.release(budget.reserve())  # taken and given back unused
+        times.append(budget.reserve())
+        clock.now = max(clock.now, times[-1] - window_s / 5)  # waiters take times ahead of now too
+    times.append(start + budget.span_s)
+    assert max_in_window(times, budget.span_s) == budget.room
 
 
-def test_the_contract_cap_paces_to_nearly_100_requests_a_second() -> None:
-    budget = IpBudget(*_contract_cap())
-    assert budget.burst == 20 and 98.5 < budget.rate < 100
+def test_the_contract_cap_sends_two_thousand_requests_at_once() -> None:
+    """6,000 a minute: 5,940 per 60.5 s. 20 sub-accounts' 2,000 requests are paced by their own 10/s only."""
+    clock = FakeClock()
+    budget = IpBudget(*_contract_cap(), clock=clock)
+    assert (budget.room, budget.span_s) == (5940, 60.5)
+    assert {budget.reserve() for _ in range(2000)} == {clock.now}
 
 
 def _contract_cap() -> tuple[int, float]:
     return facts.IP_RATE_LIMIT["limit"], facts.IP_RATE_LIMIT["window_ms"] / 1000
 
 
-def test_a_late_wake_up_takes_a_new_slot_and_a_deadline_takes_none(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_late_wake_up_takes_a_new_time_and_a_deadline_takes_none(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = FakeClock()
-    budget = IpBudget(10, 1.0, clock=clock)
+    budget = IpBudget(10, 1.0, clock=clock)  # 9 per 1.25 s
     late = [1.0]  # the first sleep oversleeps by a second (a stalled process)
 
     def sleep(seconds: float) -> None:
         clock.now += seconds + (late.pop() if late else 0.0)
 
     monkeypatch.setattr("bitget_sdk._ip_budget.time.sleep", sleep)
-    clock.now += 5.0
-    budget.reserve()  # the next slot is now one interval away
-    budget.pace()
+    first = [budget.reserve() for _ in range(budget.room)]  # the span is full: the next time is a span away
+    budget.pace()  # woke 1 s after its time: gave it back, and took now (the first 9 are out of the span)
     assert (budget.sent, budget.retaken) == (1, 1)
+    assert budget._log == [clock.now]
+    for _ in range(budget.room - 1):
+        budget.reserve()
     at = budget.reserve()
+    assert at == clock.now + budget.span_s
     with pytest.raises(OutOfTime):
-        budget.reserve(deadline=at, need_s=0.05)  # a slot past the deadline: nothing taken
-    assert budget.reserve() == pytest.approx(at + budget.interval)
+        budget.reserve(deadline=at + 0.04, need_s=0.05)  # not answered by the deadline: nothing taken
+    assert len(budget._log) == budget.room + 1
+    assert budget.reserve() == at > first[0] + budget.span_s  # the 9 taken now all leave the span then
 
 
 def test_every_client_of_one_server_shares_its_budget() -> None:
@@ -256,6 +269,42 @@ def test_six_sub_accounts_of_one_process_stay_under_the_cap(small_cap: MockServe
     assert sum(len(r.cancelled) for r in reports) == 50 * counted
 
 
+def test_a_burst_the_window_holds_is_not_paced(small_cap: MockServer) -> None:
+    """50 requests (5 accounts' first 10 each, at their own 10/s at once) under a cap of 60 per 2 s: all
+    go at once. A pacer at the cap's mean rate (GCRA: 23/s after a burst of 1 here) took 2 s over them."""
+    ids = _seed(small_cap.url)
+
+    async def five_accounts() -> list[Any]:
+        clients = [
+            AsyncBitgetClient(
+                a.api_key,
+                a.secret_key,
+                a.passphrase,
+                uid=a.uid,
+                base_url=small_cap.url,
+                ip_rate_limit=(LIMIT, WINDOW_S),
+                max_retries=1,
+            )
+            for a in ACCOUNTS[:5]
+        ]
+        reports = await asyncio.gather(
+            *(
+                c.cancel_orders(symbol="BTCUSDT", order_ids=ids[a.api_key][:500])
+                for c, a in zip(clients, ACCOUNTS, strict=False)
+            )
+        )
+        for c in clients:
+            await c.aclose()
+        return list(reports)
+
+    reports = asyncio.run(five_accounts())
+    arrivals = small_cap.exchange.ip_cap.arrivals("127.0.0.1")
+    assert sum(r.request_count for r in reports) == len(arrivals) == 50
+    assert sum(len(r.cancelled) for r in reports) == 2500
+    assert small_cap.exchange.stats.count(429) == 0
+    assert max(arrivals) - min(arrivals) < 0.8, max(arrivals) - min(arrivals)
+
+
 def test_without_the_ip_budget_the_same_run_trips_the_cap(small_cap: MockServer) -> None:
     """The control: each account within its own 10/s, and together over the address's cap."""
     _run_six_accounts(small_cap.url, 0)
@@ -327,12 +376,30 @@ def test_redis_lost_paces_on_a_local_share_and_rejoins_when_back(redis: RedisSer
         reserved = max(reserved, redis_py.Redis.from_url(redis.url).zcard(budget._keys[2]))
     assert not budget.falling_back
     assert reserved == 1  # its share was reserved there before it rejoined
+    shared = redis_py.Redis.from_url(redis.url).zrange(budget._keys[0], 0, -1)
+    assert [m for m in shared if m.startswith(budget._holder.encode())]  # and its recent requests written there
+    budget.pace()  # shared again
+
+
+def test_redis_lost_counts_the_shared_log_it_last_saw(redis: RedisServer) -> None:
+    """The shared log was full when Redis went: the local share waits for those requests to leave the
+    span, rather than adding a window's worth on top of them."""
+    budget = RedisIpBudget(redis.url, "http://ip-redis-full.test:80", 30, 1.0)
+    taken = [budget.reserve() for _ in range(budget._shape.room)]
+    assert max(taken) - time.monotonic() < 0.1  # they go at once
+    redis.kill()
+    at = budget.reserve()
+    assert budget.falling_back
+    assert at - time.monotonic() > 1.0  # a span (1.25 s) after they were sent
 
 
 def test_the_registry_lets_a_budget_go_with_its_last_client() -> None:
     first = ip_budget("http://ip-registry.test:80", 60, 2.0)
     assert ip_budget("http://ip-registry.test:80", 60, 2.0) is first
     assert ip_budget("http://ip-registry.test:80", 30, 2.0) is not first  # another cap, another budget
+    first.reserve()
     gone = weakref.ref(first)
     del first
     assert gone() is None
+    again = ip_budget("http://ip-registry.test:80", 60, 2.0)
+    assert isinstance(again, IpBudget) and len(again._log) == 1  # its log goes on: those requests still count

@@ -2,6 +2,8 @@
 
 The mock runs in conformance mode (authentication failures are 401, which Schemathesis'
 `ignored_auth` check requires) with the rate limit off; both are tested separately in tests/.
+Every check runs (`--checks all`: Schemathesis' default checks and the optional ones), on every
+operation: schemathesis.toml exempts none (tests/test_fuzz_hook.py holds both).
 Usage: python tools/fuzz.py [--max-examples N] [extra st args...]
 """
 
@@ -19,6 +21,18 @@ from bitget_mock import MockExchange, MockServer, Settings, demo_account
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def st_command(url: str, max_examples: int, seed: int, extra: list[str]) -> list[str]:
+    """The Schemathesis CLI run against the mock at `url`."""
+    return [
+        sys.executable, "-m", "schemathesis.cli", "run", str(ROOT / "openapi" / "openapi.yaml"),
+        "--url", url,
+        "--checks", "all",
+        "--max-examples", str(max_examples),
+        "--seed", str(seed),
+        *extra,
+    ]  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-examples", type=int, default=300)
@@ -30,15 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(rate_limit=0, auth_error_status=401, timestamp_window_ms=3_600_000)
     exchange = MockExchange([demo_account()], settings)
     with MockServer(exchange) as server:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        cmd = [
-            sys.executable, "-m", "schemathesis.cli", "run", str(ROOT / "openapi" / "openapi.yaml"),
-            "--url", server.url,
-            "--checks", "all",
-            "--max-examples", str(args.max_examples),
-            "--seed", str(args.seed),
-            *extra,
-        ]  # fmt: skip
+        # FUZZ_MOCK_URL: where the signing hook places the orders positive cancelOrder cases cancel.
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "FUZZ_MOCK_URL": server.url}
+        cmd = st_command(server.url, args.max_examples, args.seed, extra)
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert proc.stdout is not None
         output = []

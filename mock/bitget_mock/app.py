@@ -377,7 +377,7 @@ async def mock_orders(request: Request, ex: MockExchange) -> Response:
 
 
 def _order_spec(o: Any, i: int) -> OrderSpec:
-    allowed = {"symbol", "clientOid", "price", "size", "side"}
+    allowed = {"symbol", "clientOid", "price", "size", "side", "tpslType"}
     if not isinstance(o, dict) or set(o) - allowed:
         raise _Reject("40017", f"orders[{i}] must be an object with symbol and optional {', '.join(sorted(allowed))}")
     coid = o.get("clientOid")
@@ -389,6 +389,10 @@ def _order_spec(o: Any, i: int) -> OrderSpec:
         if o["side"] not in ("buy", "sell"):
             raise _Reject("40017", f"orders[{i}].side must be buy or sell")
         spec.side = o["side"]
+    if "tpslType" in o:
+        if o["tpslType"] not in ("normal", "tpsl"):
+            raise _Reject("40017", f"orders[{i}].tpslType must be normal or tpsl")
+        spec.tpsl_type = o["tpslType"]
     return spec
 
 

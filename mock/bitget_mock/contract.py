@@ -54,6 +54,20 @@ class QueryParam:
     schema: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ObjectQueryParam:
+    """An object parameter exploded into the query (`style: form, explode: true`): its properties are
+    query keys of their own (`?orderId=...`), and the object they make is validated against its schema
+    (`required`, `if`/`else`, ...). `closed` (`additionalProperties: false`): a query key that is neither
+    one of its properties nor another declared parameter is an extra property of the object, rejected."""
+
+    name: str
+    schema: dict[str, Any]
+    properties: tuple[QueryParam, ...]
+    validator: Draft202012Validator
+    closed: bool
+
+
 class OperationContract:
     """One operation of the contract, as the mock enforces it: method, path, whether it is signed, its
     rate limit, and the validation of its header parameters, query parameters and JSON body."""
@@ -73,16 +87,42 @@ class OperationContract:
             for p in params
             if p["in"] == "header"
         ]
-        self.query = [QueryParam(p["name"], _resolve(p["schema"], spec)) for p in params if p["in"] == "query"]
+        registry: Registry[Any] = Registry().with_resource(
+            _BASE, Resource.from_contents(spec, default_specification=DRAFT202012)
+        )
+        escaped = path.replace("~", "~0").replace("/", "~1")
+        self.query: list[QueryParam] = []
+        self.query_objects: list[ObjectQueryParam] = []
+        for i, raw in enumerate(op.get("parameters", [])):
+            p = params[i]
+            if p["in"] != "query":
+                continue
+            schema = _resolve(p["schema"], spec)
+            if schema.get("type") != "object":
+                self.query.append(QueryParam(p["name"], schema))
+                continue
+            style = p.get("style", "form")
+            if style != "form" or not p.get("explode", True):
+                raise NotImplementedError(f"{self.id}: query object {p['name']!r} must be style form, explode true")
+            if "$ref" in p["schema"]:
+                pointer = p["schema"]["$ref"].removeprefix("#")
+            else:
+                where = raw["$ref"].removeprefix("#") if "$ref" in raw else f"/paths/{escaped}/{method}/parameters/{i}"
+                pointer = f"{where}/schema"
+            props = tuple(QueryParam(k, _resolve(v, spec)) for k, v in schema.get("properties", {}).items())
+            validator = Draft202012Validator({"$ref": f"{_BASE}#{pointer}"}, registry=registry)
+            closed = schema.get("additionalProperties") is False
+            self.query_objects.append(ObjectQueryParam(p["name"], schema, props, validator, closed))
+        # Query keys a closed object parameter leaves room for: the declared scalars and every object's properties.
+        self.query_keys = frozenset(
+            [q.name for q in self.query] + [prop.name for obj in self.query_objects for prop in obj.properties]
+        )
+        self.closed_query = any(obj.closed for obj in self.query_objects)
         self.has_body = "requestBody" in op
         self._body: Draft202012Validator | None = None
         self._accepts: Any = None
         self.list_limits: dict[str, int] = {}
         if self.has_body:
-            registry: Registry[Any] = Registry().with_resource(
-                _BASE, Resource.from_contents(spec, default_specification=DRAFT202012)
-            )
-            escaped = path.replace("~", "~0").replace("/", "~1")
             pointer = f"/paths/{escaped}/{method}/requestBody/content/application~1json/schema"
             self._body = Draft202012Validator({"$ref": f"{_BASE}#{pointer}"}, registry=registry)
             # The same schema compiled by jsonschema-rs (Rust): it only says valid or not, ~400 x faster
@@ -111,32 +151,38 @@ class OperationContract:
         return None
 
     def check_query(self, query: Any) -> tuple[dict[str, Any], Rejection | None]:
-        """The declared query parameters, converted to their schema's type; or the first rejection."""
+        """The declared query parameters, converted to their schema's type; or the first rejection.
+
+        An exploded object parameter contributes its properties under their own names (as on the wire,
+        `values["orderId"]`), once the object they make is valid. Keys nobody declared are ignored, unless
+        a closed object parameter (`additionalProperties: false`) makes them extra properties of itself."""
         values: dict[str, Any] = {}
         for q in self.query:
             raw = query.get(q.name)
             if raw is None:
                 continue
-            kind, schema = q.schema.get("type"), q.schema
-            if kind == "integer":
-                if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 19:
-                    return values, Rejection("40017", f"Parameter verification failed: {q.name} must be an integer")
-                value: Any = int(raw)
-                bits = {"int32": 31, "int64": 63}.get(schema.get("format", ""), 63)
-                if not -(2**bits) <= value < 2**bits:
-                    return values, Rejection("40017", f"Parameter verification failed: {q.name} is out of range")
-                if ("minimum" in schema and value < schema["minimum"]) or (
-                    "maximum" in schema and value > schema["maximum"]
-                ):
-                    bounds = f"from {schema.get('minimum', '-inf')} to {schema.get('maximum', 'inf')}"
-                    return values, Rejection("40017", f"Parameter verification failed: {q.name} must be {bounds}")
-            else:
-                value = raw
-                if len(raw) < schema.get("minLength", 0):
-                    return values, Rejection("40019", f"Parameter {q.name} cannot be empty")
-                if len(raw) > schema.get("maxLength", len(raw)):
-                    return values, Rejection("40017", f"Parameter verification failed: {q.name} is too long")
+            value, rejection = _query_value(q, raw)
+            if rejection is not None:
+                return values, rejection
             values[q.name] = value
+        for obj in self.query_objects:
+            given: dict[str, Any] = {}
+            for prop in obj.properties:
+                raw = query.get(prop.name)
+                if raw is None:
+                    continue
+                value, rejection = _query_value(prop, raw)
+                if rejection is not None:
+                    return values, rejection
+                given[prop.name] = value
+            errors = sorted(obj.validator.iter_errors(given), key=_error_order)
+            if errors:
+                return values, _describe_query_object(errors[0], obj)
+            values.update(given)
+        if self.closed_query:
+            extra = [key for key in query if key not in self.query_keys]
+            if extra:
+                return values, Rejection("40017", f"Parameter verification failed: unknown parameter {extra[0]!r}")
         return values, None
 
     def check_body(self, body: Any, raw: bytes | None = None) -> Rejection | None:
@@ -163,11 +209,28 @@ class OperationContract:
         return None
 
 
+@dataclass(frozen=True)
+class IpRateLimit:
+    """The overall cap per IP address (the document's own `x-rate-limit`, scope ip): `limit` requests in
+    any sliding `window_s`, then every request from the address is answered 429 for `penalty_s`."""
+
+    limit: int
+    window_s: float
+    penalty_s: float
+
+
 class Contract:
-    """Every operation of the contract, by operationId, read from the shipped `openapi.yaml`."""
+    """Every operation of the contract, by operationId, read from the shipped `openapi.yaml`, and the
+    overall per-IP cap (`ip_rate_limit`)."""
 
     def __init__(self, spec: dict[str, Any] | None = None) -> None:
         spec = load_spec() if spec is None else spec
+        cap = spec["x-rate-limit"]
+        if cap.get("scope") != "ip":
+            raise ValueError(f"the document's own x-rate-limit must have scope ip, not {cap.get('scope')!r}")
+        self.ip_rate_limit = IpRateLimit(
+            int(cap["limit"]), int(cap["window-ms"]) / 1000, int(cap.get("penalty-ms", cap["window-ms"])) / 1000
+        )
         self.operations: dict[str, OperationContract] = {}
         for path, item in spec["paths"].items():
             for method, op in item.items():
@@ -205,6 +268,39 @@ def _describe(err: ValidationError, body: Any) -> Rejection:
     if err.validator == "additionalProperties":
         return Rejection("40017", f"Parameter verification failed: {err.message}" + (f" in {where}" if where else ""))
     return Rejection("40017", f"Parameter verification failed: {where or 'body'}: {err.message}")
+
+
+def _query_value(q: QueryParam, raw: str) -> tuple[Any, Rejection | None]:
+    """One query value converted to its schema's type (integer, or else string), or its rejection."""
+    schema = q.schema
+    if schema.get("type") == "integer":
+        if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 19:
+            return None, Rejection("40017", f"Parameter verification failed: {q.name} must be an integer")
+        value = int(raw)
+        bits = {"int32": 31, "int64": 63}.get(schema.get("format", ""), 63)
+        if not -(2**bits) <= value < 2**bits:
+            return None, Rejection("40017", f"Parameter verification failed: {q.name} is out of range")
+        if ("minimum" in schema and value < schema["minimum"]) or ("maximum" in schema and value > schema["maximum"]):
+            bounds = f"from {schema.get('minimum', '-inf')} to {schema.get('maximum', 'inf')}"
+            return None, Rejection("40017", f"Parameter verification failed: {q.name} must be {bounds}")
+        return value, None
+    if len(raw) < schema.get("minLength", 0):
+        return None, Rejection("40019", f"Parameter {q.name} cannot be empty")
+    if len(raw) > schema.get("maxLength", len(raw)):
+        return None, Rejection("40017", f"Parameter verification failed: {q.name} is too long")
+    return raw, None
+
+
+def _describe_query_object(err: ValidationError, obj: ObjectQueryParam) -> Rejection:
+    """A query object's first schema error. A missing property is 40019, and one missing from an `else`
+    branch names the alternatives of its `if` too: "Parameter orderId or clientOid cannot be empty"."""
+    if err.validator == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else "?"
+        names = [missing]
+        if list(err.relative_schema_path)[:1] == ["else"]:
+            names = [*obj.schema.get("if", {}).get("required", []), missing]
+        return Rejection("40019", f"Parameter {' or '.join(names)} cannot be empty")
+    return Rejection("40017", f"Parameter verification failed: {obj.name}: {err.message}")
 
 
 def _resolve(schema: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:

@@ -34,6 +34,7 @@ class OrderSpec:
     price: str = "100"
     size: str = "1"
     side: str = "buy"
+    tpsl_type: str = "normal"
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Order:
     cancel_reason: str | None = None
     # Every state the order has had, (time ms, status, filled, cancelReason): what a lagging read sees.
     history: list[tuple[int, str, Decimal, str | None]] = field(default_factory=list)
+    tpsl_type: str = "normal"  # `tpsl`: a take-profit/stop-loss order, cancelled only with tpslType tpsl
 
     def __post_init__(self) -> None:
         self.history.append((self.c_time, self.status, self.filled, self.cancel_reason))
@@ -82,7 +84,7 @@ class Order:
         t, status, filled, reason = past[-1]
         return Order(
             self.uid, self.order_id, self.symbol, self.client_oid, self.price, self.size, self.side,
-            status, filled, self.c_time, t, reason, history=[],
+            status, filled, self.c_time, t, reason, history=[], tpsl_type=self.tpsl_type,
         )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
@@ -212,6 +214,7 @@ class OrderBook:
             own = self._by_uid.setdefault(uid, [])
             for spec in specs:
                 order = Order(uid, str(next(self._ids)), spec.symbol, spec.client_oid, spec.price, spec.size, spec.side)
+                order.tpsl_type = spec.tpsl_type  # `tpsl`: placed through the control API only
                 self._by_id[(uid, order.order_id)] = order
                 if spec.client_oid is not None:
                     self._by_client_oid[(uid, spec.client_oid)] = order
@@ -358,15 +361,16 @@ class OrderBook:
     def cancel_one(self, uid: str, body: dict[str, Any]) -> dict[str, str] | None:
         """Apply one validated single cancel (`cancel-order`): the open order of `symbol` named by orderId
         (or, without one, clientOid) is cancelled and its identifiers returned; None when there is no such
-        open order (a `tpsl` cancel finds none: the mock has no tpsl orders)."""
-        if body.get("tpslType", "normal") != "normal":
-            return None
+        open order. `tpslType` must match the order's: a `tpsl` cancel finds only tpsl orders (placed through
+        `POST /mock/orders`), a normal one only normal orders."""
         with self._lock:
             if "orderId" in body:
                 order = self._by_id.get((uid, body["orderId"]))
             else:
                 order = self._by_client_oid.get((uid, body["clientOid"]))
             if order is None or not order.is_open or order.symbol != body["symbol"]:
+                return None
+            if order.tpsl_type != body.get("tpslType", "normal"):
                 return None
             order.change("cancelled", cancel_reason="normal_cancel")
             return {"orderId": order.order_id, "clientOid": order.client_oid or ""}
