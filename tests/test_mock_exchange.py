@@ -85,7 +85,12 @@ def test_mixed_identifiers_fail_the_client_oid_only_items(mock: MockClient) -> N
     data = _data(mock.cancel(payload))
     assert data["successList"] == [{"orderId": a["orderId"], "clientOid": a["clientOid"]}]
     assert data["failureList"] == [
-        {"orderId": None, "clientOid": b["clientOid"], "errorMsg": "Parameter orderId cannot be empty", "errorCode": "40019"}
+        {
+            "orderId": None,
+            "clientOid": b["clientOid"],
+            "errorMsg": "Parameter orderId cannot be empty",
+            "errorCode": "40019",
+        }
     ]
     assert [o["orderId"] for o in mock.orders(status="live")] == [b["orderId"]]
 
