@@ -1,4 +1,4 @@
-"""The overall per-IP budget: every request of every client of this process to one server paced together.
+"""The overall per-IP budget: every request of every client of this process to one server, counted together.
 
 Bitget counts every request from one IP address, of every key and sub-account, signed or not, against
 an overall cap (the contract's own top-level `x-rate-limit`: 6,000 in any minute), and past it answers
@@ -7,36 +7,49 @@ know nothing of the others: 20 sub-accounts at their 10/s each send 200/s, and t
 So every request a client sends also takes a slot here, from a budget shared by every client of the
 process (and, with `rate_limit_backend=`, of every process on that Redis) that talks to the server.
 
-The schedule is GCRA (a token bucket without the tokens): slots `interval` = 1/rate apart, with a burst
-of `burst`. Any span of `x` seconds holds at most `burst + rate * x` slots. A request is sent at its slot
-or up to `late_s` after it (a waiter that wakes later gives its slot up and takes a new one), and reaches
-the server within the link's jitter; with `jitter_s` covering both, the arrivals in any window of the
-server lie within slots spanning `window + jitter_s`, so at most `burst + rate * (window + jitter_s)`.
-The rate is chosen so that this is at most `limit - 1` (the one: a budget that starts anew, after the
-last client of the old one went, starts without its burst and adds at most one):
+The budget is a sliding-window log, the cap's own shape: a request may go when fewer than `room`
+(`limit - margin`) requests went in the `span` (`window + jitter_s`) before it. Waiters take their send
+times in the order they ask (each time fixed then: the earliest at which the log has room for it), so a
+run that the window's budget holds goes at full speed (20 sub-accounts' 2,000 requests: at their own
+10/s, not paced here at all), and a longer one goes at full speed until the span is spent, then as its
+first requests leave it (6,000 a minute: 5,940 per 60.5 s; 20 sub-accounts send 5,940 in 30 s, nothing
+for 30 s, then 200/s again; 98.2/s over a long run). A pacer at the cap's mean rate (the first design,
+GCRA: 98.8/s after a burst of 20) never needs the window's room, and slows every run of more than its
+burst to it: 20 sub-accounts' 2,000 requests took 20 s rather than 10.
 
-    rate = (limit - burst - 1) / (window + jitter_s)
+Why the server's window holds at most `limit`: any span of `span` seconds (half open) holds at most
+`room` send times (a time is taken only where every span around it holds fewer). A request is sent at
+its time or up to `late_s` after it (a waiter that wakes later gives its time up and takes a new one),
+and reaches the server after the link's least delay plus its jitter; `jitter_s` covers the lateness,
+the time to the socket and the link's jitter, so the requests arriving in any `window` of the server
+took their times within less than `span`: at most `room`. The margin (1 % of the limit, at least one)
+is for what that bound misses: a request held between its time and its write longer than it (a stalled
+process, a GC pause, a busy event loop: with 200 requests due at once on 2 cores, bench 3d's busiest
+minute held 5,941, one past `room`), a Redis process's view of the others (below). The log
+outlives its clients: a budget that starts anew, after the last client of the old one went, takes the
+old log (its requests still count at the server).
 
-For Bitget's 6,000 a minute: burst 20, jitter 0.5 s, 98.8 requests/s (0.988 of 100/s). A run that needs
-fewer requests than the burst goes at once; a longer one is paced, and never meets the 5-minute penalty.
-The price: a short burst of more than `burst` requests (20 sub-accounts sending 2,000 in 10 s, which the
-minute's budget would allow) is paced too.
-
-With Redis (`RedisIpBudget`) the schedule lives in Redis (one small Lua script, Redis's clock): processes
-of one host share the address, and so share one schedule. Keyed by the server's origin, so processes on
-other hosts (other addresses) using the same Redis share it too (safe, slower; give them another Redis
-database). Redis lost: each process goes on with a local schedule at its share (`limit` divided by the
-processes seen lately), started one slot late; when Redis is back it reserves that share's rate there
-(the others' schedule slows by it), keeps to its share for a probe interval and a window more (so every
-process still on its share has reserved too), then rejoins the shared schedule.
+With Redis (`RedisIpBudget`) the log lives in Redis: a sorted set of send times on Redis's clock, keyed
+by a hash of the server's origin, trimmed, counted and added to by one Lua script; processes of one
+host share the address, and so share one log. Processes on other hosts (other addresses) using the same
+Redis share it too (safe, slower; give them another Redis database). Redis lost: each process goes on
+with a local log at its share (`limit` divided by the processes seen lately), holding its last view of
+the shared log (counted by slices of the span, divided among the processes: together they add no more
+than the log had room for; a view older than `VIEW_S` is no view, and the share counts as spent, a
+span's wait). When Redis is back it reserves its share there (the others' room shrinks by it), keeps to
+its share for a probe interval and a span more (so every process still on its share has reserved too),
+then writes its recent requests into the shared log, drops the reservation and shares again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import hashlib
+import itertools
 import logging
+import math
 import os
 import threading
 import time
@@ -53,9 +66,13 @@ log = logging.getLogger("bitget_sdk")
 
 # Timing jitter a window is widened by (a late wake-up plus the link's jitter), at most a quarter window.
 JITTER_S = 0.5
-MAX_BURST = 20
+# Requests kept out of each window's budget, as a share of the limit (at least one).
+MARGIN = 0.01
 PROBE_S = 1.0
 MEMBER_TTL_S = 10.0
+# Redis's view of the shared log: slices of the span it is counted by, and how long it is trusted.
+SLICES = 8
+VIEW_S = 0.5
 
 
 def contract_ip_rate_limit() -> tuple[int, float]:
@@ -80,115 +97,182 @@ def check_ip_rate_limit(value: Any) -> tuple[int, float] | None:
 
 
 class IpBudget:
-    """The schedule of one address's requests to one server, in this process (see the module's doc)."""
+    """The log of one address's requests to one server, in this process (see the module's doc)."""
 
     def __init__(
         self,
         limit: int,
         window_s: float,
         *,
-        burst: int | None = None,
-        start_late: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        log: list[float] | None = None,
     ) -> None:
         if limit < 3:
             raise ValueError("an IP budget needs a limit of at least 3")
         self.limit = limit
         self.window_s = window_s
         self.jitter_s = min(JITTER_S, window_s / 4)
-        self.late_s = self.jitter_s / 2  # a wake-up later than this gives its slot up
-        self.burst = max(1, min(MAX_BURST, limit // 300)) if burst is None else burst
-        self.rate = (limit - self.burst - 1) / (window_s + self.jitter_s)
-        if self.rate <= 0:
-            raise ValueError(f"a burst of {self.burst} leaves no rate within {limit} per window")
-        self.interval = 1 / self.rate
-        self._tau = (self.burst - 1) * self.interval
+        self.late_s = self.jitter_s / 2  # a wake-up later than this gives its time up
+        self.margin = max(1, math.ceil(limit * MARGIN))
+        self.room = limit - self.margin  # requests in any span
+        self.span_s = window_s + self.jitter_s
         self._clock = clock
         self._lock = threading.Lock()
-        now = clock()
-        # No burst at the start: the budget this one replaces may have spent its own in the window.
-        self._tat = now + self._tau + (self.interval if start_late else 0.0)
-        self.sent = 0  # slots taken and used
-        self.retaken = 0  # slots given up by a late wake-up
+        self._log = [] if log is None else log  # send times taken (this budget's clock), sorted
+        self.sent = 0  # times taken and used
+        self.retaken = 0  # times given up by a late wake-up
 
     def __repr__(self) -> str:
-        return f"IpBudget(limit={self.limit}, window_s={self.window_s}, rate={self.rate:.2f}/s, burst={self.burst})"
+        return f"IpBudget(limit={self.limit}, window_s={self.window_s}, room={self.room} per {self.span_s:g} s)"
 
     def reserve(self, deadline: float | None = None, need_s: float = 0.0) -> float:
-        """Take the next slot: the time (this budget's clock) to send at. OutOfTime (nothing taken) if a
-        request sent then could not be answered by `deadline`, `need_s` being a usual attempt."""
+        """Take the next send time (this budget's clock). OutOfTime (nothing taken) if a request sent then
+        could not be answered by `deadline`, `need_s` being a usual attempt."""
         with self._lock:
             now = self._clock()
-            at = max(now, self._tat - self._tau)
+            times = self._log
+            if gone := bisect.bisect_right(times, now - self.span_s):
+                del times[:gone]  # out of every span that can hold a time from now on
+            at = now
+            if len(times) >= self.room:
+                # A span holding `at` holds none of the times up to this one (at or before `at - span`, the
+                # log being sorted): at most the room - 1 after it.
+                at = max(now, times[len(times) - self.room] + self.span_s)
             if deadline is not None and at + need_s > deadline:
                 raise OutOfTime
-            self._tat = max(self._tat, now) + self.interval
+            bisect.insort(times, at)
             return at
+
+    def release(self, at: float) -> None:
+        """Give a time taken and not used back (nothing was sent at it: every span holds one fewer)."""
+        with self._lock:
+            i = bisect.bisect_left(self._log, at)
+            if i < len(self._log) and self._log[i] == at:
+                del self._log[i]
+
+    def seed(self, times: list[float]) -> None:
+        """Count requests sent (or due) at `times` that this budget did not schedule."""
+        with self._lock:
+            for t in times:
+                bisect.insort(self._log, t)
+
+    def recent(self) -> list[float]:
+        """The times in the log that still count: within a span of now, or ahead."""
+        with self._lock:
+            start = bisect.bisect_right(self._log, self._clock() - self.span_s)
+            return self._log[start:]
 
     def used(self, n: int = 1) -> None:
         with self._lock:
             self.sent += n
 
-    def _late(self) -> None:
+    def _late(self, at: float) -> None:
+        self.release(at)
         with self._lock:
             self.retaken += 1
 
     def pace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> None:
-        """Wait for a slot (sync): returns at most `late_s` after it; OutOfTime if none is in time."""
+        """Wait for a send time (sync): returns at most `late_s` after it; OutOfTime if none is in time."""
         while True:
             at = self.reserve(deadline, need_s)
-            if (delay := at - self._clock()) > 0:
-                time.sleep(delay)
+            try:
+                if (delay := at - self._clock()) > 0:
+                    time.sleep(delay)
+            except BaseException:
+                self.release(at)
+                raise
             if self._clock() - at <= self.late_s:
                 self.used()
                 return
-            self._late()
+            self._late(at)
 
     async def apace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> None:
-        """See `pace` (asyncio)."""
+        """See `pace` (asyncio); cancelled while waiting, the time goes back."""
         while True:
             at = self.reserve(deadline, need_s)
-            if (delay := at - self._clock()) > 0:
-                await asyncio.sleep(delay)
+            try:
+                if (delay := at - self._clock()) > 0:
+                    await asyncio.sleep(delay)
+            except BaseException:
+                self.release(at)
+                raise
             if self._clock() - at <= self.late_s:
                 self.used()
                 return
-            self._late()
+            self._late(at)
 
 
-# KEYS: schedule (the next slot's theoretical time, µs), members, reserved. ARGV: rate (requests/s),
-# burst tolerance µs, holder, µs a schedule outlives its last slot (window + jitter), member ttl µs,
-# longest wait µs (-1: any). Returns {1 = taken | 0 = too late (nothing taken), µs until the slot, members}.
+# KEYS: log (send times, µs on Redis's clock; members unique), members, reserved. ARGV: room, span µs,
+# holder, member ttl µs, longest wait µs (-1: any), this request's member, slices. Returns {1 = taken |
+# 0 = too late (nothing taken), µs until its time, members, then the log's view: its count in each slice
+# of the span up to now, the count ahead of now and the µs to the last of those}.
 _PACE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local mttl = tonumber(ARGV[5])
+local mttl = tonumber(ARGV[4])
 redis.call('ZADD', KEYS[2], now, ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - mttl)
 redis.call('PEXPIRE', KEYS[2], math.ceil(mttl / 1000))
 local members = redis.call('ZCARD', KEYS[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-local full = tonumber(ARGV[1])
-local rate = full
+local room = tonumber(ARGV[1])
 for _, m in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
   local holder, share = string.match(m, '^(.*):(%d+)$')
-  if holder ~= ARGV[3] then rate = rate - tonumber(share) / 1000 end
+  if holder ~= ARGV[3] then room = room - tonumber(share) end
 end
-if rate < full / 1000 then rate = full / 1000 end
-local tau = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat == 0 then tat = now + tau end
-local slot = math.max(now, tat - tau)
-local longest = tonumber(ARGV[6])
-if longest >= 0 and slot - now > longest then return {0, math.floor(slot - now), members} end
-local nxt = math.max(tat, now) + 1000000 / rate
-redis.call('SET', KEYS[1], string.format('%.0f', nxt), 'PX', math.ceil((nxt - now + tonumber(ARGV[4])) / 1000))
-return {1, math.floor(slot - now), members}
+if room < 1 then room = 1 end
+local span = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - span))
+local count = redis.call('ZCARD', KEYS[1])
+local at = now
+if count >= room then
+  local oldest = redis.call('ZRANGE', KEYS[1], count - room, count - room, 'WITHSCORES')
+  at = math.max(now, tonumber(oldest[2]) + span)
+end
+local longest = tonumber(ARGV[5])
+local taken = 0
+if longest < 0 or at - now <= longest then
+  redis.call('ZADD', KEYS[1], string.format('%.0f', at), ARGV[6])
+  taken = 1
+end
+local reply = {taken, math.floor(at - now), members}
+local slices = tonumber(ARGV[7])
+local width = span / slices
+for i = 0, slices - 1 do
+  local lo = string.format('(%.0f', now - span + i * width)
+  local hi = string.format('%.0f', now - span + (i + 1) * width)
+  reply[#reply + 1] = redis.call('ZCOUNT', KEYS[1], lo, hi)
+end
+reply[#reply + 1] = redis.call('ZCOUNT', KEYS[1], string.format('(%.0f', now), '+inf')
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+local ahead = 0
+if last[2] then ahead = math.max(0, tonumber(last[2]) - now) end
+reply[#reply + 1] = math.floor(ahead)
+if last[2] then redis.call('PEXPIRE', KEYS[1], math.ceil((ahead + span) / 1000) + 1) end
+return reply
+"""
+
+# Back from the local share: KEYS: log, reserved. ARGV: holder, span µs, then pairs: a member, the µs
+# before now it was sent (negative: ahead). The process's recent requests join the log; its reservation goes.
+_REJOIN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+for i = 3, #ARGV, 2 do
+  redis.call('ZADD', KEYS[1], string.format('%.0f', now - tonumber(ARGV[i + 1])), ARGV[i])
+end
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then
+  redis.call('PEXPIRE', KEYS[1], math.ceil((math.max(0, tonumber(last[2]) - now) + tonumber(ARGV[2])) / 1000) + 1)
+end
+for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if string.match(m, '^(.*):%d+$') == ARGV[1] then redis.call('ZREM', KEYS[2], m) end
+end
+return (#ARGV - 2) / 2
 """
 
 
 class RedisIpBudget:
-    """The schedule of `IpBudget` in Redis, shared by every process using it (see the module's doc)."""
+    """The log of `IpBudget` in Redis, shared by every process using it (see the module's doc)."""
 
     def __init__(self, url: str, origin: str, limit: int, window_s: float) -> None:
         try:
@@ -198,7 +282,7 @@ class RedisIpBudget:
         from ._errors import RateLimitBackendError
         from ._redis_limiter import _RESERVE, SOCKET_TIMEOUT_S, redact_url
 
-        self._shape = IpBudget(limit, window_s)  # the numbers (rate, burst, late_s), not the schedule
+        self._shape = IpBudget(limit, window_s)  # the numbers (room, span, late_s), not the log
         self.url = url
         self.origin = origin
         self.limit = limit
@@ -209,13 +293,17 @@ class RedisIpBudget:
             url, socket_timeout=SOCKET_TIMEOUT_S, socket_connect_timeout=SOCKET_TIMEOUT_S
         )
         prefix = "bitget-sdk:ip:" + hashlib.sha256(f"{origin}|{limit}|{window_s}".encode()).hexdigest()[:24]
-        self._keys = [f"{prefix}:schedule", f"{prefix}:members", f"{prefix}:reserved"]
+        self._keys = [f"{prefix}:log", f"{prefix}:members", f"{prefix}:reserved"]
         self._pace = self._redis.register_script(_PACE)
         self._reserve = self._redis.register_script(_RESERVE)
+        self._rejoin = self._redis.register_script(_REJOIN)
         self._holder = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._seq = itertools.count()
         self._redact = redact_url
         self._lock = threading.Lock()
         self._members = 1
+        # The log as the last answer saw it: (time.monotonic then, counts by slice, count ahead, µs to its last).
+        self._view: tuple[float, list[int], int, int] | None = None
         self._local: IpBudget | None = None  # this process's share while Redis is lost
         self._probe_at = 0.0
         self._back_since: float | None = None
@@ -236,34 +324,65 @@ class RedisIpBudget:
 
     def reserve(self, deadline: float | None = None, need_s: float = 0.0) -> float:
         """See `IpBudget.reserve` (time.monotonic)."""
+        return self._take(deadline, need_s)[0]
+
+    def _take(self, deadline: float | None, need_s: float) -> tuple[float, str | IpBudget]:
+        """A send time, and where it was taken: its member in the Redis log, or the local log."""
         local = self._local
         if local is not None:
             if time.monotonic() >= self._probe_at:
                 self._probe(local)
             if self._local is not None:
-                return local.reserve(deadline, need_s)
+                return local.reserve(deadline, need_s), local
         shape = self._shape
         longest = -1 if deadline is None else int((deadline - need_s - time.monotonic()) * 1e6)
         if deadline is not None and longest < 0:
             raise OutOfTime
-        tail = int((shape.window_s + shape.jitter_s) * 1e6)
+        member = f"{self._holder}:{next(self._seq)}"
+        args: list[int | str] = [
+            shape.room,
+            int(shape.span_s * 1e6),
+            self._holder,
+            int(MEMBER_TTL_S * 1e6),
+            longest,
+            member,
+            SLICES,
+        ]
         try:
-            taken, wait, members = self._pace(
-                keys=self._keys,
-                args=[repr(shape.rate), int(shape._tau * 1e6), self._holder, tail, int(MEMBER_TTL_S * 1e6), longest],
-            )
+            reply = self._pace(keys=self._keys, args=args)
         except self._errors as exc:
-            return self._lose(exc).reserve(deadline, need_s)
-        self._members = max(1, int(members))
-        if not int(taken):
+            local = self._lose(exc)
+            return local.reserve(deadline, need_s), local
+        # The time is Redis's now plus the wait: mapped to the answer's arrival, it errs late (safe).
+        now = time.monotonic()
+        taken, wait, members, *view = (int(x) for x in reply)
+        self._members = max(1, members)
+        self._view = (now, view[:SLICES], view[SLICES], view[SLICES + 1])
+        if not taken:
             raise OutOfTime
-        return time.monotonic() + int(wait) / 1e6
+        return now + wait / 1e6, member
+
+    def _seeds(self, members: int, room: int) -> list[float]:
+        """The shared log as the last answer saw it, divided among `members` (time.monotonic); no view, or
+        one older than VIEW_S: this process's whole `room`, now (the others may have spent the span)."""
+        now = time.monotonic()
+        view = self._view
+        if view is None or now - view[0] > VIEW_S:
+            return [now] * room
+        seen, counts, ahead, last_us = view
+        span = self._shape.span_s
+        seeds: list[float] = []
+        for i, count in enumerate(counts):  # each slice's requests at its end: they leave the span last
+            seeds += [seen - span + (i + 1) * span / len(counts)] * -(-count // members)
+        return seeds + [seen + last_us / 1e6] * -(-ahead // members)
 
     def _lose(self, exc: BaseException) -> IpBudget:
         with self._lock:
             if self._local is None:
-                share = max(3, self.limit // self._members)
-                self._local = IpBudget(share, self.window_s, burst=1, start_late=True)
+                members = self._members
+                local = IpBudget(max(3, self.limit // members), self.window_s)
+                local.seed(self._seeds(members, local.room))
+                self._local = local
                 self._back_since = None
                 self._probe_at = time.monotonic() + PROBE_S
                 # INFO: the operations' budgets on the same backend warn of the outage (once).
@@ -273,63 +392,86 @@ class RedisIpBudget:
                     self._redact(self.url),
                     type(exc).__name__,
                     self.origin,
-                    share,
+                    local.limit,
                     self.limit,
                     self.window_s,
-                    self._members,
+                    members,
                     PROBE_S,
                 )
             return self._local
 
     def _probe(self, local: IpBudget) -> None:
-        """Redis back? Reserve this process's share's rate there; a probe interval and a window later, rejoin."""
+        """Redis back? Reserve this process's share there; a probe interval and a span later, rejoin."""
         now = time.monotonic()
         self._probe_at = now + PROBE_S
-        # The share's whole limit per window, a little more than its rate: see the module's doc.
-        reservation = f"{self._holder}:{int(local.limit / (local.window_s + local.jitter_s) * 1000) + 1}"
+        # The reservation outlives the share's requests in the span if this process goes.
+        lasts_s = 3 * PROBE_S + local.span_s
         try:
-            self._reserve(keys=[self._keys[2]], args=[reservation, int(3 * PROBE_S * 1e6), int(self.window_s) + 10])
+            self._reserve(
+                keys=[self._keys[2]], args=[f"{self._holder}:{local.limit}", int(lasts_s * 1e6), int(lasts_s) + 10]
+            )
+            if self._back_since is None:
+                self._back_since = now
+                return
+            if now - self._back_since < PROBE_S + local.span_s:
+                return
+            ago = [(f"{self._holder}:{next(self._seq)}", int((now - t) * 1e6)) for t in local.recent()]
+            args: list[int | str] = [self._holder, int(local.span_s * 1e6)]
+            self._rejoin(keys=[self._keys[0], self._keys[2]], args=args + [x for pair in ago for x in pair])
         except self._errors:
             self._back_since = None
-            return
-        if self._back_since is None:
-            self._back_since = now
-            return
-        if now - self._back_since < PROBE_S + local.window_s + local.jitter_s:
             return
         with self._lock:
             self._local, self._back_since = None, None
         log.info("rate limit backend %s reachable: the per-IP budget is shared there again", self._redact(self.url))
 
+    def _release(self, where: str | IpBudget, at: float) -> None:
+        if isinstance(where, IpBudget):
+            where.release(at)
+            return
+        with contextlib.suppress(*self._errors):
+            self._redis.zrem(self._keys[0], where)
+
     def used(self, n: int = 1) -> None:
         with self._lock:
             self.sent += n
 
-    def _late(self) -> None:
+    def _late(self, where: str | IpBudget, at: float) -> None:
+        self._release(where, at)
         with self._lock:
             self.retaken += 1
 
     def pace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> None:
         """See `IpBudget.pace`."""
         while True:
-            at = self.reserve(deadline, need_s)
-            if (delay := at - time.monotonic()) > 0:
-                time.sleep(delay)
+            at, where = self._take(deadline, need_s)
+            try:
+                if (delay := at - time.monotonic()) > 0:
+                    time.sleep(delay)
+            except BaseException:
+                self._release(where, at)
+                raise
             if time.monotonic() - at <= self.late_s:
                 self.used()
                 return
-            self._late()
+            self._late(where, at)
 
     async def apace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> None:
-        """See `IpBudget.pace`: Redis calls run in a worker thread (redis-py is blocking)."""
+        """See `IpBudget.pace`: Redis calls run in a worker thread (redis-py is blocking). Cancelled while
+        waiting, a time in Redis stays taken (it leaves the span with it): safe."""
         while True:
-            at = await asyncio.to_thread(self.reserve, deadline, need_s)
-            if (delay := at - time.monotonic()) > 0:
-                await asyncio.sleep(delay)
+            at, where = await asyncio.to_thread(self._take, deadline, need_s)
+            try:
+                if (delay := at - time.monotonic()) > 0:
+                    await asyncio.sleep(delay)
+            except BaseException:
+                if isinstance(where, IpBudget):
+                    where.release(at)
+                raise
             if time.monotonic() - at <= self.late_s:
                 self.used()
                 return
-            self._late()
+            await asyncio.to_thread(self._late, where, at)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -338,9 +480,10 @@ class RedisIpBudget:
 
 Budget = IpBudget | RedisIpBudget
 
-# One budget per server (and cap, and backend) for the whole process, held by the clients that use it:
-# it goes with the last of them (the next one starts without its burst, see `IpBudget`).
+# One budget per server (and cap, and backend) for the whole process, held by the clients that use it.
+# The in-process logs outlive their budgets: a new budget takes the log of the one gone before it.
 _budgets: weakref.WeakValueDictionary[tuple[str, int, float, str | None], Budget] = weakref.WeakValueDictionary()
+_logs: dict[tuple[str, int, float, str | None], list[float]] = {}
 _budgets_lock = threading.Lock()
 
 
@@ -351,9 +494,22 @@ def ip_budget(origin: str, limit: int, window_s: float, backend: str | None = No
     with _budgets_lock:
         budget = _budgets.get(key)
         if budget is None:
-            budget = IpBudget(limit, window_s) if backend is None else RedisIpBudget(backend, origin, limit, window_s)
+            if backend is None:
+                _forget_logs()
+                budget = IpBudget(limit, window_s, log=_logs.setdefault(key, []))
+            else:
+                budget = RedisIpBudget(backend, origin, limit, window_s)
             _budgets[key] = budget
         return budget
+
+
+def _forget_logs() -> None:
+    """Drop the logs of budgets gone whose requests have all left the span (with `_budgets_lock` held)."""
+    now = time.monotonic()
+    for key, times in list(_logs.items()):
+        span = key[2] + min(JITTER_S, key[2] / 4)
+        if key not in _budgets and (not times or times[-1] <= now - span):
+            del _logs[key]
 
 
 def origin_of(base_url: str) -> str:
