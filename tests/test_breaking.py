@@ -237,10 +237,10 @@ def test_a_break_fails_unless_the_major_version_moves(tmp_path: Path) -> None:
     _op(broken)["responses"].pop("429")
     old_file = _write(tmp_path / "old.yaml", old)
     assert breaking.main(["--old", str(old_file), "--new", str(_write(tmp_path / "new.yaml", broken))]) == 1
-    broken["info"]["version"] = "2.0.0"
+    broken["info"]["version"] = f"{int(old['info']['version'].split('.')[0]) + 1}.0.0"
     assert breaking.main(["--old", str(old_file), "--new", str(_write(tmp_path / "v2.yaml", broken))]) == 0
     older = copy.deepcopy(old)
-    older["info"]["version"] = "0.9.0"
+    older["info"]["version"] = "0.9.0"  # below the old version: never a release after it
     assert breaking.main(["--old", str(old_file), "--new", str(_write(tmp_path / "v0.yaml", older))]) == 1
 
 

@@ -136,6 +136,12 @@ def _parser() -> argparse.ArgumentParser:
 def _connection_flags(c: argparse.ArgumentParser) -> None:
     """Where and how to send: shared by `cancel` and `resume`."""
     c.add_argument("--base-url", help=f"exchange URL (default: BITGET_BASE_URL, else {DEFAULT_BASE_URL})")
+    c.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="forward proxy, http://[user:pass@]host:port (default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, "
+        "minus NO_PROXY)",
+    )
     c.add_argument("--private-key-file", type=Path, help="RSA private key (PKCS#8 PEM) instead of BITGET_SECRET_KEY")
     c.add_argument(
         "--timeout", type=_seconds, default=10.0, help="seconds per attempt, connect to last byte (default 10)"
@@ -242,6 +248,7 @@ def _client(args: argparse.Namespace) -> BitgetClient:
         demo_trading=args.demo_trading,
         rate_limit_backend=backend,
         uid=args.uid or env.get("BITGET_UID") or None,
+        proxy=args.proxy,
     )
 
 
@@ -335,6 +342,7 @@ def _checked_client(args: argparse.Namespace) -> BitgetClient:
         message = (
             str(e)
             .replace("base_url", "--base-url")
+            .replace("proxy ", "--proxy ")
             .replace("rate_limit_backend", "--rate-limit-backend")
             .replace("uid must", "--uid must")
         )

@@ -26,7 +26,7 @@ import httpcore
 import httpx
 
 from ._http11 import AsyncHTTP11Pool, readable
-from ._transport import DEFAULT_LIMITS, as_httpx_errors, core_request
+from ._transport import DEFAULT_LIMITS, as_httpx_errors, core_proxy_url, core_request, proxy_headers
 
 
 @contextlib.contextmanager
@@ -151,7 +151,8 @@ class _Body(httpx.AsyncByteStream):
 
 class AsyncPoolTransport(httpx.AsyncBaseTransport):
     """The async client's default transport, with httpx's default limits and TLS: HTTP/1.1 on
-    `AsyncHTTP11Pool`; with `http2=True` (or `http1=False`), httpcore's pool on `AsyncioBackend`.
+    `AsyncHTTP11Pool`; with `http2=True` (or `http1=False`), httpcore's pool on `AsyncioBackend`; through
+    a forward proxy (`_transport.proxy_for`), httpcore's proxy pool (plain for http://, CONNECT for https://).
 
     `ssl_context`: the TLS context to use (see `_transport.default_ssl_context` and friends)."""
 
@@ -161,9 +162,23 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
         limits: httpx.Limits | None = None,
         http1: bool = True,
         http2: bool = False,
+        proxy: httpx.URL | None = None,
     ) -> None:
         limits = limits or DEFAULT_LIMITS
         self._pool: httpcore.AsyncConnectionPool | AsyncHTTP11Pool
+        if proxy is not None:
+            self._pool = httpcore.AsyncHTTPProxy(
+                proxy_url=core_proxy_url(proxy),
+                proxy_headers=proxy_headers(proxy),
+                ssl_context=ssl_context,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                http1=http1,
+                http2=http2,
+                network_backend=AsyncioBackend(),
+            )
+            return
         if http1 and not http2:
             self._pool = AsyncHTTP11Pool(ssl_context, limits)
             return

@@ -125,6 +125,7 @@ from ._transport import (
     context_for,
     deadline_scope,
     default_ssl_context,
+    proxy_for,
     read_capped,
     tls_context,
 )
@@ -171,6 +172,7 @@ class _BaseClient:
         ip_rate_limit: tuple[int, float] | int | None = None,
         uid: str | None = None,
         default_headers: Mapping[str, str] | None = None,
+        proxy: str | None = None,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         """Credentials as arguments, or `credentials=`; `private_key=` (PKCS#8 PEM) instead of `secret_key` for RSA.
@@ -193,6 +195,9 @@ class _BaseClient:
         and async) is paced together to just under it (and every process on `rate_limit_backend`, by
         origin). `ip_rate_limit=(limit, window_s)` sets another cap (tests, or an embedder's own share of
         the address), `ip_rate_limit=0` turns that budget off; `rate_limit=0` turns it off too.
+        `proxy`: a forward proxy URL (`http://user:pass@host:port`), plain for http:// exchanges and a
+        CONNECT tunnel for https://; without it, `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY`
+        from the environment apply as in httpx (unless `httpx_args={"trust_env": False}`).
         `default_headers`: headers added to every request (not the signer's ACCESS-* ones); the
         User-Agent is `bitget-batch-cancel/<version> python/<x.y> httpx/<x.y>` unless given here.
         `BITGET_SDK_LOG=debug|info` in the environment sends the SDK's log to stderr (see `_logs`).
@@ -245,7 +250,13 @@ class _BaseClient:
         self._ip: Budget | None = None
         if ip_cap is not None and rate_limit != 0:
             self._ip = ip_budget(origin_of(self.base_url), *ip_cap, backend=backend)
-        if not {"transport", "mounts", "proxy"} & extra.keys():
+        proxy = options.check_proxy(proxy)
+        if "proxy" in extra:  # httpx's own spelling, kept: the same proxy on the clients' transports
+            if proxy is not None:
+                raise ValueError("give proxy= or httpx_args={'proxy': ...}, not both")
+            proxy = options.check_proxy(extra.pop("proxy"))
+        self._proxy = proxy_for(self.base_url, proxy, extra.get("trust_env", True))
+        if not {"transport", "mounts"} & extra.keys():
             extra.update(self._default_transport(extra))
         verify = extra.pop("verify", True)  # the generated client takes it as `verify_ssl`
         # The generated client (its httpx client's transport, mounts, hooks and default headers serve
@@ -592,7 +603,7 @@ class BitgetClient(_BaseClient):
         trust_env = extra.get("trust_env", True)
         context = tls_context(extra) or context_for(self.base_url)
         pool = {k: extra[k] for k in ("limits", "http1", "http2") if k in extra}
-        return {"transport": DeadlineTransport(ssl_context=context, trust_env=trust_env, **pool)}
+        return {"transport": DeadlineTransport(ssl_context=context, trust_env=trust_env, proxy=self._proxy, **pool)}
 
     @functools.cached_property
     def _wire(self) -> Wire:
@@ -1146,7 +1157,7 @@ class AsyncBitgetClient(_BaseClient):
     def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
         context = tls_context(extra) or context_for(self.base_url) or default_ssl_context(extra.get("trust_env", True))
         pool = {k: extra[k] for k in ("limits", "http1", "http2") if k in extra}
-        return {"transport": AsyncPoolTransport(context, **pool)}
+        return {"transport": AsyncPoolTransport(context, proxy=self._proxy, **pool)}
 
     @functools.cached_property
     def _wire(self) -> Wire:

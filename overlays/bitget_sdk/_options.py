@@ -54,6 +54,25 @@ def check_base_url(value: Any) -> str:
     return value.rstrip("/")
 
 
+def check_proxy(value: Any) -> str | None:
+    """None, or a forward proxy's http(s) URL with a host (user info allowed: sent as Proxy-Authorization).
+    The error never quotes the value: it may hold the proxy's password."""
+    if value is None:
+        return None
+    if isinstance(value, httpx.URL):
+        value = str(value)
+    expected = "proxy must be an http(s) URL with a host, such as http://proxy.internal:3128"
+    if not isinstance(value, str):
+        raise ValueError(f"{expected}, not a {type(value).__name__}")
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL:
+        raise ValueError(expected) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(expected)
+    return value
+
+
 def check_locale(value: Any) -> Literal["en-US", "zh-CN"] | None:
     if value is None:
         return None

@@ -14,12 +14,15 @@ answer that is not one is not worth holding in memory.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import os
 import ssl
 import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -197,11 +200,58 @@ def tls_context(httpx_args: dict[str, Any]) -> ssl.SSLContext | None:
     )
 
 
+def proxy_for(url: str, proxy: str | None, trust_env: bool) -> httpx.URL | None:
+    """The forward proxy a request to `url` goes through, as httpx would choose it: `proxy` if given,
+    else (with `trust_env`) the environment's `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` for the URL's
+    scheme, unless `NO_PROXY` names its host (the standard library's reading of these variables, both
+    cases). httpx itself stops reading them once a transport is given, and the clients give one."""
+    if proxy is not None:
+        return httpx.URL(proxy)
+    if not trust_env:
+        return None
+    target = httpx.URL(url)
+    found = urllib.request.getproxies_environment()
+    chosen = found.get(target.scheme) or found.get("all")
+    if not chosen or _bypassed(target, found.get("no", "")):
+        return None
+    return httpx.URL(chosen if "://" in chosen else f"http://{chosen}")
+
+
+def _bypassed(target: httpx.URL, no_proxy: str) -> bool:
+    """`NO_PROXY` as curl and httpx read it: `*`, or hosts (`host`, `host:port`, `.domain` or `domain`
+    for the domain and its subdomains), comma-separated, case-insensitive."""
+    host, port = target.host.lower(), target.port or (443 if target.scheme == "https" else 80)
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        if entry == "*":
+            return True
+        name, _, entry_port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
+        if entry_port and entry_port != str(port):
+            continue
+        name = name.strip("[]").lstrip(".")
+        if name and (host == name or host.endswith("." + name)):
+            return True
+    return False
+
+
+def proxy_headers(proxy: httpx.URL) -> list[tuple[bytes, bytes]]:
+    """`Proxy-Authorization` from the proxy URL's user info, as httpx sends it."""
+    if not proxy.userinfo:
+        return []
+    return [(b"Proxy-Authorization", b"Basic " + base64.b64encode(urllib.parse.unquote_to_bytes(proxy.userinfo)))]
+
+
+def core_proxy_url(proxy: httpx.URL) -> httpcore.URL:
+    """The proxy's URL for httpcore, without its user info (sent as a header instead)."""
+    return httpcore.URL(scheme=proxy.raw_scheme, host=proxy.raw_host, port=proxy.port, target=b"/")
+
+
 class DeadlineTransport(httpx.BaseTransport):
     """The sync client's default transport (httpx's default limits and TLS), bounded by `deadline_scope`.
 
     `ssl_context`: what `verify=` / `cert=` in the client's `httpx_args` ask for (`tls_context`) or
-    what `context_for` gives; None: the shared default (`default_ssl_context`), taken on first use."""
+    what `context_for` gives; None: the shared default (`default_ssl_context`), taken on first use.
+    `proxy`: a forward proxy (`proxy_for`): httpcore's proxy pool, plain forwarding for http:// and a
+    CONNECT tunnel for https://, on the same deadline-clamped network backend."""
 
     def __init__(
         self,
@@ -210,17 +260,31 @@ class DeadlineTransport(httpx.BaseTransport):
         trust_env: bool = True,
         http1: bool = True,
         http2: bool = False,
+        proxy: httpx.URL | None = None,
     ) -> None:
         self._limits = limits or DEFAULT_LIMITS
         self._ssl_context = ssl_context
         self._trust_env = trust_env
         self._http1, self._http2 = http1, http2
+        self._proxy = proxy
         self._pool: httpcore.ConnectionPool | HTTP11Pool | None = None
         self._lock = threading.Lock()
 
     def _get_pool(self) -> httpcore.ConnectionPool | HTTP11Pool:
-        """Made on first use: HTTP/1.1 on `_http11`'s pool (see there why), HTTP/2 on httpcore's."""
+        """Made on first use: HTTP/1.1 on `_http11`'s pool (see there why), HTTP/2 and proxies on httpcore's."""
         with self._lock:
+            if self._pool is None and self._proxy is not None:
+                self._pool = httpcore.HTTPProxy(
+                    proxy_url=core_proxy_url(self._proxy),
+                    proxy_headers=proxy_headers(self._proxy),
+                    ssl_context=self._ssl_context or default_ssl_context(self._trust_env),
+                    max_connections=self._limits.max_connections,
+                    max_keepalive_connections=self._limits.max_keepalive_connections,
+                    keepalive_expiry=self._limits.keepalive_expiry,
+                    http1=self._http1,
+                    http2=self._http2,
+                    network_backend=_ClampedBackend(),
+                )
             if self._pool is None and self._http1 and not self._http2:
                 self._pool = HTTP11Pool(self._ssl_context or default_ssl_context(self._trust_env), self._limits, _clamp)
             if self._pool is None:
