@@ -16,6 +16,13 @@ class Operation(TypedDict):
     rate_window_ms: int
     rate_scope: str
     query: dict[str, dict[str, Any]]
+    module: str
+    response: str
+    data: dict[str, Any]
+    body: dict[str, dict[str, Any]] | None
+    required: list[str]
+    either: list[list[str]]
+    batch_rules: bool
 
 
 CONTRACT_VERSION: Final[str] = "2.0.0"
@@ -28,6 +35,24 @@ OPERATIONS: Final[dict[str, Operation]] = {
         "rate_window_ms": 1000,
         "rate_scope": "uid",
         "query": {},
+        "module": "spot_trade.batch_cancel_orders",
+        "response": "BatchCancelResponse",
+        "data": {
+            "type": "object",
+            "required": {"successList": "array", "failureList": "array"},
+        },
+        "body": {
+            "symbol": {"name": "symbol", "type": "string"},
+            "batch_mode": {
+                "name": "batchMode",
+                "type": "string",
+                "enum": ["single", "multiple"],
+            },
+            "order_list": {"name": "orderList", "type": "array"},
+        },
+        "required": ["order_list"],
+        "either": [],
+        "batch_rules": True,
     },
     "getServerTime": {
         "method": "GET",
@@ -37,6 +62,13 @@ OPERATIONS: Final[dict[str, Operation]] = {
         "rate_window_ms": 1000,
         "rate_scope": "ip",
         "query": {},
+        "module": "public.get_server_time",
+        "response": "ServerTimeResponse",
+        "data": {"type": "object", "required": {"serverTime": "string"}},
+        "body": None,
+        "required": [],
+        "either": [],
+        "batch_rules": False,
     },
     "getOrderInfo": {
         "method": "GET",
@@ -69,6 +101,13 @@ OPERATIONS: Final[dict[str, Operation]] = {
                 "minimum": 0,
             },
         },
+        "module": "spot_trade.get_order_info",
+        "response": "OrderListResponse",
+        "data": {"type": "array"},
+        "body": None,
+        "required": [],
+        "either": [["order_id", "client_oid"]],
+        "batch_rules": False,
     },
     "getUnfilledOrders": {
         "method": "GET",
@@ -106,6 +145,13 @@ OPERATIONS: Final[dict[str, Operation]] = {
                 "minimum": 0,
             },
         },
+        "module": "spot_trade.get_unfilled_orders",
+        "response": "UnfilledOrderListResponse",
+        "data": {"type": "array"},
+        "body": None,
+        "required": [],
+        "either": [],
+        "batch_rules": False,
     },
     "getHistoryOrders": {
         "method": "GET",
@@ -143,6 +189,13 @@ OPERATIONS: Final[dict[str, Operation]] = {
                 "minimum": 0,
             },
         },
+        "module": "spot_trade.get_history_orders",
+        "response": "OrderListResponse",
+        "data": {"type": "array"},
+        "body": None,
+        "required": [],
+        "either": [],
+        "batch_rules": False,
     },
     "cancelSymbolOrders": {
         "method": "POST",
@@ -152,6 +205,20 @@ OPERATIONS: Final[dict[str, Operation]] = {
         "rate_window_ms": 1000,
         "rate_scope": "uid",
         "query": {},
+        "module": "spot_trade.cancel_symbol_orders",
+        "response": "CancelSymbolResponse",
+        "data": {"type": "object", "required": {"symbol": "string"}},
+        "body": {
+            "symbol": {
+                "name": "symbol",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+            }
+        },
+        "required": ["symbol"],
+        "either": [],
+        "batch_rules": False,
     },
     "cancelOrder": {
         "method": "POST",
@@ -161,6 +228,37 @@ OPERATIONS: Final[dict[str, Operation]] = {
         "rate_window_ms": 1000,
         "rate_scope": "uid",
         "query": {},
+        "module": "spot_trade.cancel_order",
+        "response": "CancelOrderResponse",
+        "data": {"type": "object", "required": {"orderId": "string"}},
+        "body": {
+            "symbol": {
+                "name": "symbol",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+            },
+            "order_id": {
+                "name": "orderId",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+            },
+            "client_oid": {
+                "name": "clientOid",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+            },
+            "tpsl_type": {
+                "name": "tpslType",
+                "type": "string",
+                "enum": ["normal", "tpsl"],
+            },
+        },
+        "required": ["symbol"],
+        "either": [["order_id", "client_oid"]],
+        "batch_rules": False,
     },
 }
 BATCH_MAX_ORDERS: Final[int] = 50

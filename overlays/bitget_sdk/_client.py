@@ -35,14 +35,8 @@ import httpx
 
 from bitget_api import AuthenticatedClient
 from bitget_api.models import (
-    BatchCancelOrderItem,
-    BatchCancelResponse,
-    CancelOrderResponse,
-    CancelSymbolResponse,
     Order,
     OrderListResponse,
-    ServerTimeResponse,
-    UnfilledOrderListResponse,
 )
 from bitget_api.types import UNSET
 
@@ -88,10 +82,9 @@ from ._journal import Journal
 from ._logs import configure_logging
 from ._operations import (
     BATCH_CANCEL,
-    CANCEL_ORDER,
     CANCEL_SYMBOL,
     HISTORY_ORDERS,
-    ORDER_INFO,
+    OPERATIONS,
     SERVER_TIME,
     UNFILLED_ORDERS,
     Operation,
@@ -100,17 +93,13 @@ from ._params import (
     CLIENT_OPTIONS,
     ClientOptions,
     RequestOptions,
-    batch_cancel_body,
     cancel_all_args,
-    cancel_order_request,
-    cancel_symbol_request,
     check_deadline,
     check_request_options,
-    order_info_params,
     page_query,
 )
 from ._ratelimit import Limiter, OutOfTime, Permit, SlidingWindowLimiter, release_limiter, server_clock, shared_limiter
-from ._raw import AsyncRawOperations, RawOperations, RawResponse, raw_response
+from ._raw import RawResponse, raw_response
 from ._redis_limiter import check_backend_url
 from ._report import CancelReport
 from ._resume import restore_run
@@ -118,6 +107,7 @@ from ._resume import stored_report as _stored_report
 from ._settle import PAGE, Read, Wait, settle_steps
 from ._settle_drivers import TaskSettler, ThreadSettler
 from ._signing import BitgetAuth, Clock
+from ._surface import AsyncOperations, AsyncRawOperations, Operations, RawOperations
 from ._transport import (
     AnswerTooLarge,
     DeadlineTransport,
@@ -136,7 +126,6 @@ log = logging.getLogger("bitget_sdk")
 
 DEFAULT_BASE_URL = "https://api.bitget.com"
 Locale = Literal["en-US", "zh-CN"]
-OPERATIONS = (BATCH_CANCEL, SERVER_TIME, ORDER_INFO, UNFILLED_ORDERS, HISTORY_ORDERS, CANCEL_SYMBOL, CANCEL_ORDER)
 # cancel_open_orders' batch strategy cancels what it lists this many orders at a time (10 batches)
 # while the next pages are listed.
 STREAM_CHUNK = 500
@@ -283,7 +272,7 @@ class _BaseClient:
         # Each permit is taken for this server: a budget shared with clients of other origins learns
         # each origin's arrivals apart (`SlidingWindowLimiter`).
         self._server = server_clock(server)
-        for op in OPERATIONS:
+        for op in OPERATIONS.values():
             limit = op.rate_limit if rate_limit is None or op is not BATCH_CANCEL else rate_limit
             if rate_limit == 0 or limit == 0:
                 out[op.id] = SlidingWindowLimiter(0)
@@ -596,7 +585,7 @@ def _listed(order: Order) -> Listed:
     return Listed(order.symbol, order.order_id, coid)
 
 
-class BitgetClient(_BaseClient):
+class BitgetClient(Operations, _BaseClient):
     """Synchronous client. Thread-safe; reuse one instance (it keeps connections alive)."""
 
     def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
@@ -713,12 +702,17 @@ class BitgetClient(_BaseClient):
         result = self._drive(op, prepared, retry_uncertain=op.idempotent, run=run, deadline=deadline, patient=patient)
         return self._raw(op, result) if raw else self._result(op, result)
 
-    def _op(self, op: Operation, given: Mapping[str, Any], **params: Any) -> Any:
-        """A public operation call with its per-call options."""
+    def _op(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any]) -> Any:
+        """A public operation call (the methods `_surface` generates): its arguments checked against the
+        contract before any I/O, with its per-call options."""
+        op = OPERATIONS[operation_id]
+        params = op.check_args(args)
         client, deadline = self._per_call(given)
         return client._call(op, deadline=deadline, **params)
 
-    def _op_raw(self, op: Operation, given: Mapping[str, Any], **params: Any) -> RawResponse[Any]:
+    def _op_raw(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any]) -> RawResponse[Any]:
+        op = OPERATIONS[operation_id]
+        params = op.check_args(args)
         client, deadline = self._per_call(given)
         result: RawResponse[Any] = client._call(op, deadline=deadline, raw=True, **params)
         return result
@@ -727,77 +721,6 @@ class BitgetClient(_BaseClient):
     def with_raw_response(self) -> RawOperations:
         """The operations answered as `RawResponse` (status, headers, requestTime, parsed model)."""
         return RawOperations(self)
-
-    # --- operations of the contract ----------------------------------------------------------
-
-    def batch_cancel_orders(
-        self,
-        *,
-        symbol: str | None = None,
-        batch_mode: Literal["single", "multiple"] | None = None,
-        order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
-        **options: Unpack[RequestOptions],
-    ) -> BatchCancelResponse:
-        """Exactly one validated, signed request (at most 50 orders), returned as the generated response model.
-
-        Retried only when it surely had no effect (429, connection not made). Raises `BitgetAPIError`
-        subclasses for error envelopes and `BitgetTransportError` when the outcome is unknown.
-        Per-order failures are in `response.data.failure_list`: use `cancel_orders` for a checked report.
-        """
-        body = batch_cancel_body(symbol, batch_mode, order_list)
-        result: BatchCancelResponse = self._op(BATCH_CANCEL, options, body=body)
-        return result
-
-    def get_server_time(self, **options: Unpack[RequestOptions]) -> ServerTimeResponse:
-        """`GET /api/v2/public/time`: the exchange's clock (unsigned)."""
-        result: ServerTimeResponse = self._op(SERVER_TIME, options)
-        return result
-
-    def get_order_info(
-        self,
-        *,
-        order_id: str | None = None,
-        client_oid: str | None = None,
-        request_time: int | None = None,
-        receive_window: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> OrderListResponse:
-        """One order's state by `order_id` (any status) or `client_oid` (only while unfilled); `data` is [] if none."""
-        params = order_info_params(order_id, client_oid, request_time=request_time, receive_window=receive_window)
-        result: OrderListResponse = self._op(ORDER_INFO, options, **params)
-        return result
-
-    def get_unfilled_orders(
-        self,
-        *,
-        symbol: str | None = None,
-        start_time: int | None = None,
-        end_time: int | None = None,
-        id_less_than: str | None = None,
-        limit: int | None = None,
-        order_id: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> UnfilledOrderListResponse:
-        """A page of open orders, newest first; the next page: `id_less_than` = the last `order_id`."""
-        query = page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: UnfilledOrderListResponse = self._op(UNFILLED_ORDERS, options, **query)
-        return result
-
-    def get_history_orders(
-        self,
-        *,
-        symbol: str | None = None,
-        start_time: int | None = None,
-        end_time: int | None = None,
-        id_less_than: str | None = None,
-        limit: int | None = None,
-        order_id: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> OrderListResponse:
-        """A page of filled and cancelled orders of the last 90 days, newest first (paged like unfilled)."""
-        query = page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: OrderListResponse = self._op(HISTORY_ORDERS, options, **query)
-        return result
 
     # --- the batch job -------------------------------------------------------------------------
 
@@ -931,34 +854,6 @@ class BitgetClient(_BaseClient):
         if log.isEnabledFor(logging.INFO):  # counting 5,000 rows for a line nobody reads is not free
             log.info("cancel_orders: %s", report.summary())
         return report
-
-    def cancel_order(
-        self,
-        *,
-        symbol: str,
-        order_id: str | None = None,
-        client_oid: str | None = None,
-        tpsl_type: Literal["normal", "tpsl"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CancelOrderResponse:
-        """`POST /api/v2/spot/trade/cancel-order`: cancel one order of `symbol` by `order_id` or `client_oid`.
-
-        An order that is not open is refused (`BitgetAPIError`, code 43001). For more than a handful of
-        orders use `cancel_orders`: 50 orders a request, and a report of each.
-        """
-        body = cancel_order_request(symbol, order_id, client_oid, tpsl_type)
-        result: CancelOrderResponse = self._op(CANCEL_ORDER, options, body=body)
-        return result
-
-    def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
-        """`POST /api/v2/spot/trade/cancel-symbol-order`: ask Bitget to cancel every open order of `symbol`.
-
-        Carried out *asynchronously*: the answer only says it was accepted; read the result back
-        (`iter_unfilled_orders`, `iter_history_orders`), or use `cancel_open_orders`, which does.
-        """
-        body = cancel_symbol_request(symbol)
-        result: CancelSymbolResponse = self._op(CANCEL_SYMBOL, options, body=body)
-        return result
 
     def iter_unfilled_orders(
         self,
@@ -1096,7 +991,7 @@ class BitgetClient(_BaseClient):
         errors: dict[str, str] = {}
         for symbol in action.symbols:
             try:
-                body = cancel_symbol_request(symbol)
+                body = CANCEL_SYMBOL.check_args({"symbol": symbol})["body"]
                 self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
             except BitgetError as exc:
                 errors[symbol] = f"cancel-symbol-order failed: {exc}"
@@ -1151,7 +1046,7 @@ class BitgetClient(_BaseClient):
         self.close()
 
 
-class AsyncBitgetClient(_BaseClient):
+class AsyncBitgetClient(AsyncOperations, _BaseClient):
     """asyncio client with the same methods as `BitgetClient`; batches go out concurrently."""
 
     def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
@@ -1285,12 +1180,16 @@ class AsyncBitgetClient(_BaseClient):
         )
         return self._raw(op, result) if raw else self._result(op, result)
 
-    async def _op(self, op: Operation, given: Mapping[str, Any], **params: Any) -> Any:
+    async def _op(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any]) -> Any:
         """See `BitgetClient._op`."""
+        op = OPERATIONS[operation_id]
+        params = op.check_args(args)
         client, deadline = self._per_call(given)
         return await client._call(op, deadline=deadline, **params)
 
-    async def _op_raw(self, op: Operation, given: Mapping[str, Any], **params: Any) -> RawResponse[Any]:
+    async def _op_raw(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any]) -> RawResponse[Any]:
+        op = OPERATIONS[operation_id]
+        params = op.check_args(args)
         client, deadline = self._per_call(given)
         result: RawResponse[Any] = await client._call(op, deadline=deadline, raw=True, **params)
         return result
@@ -1299,72 +1198,6 @@ class AsyncBitgetClient(_BaseClient):
     def with_raw_response(self) -> AsyncRawOperations:
         """See `BitgetClient.with_raw_response`."""
         return AsyncRawOperations(self)
-
-    # --- operations of the contract ----------------------------------------------------------
-
-    async def batch_cancel_orders(
-        self,
-        *,
-        symbol: str | None = None,
-        batch_mode: Literal["single", "multiple"] | None = None,
-        order_list: Sequence[OrderItem | Mapping[str, str] | BatchCancelOrderItem],
-        **options: Unpack[RequestOptions],
-    ) -> BatchCancelResponse:
-        """See `BitgetClient.batch_cancel_orders`."""
-        body = batch_cancel_body(symbol, batch_mode, order_list)
-        result: BatchCancelResponse = await self._op(BATCH_CANCEL, options, body=body)
-        return result
-
-    async def get_server_time(self, **options: Unpack[RequestOptions]) -> ServerTimeResponse:
-        """See `BitgetClient.get_server_time`."""
-        result: ServerTimeResponse = await self._op(SERVER_TIME, options)
-        return result
-
-    async def get_order_info(
-        self,
-        *,
-        order_id: str | None = None,
-        client_oid: str | None = None,
-        request_time: int | None = None,
-        receive_window: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> OrderListResponse:
-        """See `BitgetClient.get_order_info`."""
-        params = order_info_params(order_id, client_oid, request_time=request_time, receive_window=receive_window)
-        result: OrderListResponse = await self._op(ORDER_INFO, options, **params)
-        return result
-
-    async def get_unfilled_orders(
-        self,
-        *,
-        symbol: str | None = None,
-        start_time: int | None = None,
-        end_time: int | None = None,
-        id_less_than: str | None = None,
-        limit: int | None = None,
-        order_id: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> UnfilledOrderListResponse:
-        """See `BitgetClient.get_unfilled_orders`."""
-        query = page_query(UNFILLED_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: UnfilledOrderListResponse = await self._op(UNFILLED_ORDERS, options, **query)
-        return result
-
-    async def get_history_orders(
-        self,
-        *,
-        symbol: str | None = None,
-        start_time: int | None = None,
-        end_time: int | None = None,
-        id_less_than: str | None = None,
-        limit: int | None = None,
-        order_id: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> OrderListResponse:
-        """See `BitgetClient.get_history_orders`."""
-        query = page_query(HISTORY_ORDERS, symbol, start_time, end_time, id_less_than, limit, order_id)
-        result: OrderListResponse = await self._op(HISTORY_ORDERS, options, **query)
-        return result
 
     # --- the batch job -------------------------------------------------------------------------
 
@@ -1475,26 +1308,6 @@ class AsyncBitgetClient(_BaseClient):
         if log.isEnabledFor(logging.INFO):
             log.info("cancel_orders: %s", report.summary())
         return report
-
-    async def cancel_order(
-        self,
-        *,
-        symbol: str,
-        order_id: str | None = None,
-        client_oid: str | None = None,
-        tpsl_type: Literal["normal", "tpsl"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CancelOrderResponse:
-        """See `BitgetClient.cancel_order`."""
-        body = cancel_order_request(symbol, order_id, client_oid, tpsl_type)
-        result: CancelOrderResponse = await self._op(CANCEL_ORDER, options, body=body)
-        return result
-
-    async def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
-        """See `BitgetClient.cancel_symbol_orders`."""
-        body = cancel_symbol_request(symbol)
-        result: CancelSymbolResponse = await self._op(CANCEL_SYMBOL, options, body=body)
-        return result
 
     def iter_unfilled_orders(
         self,
@@ -1632,7 +1445,7 @@ class AsyncBitgetClient(_BaseClient):
         errors: dict[str, str] = {}
         for symbol in action.symbols:
             try:
-                body = cancel_symbol_request(symbol)
+                body = CANCEL_SYMBOL.check_args({"symbol": symbol})["body"]
                 await self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
             except BitgetError as exc:
                 errors[symbol] = f"cancel-symbol-order failed: {exc}"

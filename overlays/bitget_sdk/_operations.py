@@ -1,59 +1,28 @@
-"""The contract's operations as the runtime core sees them: facts from the contract (generated
-`bitget_api.facts`), the generated public request builder, and the generated response model.
+"""The contract's operations as the runtime core sees them, every one built from the contract's facts
+(generated `bitget_api.facts`): its generated public request builder and response model, what a complete
+`data` is, and the checks its arguments get before any I/O.
 
-Adding an operation to the contract and regenerating gives its facts, builder and model; one entry
-here (and a method per client) makes it callable, signed, limited, retried and classified like the others.
+Nothing here names an operation: adding one to the contract and regenerating makes it callable,
+signed, limited, retried and classified like the others (its methods come from `_surface`).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import attrs
 
 from bitget_api import facts, models
-from bitget_api.api.public import get_server_time
-from bitget_api.api.spot_trade import (
-    batch_cancel_orders,
-    cancel_order,
-    cancel_symbol_orders,
-    get_history_orders,
-    get_order_info,
-    get_unfilled_orders,
-)
-from bitget_api.models import (
-    BatchCancelResponse,
-    CancelOrderResponse,
-    CancelSymbolResponse,
-    OrderListResponse,
-    ServerTimeResponse,
-    UnfilledOrderListResponse,
-)
 
 from ._errors import BatchValidationError
-from ._validation import check_encodable
+from ._validation import check_encodable, validate_batch
 
 
 class _Model(Protocol):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
-
-
-def _is_list(data: Any) -> bool:
-    return isinstance(data, list)
-
-
-def _is_object(data: Any) -> bool:
-    return isinstance(data, dict)
-
-
-def _is_cancelled_order(data: Any) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("orderId"), str) and bool(data["orderId"])
-
-
-def _is_symbol_result(data: Any) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("symbol"), str)
 
 
 def is_batch_result(data: Any) -> bool:
@@ -63,6 +32,31 @@ def is_batch_result(data: Any) -> bool:
         and isinstance(data.get("successList"), list)
         and isinstance(data.get("failureList"), list)
     )
+
+
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {"string": str, "array": list, "object": dict, "integer": int}
+
+
+def data_check(shape: Mapping[str, Any]) -> Callable[[Any], bool]:
+    """What a complete `data` of an operation is, from its schema (`facts.OPERATIONS[...]["data"]`): a
+    list, or an object holding every required property with its JSON type (a non-empty string where a
+    string is required). An answer that is less is not believed (see `_engine`)."""
+    if shape["type"] == "array":
+        return lambda data: isinstance(data, list)
+    required = {k: _JSON_TYPES.get(v) for k, v in shape.get("required", {}).items()}
+
+    def ok(data: Any) -> bool:
+        if not isinstance(data, dict):
+            return False
+        for key, kind in required.items():
+            value = data.get(key)
+            if kind is not None and not isinstance(value, kind):
+                return False
+            if kind is str and not value:
+                return False
+        return True
+
+    return ok
 
 
 @attrs.frozen
@@ -80,6 +74,10 @@ class Operation:
     build: Callable[..., dict[str, Any]]
     model: type[_Model]
     data_ok: Callable[[Any], bool]
+    body: Mapping[str, Mapping[str, Any]] | None = None
+    required: tuple[str, ...] = ()
+    either: tuple[tuple[str, ...], ...] = ()
+    batch_rules: bool = False
 
     @property
     def idempotent(self) -> bool:
@@ -102,36 +100,53 @@ class Operation:
             out[name] = getattr(models, model).from_dict(fields)
         return out
 
+    def check_args(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """A public method's arguments (snake_case, None = not given) checked against the contract before any
+        I/O (`BatchValidationError` naming the argument), as `_call` takes them: the query parameters, or
+        `body=` the JSON body (a batch by the contract's `x-batch-rules`, with `validate_batch`)."""
+        given = {k: v for k, v in args.items() if v is not None}
+        for group in self.either:
+            if not any(k in given for k in group):
+                raise BatchValidationError(group[0], f"give {' or '.join(group)}")
+        if self.batch_rules:
+            return {"body": validate_batch(args.get("symbol"), args.get("batch_mode"), args.get("order_list"))}
+        for key in self.required:
+            if key not in given:
+                raise BatchValidationError(key, "is required")
+        if self.body is None:
+            return self.check_query(given)
+        return {"body": {self.body[k]["name"]: _checked(k, v, self.body[k]) for k, v in given.items()}}
+
     def check_query(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The given (non-None) query parameters, checked against the contract's constraints before any I/O."""
-        out: dict[str, Any] = {}
-        for key, value in params.items():
-            if value is None:
-                continue
-            rule = self.query[key]
-            if rule.get("type") == "integer":
-                if type(value) is not int:
-                    raise BatchValidationError(key, f"must be an int, not {type(value).__name__}")
-                if "minimum" in rule and value < rule["minimum"]:
-                    raise BatchValidationError(key, f"must be >= {rule['minimum']}, not {value}")
-                if "maximum" in rule and value > rule["maximum"]:
-                    raise BatchValidationError(key, f"must be <= {rule['maximum']}, not {value}")
-            else:
-                if not isinstance(value, str):
-                    raise BatchValidationError(key, f"must be a string, not {type(value).__name__}")
-                if len(value) < rule.get("minLength", 0):
-                    raise BatchValidationError(key, "must not be empty")
-                if len(value) > rule.get("maxLength", len(value)):
-                    raise BatchValidationError(key, f"must be at most {rule['maxLength']} characters")
-                check_encodable(value, key)
-            out[key] = value
-        return out
+        return {key: _checked(key, value, self.query[key]) for key, value in params.items() if value is not None}
 
 
-def _operation(
-    op_id: str, build: Callable[..., dict[str, Any]], model: type[_Model], data_ok: Callable[[Any], bool]
-) -> Operation:
+def _checked(key: str, value: Any, rule: Mapping[str, Any]) -> Any:
+    """One argument against its contract rule (type, bounds, length, enum), or BatchValidationError."""
+    if rule.get("type") == "integer":
+        if type(value) is not int:
+            raise BatchValidationError(key, f"must be an int, not {type(value).__name__}")
+        if "minimum" in rule and value < rule["minimum"]:
+            raise BatchValidationError(key, f"must be >= {rule['minimum']}, not {value}")
+        if "maximum" in rule and value > rule["maximum"]:
+            raise BatchValidationError(key, f"must be <= {rule['maximum']}, not {value}")
+        return value
+    if not isinstance(value, str):
+        raise BatchValidationError(key, f"must be a string, not {type(value).__name__}")
+    if "enum" in rule and value not in rule["enum"]:
+        raise BatchValidationError(key, f"must be one of {', '.join(map(repr, rule['enum']))}, not {value!r}")
+    if len(value) < rule.get("minLength", 0):
+        raise BatchValidationError(key, "must not be empty")
+    if len(value) > rule.get("maxLength", len(value)):
+        raise BatchValidationError(key, f"must be at most {rule['maxLength']} characters")
+    check_encodable(value, key)
+    return value
+
+
+def _operation(op_id: str) -> Operation:
     f = facts.OPERATIONS[op_id]
+    module = importlib.import_module(f"bitget_api.api.{f['module']}")
     return Operation(
         op_id,
         f["method"],
@@ -141,20 +156,23 @@ def _operation(
         f["rate_window_ms"] / 1000,
         f["rate_scope"],
         f["query"],
-        build,
-        model,
-        data_ok,
+        module.build_request,
+        getattr(models, f["response"]),
+        is_batch_result if f["batch_rules"] else data_check(f["data"]),
+        f["body"],
+        tuple(f["required"]),
+        tuple(tuple(group) for group in f["either"]),
+        f["batch_rules"],
     )
 
 
-BATCH_CANCEL = _operation("batchCancelOrders", batch_cancel_orders.build_request, BatchCancelResponse, is_batch_result)
-SERVER_TIME = _operation("getServerTime", get_server_time.build_request, ServerTimeResponse, _is_object)
-ORDER_INFO = _operation("getOrderInfo", get_order_info.build_request, OrderListResponse, _is_list)
-UNFILLED_ORDERS = _operation(
-    "getUnfilledOrders", get_unfilled_orders.build_request, UnfilledOrderListResponse, _is_list
-)
-HISTORY_ORDERS = _operation("getHistoryOrders", get_history_orders.build_request, OrderListResponse, _is_list)
-CANCEL_ORDER = _operation("cancelOrder", cancel_order.build_request, CancelOrderResponse, _is_cancelled_order)
-CANCEL_SYMBOL = _operation(
-    "cancelSymbolOrders", cancel_symbol_orders.build_request, CancelSymbolResponse, _is_symbol_result
-)
+# Every operation of the contract, by operationId.
+OPERATIONS: dict[str, Operation] = {op_id: _operation(op_id) for op_id in facts.OPERATIONS}
+
+# The ones the SDK's own runs call (batches, listings, settling, server time).
+BATCH_CANCEL = OPERATIONS["batchCancelOrders"]
+SERVER_TIME = OPERATIONS["getServerTime"]
+ORDER_INFO = OPERATIONS["getOrderInfo"]
+UNFILLED_ORDERS = OPERATIONS["getUnfilledOrders"]
+HISTORY_ORDERS = OPERATIONS["getHistoryOrders"]
+CANCEL_SYMBOL = OPERATIONS["cancelSymbolOrders"]

@@ -7,16 +7,13 @@ very same requests from the very same checks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypedDict
-
-from bitget_api.models import CancelOrderRequest, CancelSymbolRequest
 
 from . import _options as options
 from ._cancel_all import STRATEGIES, Strategy
 from ._errors import BatchValidationError
-from ._operations import ORDER_INFO, UNFILLED_ORDERS, Operation
-from ._validation import validate_batch
+from ._operations import UNFILLED_ORDERS, Operation
 
 
 class RequestOptions(TypedDict, total=False):
@@ -102,13 +99,6 @@ def cancel_all_args(
     return names, strategy, deadline_s  # type: ignore[return-value]
 
 
-def order_info_params(order_id: str | None, client_oid: str | None, **rest: Any) -> dict[str, Any]:
-    """The contract's `x-parameter-rules` for orderInfo: an identifier is required."""
-    if order_id is None and client_oid is None:
-        raise BatchValidationError("order_id", "give order_id or client_oid")
-    return ORDER_INFO.check_query({"order_id": order_id, "client_oid": client_oid, **rest})
-
-
 def page_query(
     op: Operation, symbol: Any, start: Any, end: Any, cursor: Any, limit: Any, order_id: Any
 ) -> dict[str, Any]:
@@ -123,47 +113,3 @@ def page_query(
             "order_id": order_id,
         }
     )
-
-
-def batch_cancel_body(
-    symbol: str | None,
-    batch_mode: Literal["single", "multiple"] | None,
-    order_list: Sequence[Any],
-) -> dict[str, Any]:
-    """`batch_cancel_orders`' body: one batch, checked against the contract and its batch rules, as the
-    JSON object the generated `build_request` sends (its model would be 50 item objects built only to be
-    turned back into these dicts: ~40 µs a batch)."""
-    return validate_batch(symbol, batch_mode, order_list)
-
-
-def cancel_symbol_request(symbol: Any) -> CancelSymbolRequest:
-    """`cancel_symbol_orders`' body, its symbol checked before any I/O."""
-    return CancelSymbolRequest.from_dict(cancel_symbol_body(symbol))
-
-
-def cancel_symbol_body(symbol: Any) -> dict[str, Any]:
-    """cancel-symbol-order's body, its symbol checked like the reads' before any I/O."""
-    if not isinstance(symbol, str):
-        raise BatchValidationError("symbol", f"must be a string, not {type(symbol).__name__}")
-    UNFILLED_ORDERS.check_query({"symbol": symbol})
-    return {"symbol": symbol}
-
-
-def cancel_order_request(
-    symbol: Any, order_id: str | None, client_oid: str | None, tpsl_type: str | None
-) -> CancelOrderRequest:
-    """`cancel_order`'s body, checked before any I/O like the reads' (an identifier is required; with
-    both, orderId identifies the order)."""
-    body = cancel_symbol_body(symbol)
-    if order_id is None and client_oid is None:
-        raise BatchValidationError("order_id", "give order_id or client_oid")
-    ids = ORDER_INFO.check_query({"order_id": order_id, "client_oid": client_oid})
-    if "order_id" in ids:
-        body["orderId"] = ids["order_id"]
-    if "client_oid" in ids:
-        body["clientOid"] = ids["client_oid"]
-    if tpsl_type is not None:
-        if tpsl_type not in ("normal", "tpsl"):
-            raise BatchValidationError("tpsl_type", f"must be 'normal' or 'tpsl', not {tpsl_type!r}")
-        body["tpslType"] = tpsl_type
-    return CancelOrderRequest.from_dict(body)

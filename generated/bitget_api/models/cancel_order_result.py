@@ -22,7 +22,7 @@ _KNOWN_KEYS = frozenset(
 class CancelOrderResult:
     """The cancelled order's identifiers."""
 
-    order_id: str | Unset = UNSET
+    order_id: str
     """ Order ID. """
     client_oid: None | str | Unset = UNSET
     """ Client order ID (empty or null when the order has none). """
@@ -39,9 +39,11 @@ class CancelOrderResult:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if order_id is not UNSET:
-            field_dict["orderId"] = order_id
+        field_dict.update(
+            {
+                "orderId": order_id,
+            }
+        )
         if client_oid is not UNSET:
             field_dict["clientOid"] = client_oid
 
@@ -54,7 +56,7 @@ class CancelOrderResult:
         Fills the instance's slots directly: attrs' `__init__` would assign the very same values (these
         models have no validators or converters) at twice the cost, and an answer holds 50 of them.
         """
-        order_id = src_dict.get("orderId", UNSET)
+        order_id = src_dict["orderId"]
 
         def _parse_client_oid(data: object) -> None | str | Unset:
             if data is None:
