@@ -102,3 +102,27 @@ def test_a_failure_items_identifiers_are_kept_in_the_report(mode: str) -> None:
     with HostileServer(both_ids) as server:
         report = _call(server.url, mode, "cancel_orders", symbol="BTCUSDT", order_ids=["11", "12"])
     assert [(o.order_id, o.client_oid) for o in report.failed] == [("11", "coid-11"), ("12", "coid-12")]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("style", ["null", "empty", "absent"])
+def test_a_failure_item_without_the_other_identifier_is_read_in_every_documented_form(mode: str, style: str) -> None:
+    """Bitget's examples give `""` for the identifier a request did not carry, one observation `null`;
+    an absent key is the third form a client must take (facts A6)."""
+
+    def one_id(req: Request, book: Any) -> Reply:
+        failures = []
+        for item in req.json()["orderList"]:
+            failure = {"orderId": item["orderId"], "errorCode": "43001", "errorMsg": "The order does not exist"}
+            if style != "absent":
+                failure["clientOid"] = None if style == "null" else ""
+            failures.append(failure)
+        return http(200, envelope("00000", "success", {"successList": [], "failureList": failures}))
+
+    with HostileServer(one_id) as server:
+        report = _call(server.url, mode, "cancel_orders", symbol="BTCUSDT", order_ids=["21", "22"])
+    assert [(o.order_id, o.client_oid, o.error_code) for o in report.failed] == [
+        ("21", None, "43001"),
+        ("22", None, "43001"),
+    ]
+    assert not report.unknown and not report.cancelled

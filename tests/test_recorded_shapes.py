@@ -45,14 +45,23 @@ def shape(item: dict[str, Any]) -> dict[str, str]:
     return {k: type(v).__name__ for k, v in item.items()}
 
 
-def assert_same_shape(got: dict[str, Any], want: dict[str, Any], optional: frozenset[str] = frozenset()) -> None:
-    """`got` has exactly `want`'s keys (those in `optional` may be missing or extra), each of its JSON type
-    (null allowed where `want` has null or a string the request did not give)."""
+def assert_same_shape(
+    got: dict[str, Any],
+    want: dict[str, Any],
+    optional: frozenset[str] = frozenset(),
+    nullable: frozenset[str] = frozenset(),
+) -> None:
+    """`got` has exactly `want`'s keys (those in `optional` may be missing or extra), each of its JSON type;
+    null only where `want` has null or the key is in `nullable` (an identifier the request did not give)."""
     missing = set(want) - set(got) - optional
     extra = set(got) - set(want) - optional
     assert not missing and not extra, f"missing {sorted(missing)}, extra {sorted(extra)} in {got}"
     for key, value in got.items():
-        if key in want and value is not None and want[key] is not None:
+        if key not in want:
+            continue
+        if value is None:
+            assert want[key] is None or key in nullable, f"{key}: null, recorded {shape(want)[key]}"
+        elif want[key] is not None:
             assert type(value) is type(want[key]), f"{key}: {type(value).__name__}, recorded {shape(want)[key]}"
 
 
@@ -164,7 +173,8 @@ def test_batch_cancel_items_have_the_documented_shape_with_both_identifiers(mock
     for data in (by_oid, by_coid):
         assert_same_shape(data["successList"][0], want_ok)
         # errorCode: in Bitget's response table (added 2023-11-16), not in its example.
-        assert_same_shape(data["failureList"][0], want_fail, optional=frozenset({"errorCode"}))
+        ids = frozenset({"orderId", "clientOid"})  # the one a failed item did not carry is null
+        assert_same_shape(data["failureList"][0], want_fail, optional=frozenset({"errorCode"}), nullable=ids)
     assert by_oid["failureList"][0]["clientOid"] is None and by_oid["failureList"][0]["orderId"] == "404"
     assert by_coid["failureList"][0]["orderId"] is None and by_coid["failureList"][0]["clientOid"] == "nope"
     assert by_coid["successList"][0] == {"orderId": b["orderId"], "clientOid": "two"}
@@ -187,3 +197,13 @@ def test_cancel_order_answers_the_documented_shape_and_refuses_a_closed_order(mo
                                            "clientOid": "eth", "filledSize": "0"}]  # fmt: skip
     neither = _signed_post(mock, "/api/v2/spot/trade/cancel-order", {"symbol": "BTCUSDT"})
     assert neither.status_code == 400
+
+
+def test_cancel_symbol_and_server_time_answers(mock: MockClient) -> None:
+    _seed(mock, "s1")
+    (doc,) = recorded("cancelSymbolOrders")
+    data = _data(_signed_post(mock, "/api/v2/spot/trade/cancel-symbol-order", {"symbol": "BTCUSDT"}))
+    assert_same_shape(data, doc["data"])
+    time_answer = mock.http.get("/api/v2/public/time").json()
+    assert set(time_answer) == {"code", "msg", "requestTime", "data"} and set(time_answer["data"]) == {"serverTime"}
+    assert isinstance(time_answer["data"]["serverTime"], str) and time_answer["data"]["serverTime"].isdigit()

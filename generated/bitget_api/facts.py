@@ -295,6 +295,7 @@ ERROR_CODES: Final[tuple[tuple[str, str, int], ...]] = (
     ("40037", "authentication", 400),
     ("40808", "parameter", 400),
     ("43001", "order", 200),
+    ("43001", "order", 400),
     ("429", "rate-limit", 429),
     ("50001", "server", 503),
 )

@@ -97,7 +97,7 @@ class Order:
 
     def as_api(self, with_cancel_reason: bool = False) -> dict[str, Any]:
         """The order as `orderInfo` and `history-orders` return it: the keys, order and types of Bitget's
-        recorded answers (tests/recordings/): numbers and times as strings, `priceAvg` the average fill
+        recorded answers (the contract's `x-source` examples): numbers and times as strings, `priceAvg` the average fill
         price, `feeDetail` a JSON string (empty before any fill). `orderInfo` also sends `cancelReason`
         (empty unless cancelled); `history-orders` only for a cancelled order."""
         filled_quote = self.filled * Decimal(self.price)

@@ -32,7 +32,7 @@ def signed_target(raw_path: bytes) -> bytes:
     if not query or (b"%" not in query and b"+" not in query):
         return raw_path  # nothing to decode: the common case costs nothing
     pairs = []
-    for part in query.decode("ascii").split("&"):
+    for part in query.decode("utf-8").split("&"):  # as sent it is ASCII; a caller's own path may not be
         key, eq, value = part.partition("=")
         pairs.append(unquote_plus(key) + eq + unquote_plus(value))
     return path + sep + "&".join(pairs).encode("utf-8")

@@ -214,7 +214,15 @@ def proxy_for(url: str, proxy: str | None, trust_env: bool) -> httpx.URL | None:
     chosen = found.get(target.scheme) or found.get("all")
     if not chosen or _bypassed(target, found.get("no", "")):
         return None
-    return httpx.URL(chosen if "://" in chosen else f"http://{chosen}")
+    # Never quote the value: it may hold the proxy's password.
+    where = f"the {target.scheme.upper()}_PROXY / ALL_PROXY environment variable"
+    try:
+        found_url = httpx.URL(chosen if "://" in chosen else f"http://{chosen}")
+    except httpx.InvalidURL:
+        raise ValueError(f"{where} is not a valid proxy URL") from None
+    if found_url.scheme not in ("http", "https") or not found_url.host:
+        raise ValueError(f"{where} must be an http(s) proxy URL (SOCKS proxies are not supported)")
+    return found_url
 
 
 def _bypassed(target: httpx.URL, no_proxy: str) -> bool:
@@ -224,7 +232,11 @@ def _bypassed(target: httpx.URL, no_proxy: str) -> bool:
     for entry in (e.strip().lower() for e in no_proxy.split(",")):
         if entry == "*":
             return True
-        name, _, entry_port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
+        if entry.startswith("["):  # [IPv6] or [IPv6]:port
+            name, _, rest = entry[1:].partition("]")
+            entry_port = rest.removeprefix(":")
+        else:
+            name, _, entry_port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
         if entry_port and entry_port != str(port):
             continue
         name = name.strip("[]").lstrip(".")

@@ -257,7 +257,7 @@ type CancelOrderResult struct {
 	ClientOid *string `json:"clientOid,omitempty"`
 
 	// OrderId Order ID.
-	OrderId *string `json:"orderId,omitempty"`
+	OrderId string `json:"orderId"`
 }
 
 // CancelSymbolRequest The symbol whose open orders to cancel.

@@ -62,6 +62,7 @@ var ErrorCodes = []ErrorCode{
 	{Code: "40037", Category: "authentication", HTTPStatus: 400},
 	{Code: "40808", Category: "parameter", HTTPStatus: 400},
 	{Code: "43001", Category: "order", HTTPStatus: 200},
+	{Code: "43001", Category: "order", HTTPStatus: 400},
 	{Code: "429", Category: "rate-limit", HTTPStatus: 429},
 	{Code: "50001", Category: "server", HTTPStatus: 503},
 }

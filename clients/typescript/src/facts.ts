@@ -49,6 +49,7 @@ export const ERROR_CODES: readonly (readonly [string, string, number])[] = [
   ["40037", "authentication", 400],
   ["40808", "parameter", 400],
   ["43001", "order", 200],
+  ["43001", "order", 400],
   ["429", "rate-limit", 429],
   ["50001", "server", 503],
 ];

@@ -469,7 +469,7 @@ export interface components {
         /** @description The cancelled order's identifiers. */
         CancelOrderResult: {
             /** @description Order ID. */
-            orderId?: string;
+            orderId: string;
             /** @description Client order ID (empty or null when the order has none). */
             clientOid?: string | null;
         };
