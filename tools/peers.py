@@ -119,8 +119,9 @@ KNOWN_BUGS: dict[tuple[str, str], KnownBug] = {
     (NODE_RAW, "order-info-clientOid-plus-dollar-percent"): KnownBug(
         "40009",
         "with encodeQueryStringValues: false bitget-api sends the raw value in the URL (?clientOid=a+b$c%d): "
-        "the server form-decodes '+' to a space, so the decoded query differs from the signed one -> 40009. "
-        "The workaround covers spaces, ':', '/', '$' and non-ASCII, not '+' (nor '%XX').",
+        "the mock form-decodes '+' to a space (how Bitget reads a literal '+' is undocumented), so the decoded "
+        "query differs from the signed one -> 40009. The workaround covers spaces, ':', '/', '$' and non-ASCII; "
+        "a value with '+' is safe only percent-encoded (%2B), which bitget-api then signs encoded.",
     ),
 }
 
