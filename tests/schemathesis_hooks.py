@@ -135,7 +135,7 @@ def _target_an_open_order(base: str, body: dict[str, Any]) -> bool:
     """Make the single cancel `body` name an open order of its symbol; True if the body was changed.
     By orderId: a new order, whose (mock-assigned) orderId replaces the generated one. By clientOid only:
     an order with that clientOid, unless the account already used it; then a fresh clientOid."""
-    order = {"symbol": body["symbol"]}
+    order = {"symbol": body.get("symbol") or "BTCUSDT"}  # a tpsl cancel may leave its symbol out
     if body.get("tpslType", "normal") != "normal":
         order["tpslType"] = body["tpslType"]
     if "orderId" in body:

@@ -126,3 +126,22 @@ def test_a_failure_item_without_the_other_identifier_is_read_in_every_documented
         ("22", None, "43001"),
     ]
     assert not report.unknown and not report.cancelled
+
+
+def test_a_tpsl_order_is_cancelled_by_order_id_without_a_symbol(mock: MockClient) -> None:
+    """Bitget's table: `symbol` is not required when tpslType is tpsl, and `orderId` then is."""
+    r = mock.http.post(
+        "/mock/orders", json={"orders": [{"symbol": "BTCUSDT", "clientOid": "tp-1", "tpslType": "tpsl"}]}
+    )
+    order = r.json()["orders"][0]
+    with sync_client(mock.server.url) as client:
+        with pytest.raises(BatchValidationError, match="order_id: is required when tpsl_type is 'tpsl'"):
+            client.cancel_order(client_oid="tp-1", tpsl_type="tpsl")
+        with pytest.raises(BatchValidationError, match="symbol: is required unless tpsl_type is 'tpsl'"):
+            client.cancel_order(order_id=order["orderId"])
+        with pytest.raises(BitgetAPIError) as normal:  # a normal cancel does not find a tpsl order
+            client.cancel_order(symbol="BTCUSDT", order_id=order["orderId"])
+        assert normal.value.code == "43001"
+        done = client.cancel_order(order_id=order["orderId"], tpsl_type="tpsl")
+    assert done.data.order_id == order["orderId"]
+    assert mock.orders(status="cancelled")[0]["orderId"] == order["orderId"]

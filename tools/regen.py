@@ -130,6 +130,20 @@ def _either(schema: dict[str, Any]) -> list[str]:
     return [_snake(n) for n in (*schema["if"].get("required", []), *schema["else"].get("required", []))]
 
 
+def _condition(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """"When a field has this value, these are required, else those": `if: {required: [f], properties:
+    {f: {const: v}}}` with `then`/`else` lists of required fields (cancelOrder's tpslType rule)."""
+    test = schema.get("if", {})
+    consts = {k: v["const"] for k, v in test.get("properties", {}).items() if isinstance(v, dict) and "const" in v}
+    if not consts or ("then" not in schema and "else" not in schema):
+        return None
+    return {
+        "if": {_snake(k): v for k, v in consts.items()},
+        "then": [_snake(n) for n in schema.get("then", {}).get("required", [])],
+        "else": [_snake(n) for n in schema.get("else", {}).get("required", [])],
+    }
+
+
 def _json_types(schema: dict[str, Any], spec: dict[str, Any]) -> dict[str, str]:
     """The required properties of an object schema and their JSON types (what a complete `data` holds)."""
     props = schema.get("properties", {})
@@ -165,6 +179,7 @@ def _call_facts(op: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
         elif param.get("required"):
             required.append(_snake(param["name"]))
     body: dict[str, dict[str, Any]] | None = None
+    conditions: list[dict[str, Any]] = []
     batch_rules = False
     if "requestBody" in op:
         schema = _resolve(op["requestBody"]["content"]["application/json"]["schema"], spec)
@@ -176,9 +191,13 @@ def _call_facts(op: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
                 rule["enum"] = list(prop["enum"])
             body[_snake(name)] = rule
         required += [_snake(n) for n in schema.get("required", [])]
-        group = _either(schema)
-        if group:
-            either.append(group)
+        for part in (schema, *schema.get("allOf", [])):
+            group = _either(part)
+            if group:
+                either.append(group)
+            condition = _condition(part)
+            if condition:
+                conditions.append(condition)
         batch_rules = "x-batch-rules" in schema
     return {
         "module": f"{tag}.{_snake(op['operationId'])}",
@@ -187,6 +206,7 @@ def _call_facts(op: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
         "body": body,
         "required": required,
         "either": either,
+        "conditions": conditions,
         "batch_rules": batch_rules,
     }
 
@@ -267,6 +287,7 @@ def facts_module(spec: dict[str, Any]) -> str:
         "    body: dict[str, dict[str, Any]] | None",
         "    required: list[str]",
         "    either: list[list[str]]",
+        "    conditions: list[dict[str, Any]]",
         "    batch_rules: bool",
         "",
         "",

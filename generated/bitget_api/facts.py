@@ -22,6 +22,7 @@ class Operation(TypedDict):
     body: dict[str, dict[str, Any]] | None
     required: list[str]
     either: list[list[str]]
+    conditions: list[dict[str, Any]]
     batch_rules: bool
 
 
@@ -52,6 +53,9 @@ OPERATIONS: Final[dict[str, Operation]] = {
         },
         "required": ["order_list"],
         "either": [],
+        "conditions": [
+            {"if": {"batch_mode": "multiple"}, "then": [], "else": ["symbol"]}
+        ],
         "batch_rules": True,
     },
     "getServerTime": {
@@ -68,6 +72,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
         "body": None,
         "required": [],
         "either": [],
+        "conditions": [],
         "batch_rules": False,
     },
     "getOrderInfo": {
@@ -107,6 +112,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
         "body": None,
         "required": [],
         "either": [["order_id", "client_oid"]],
+        "conditions": [],
         "batch_rules": False,
     },
     "getUnfilledOrders": {
@@ -151,6 +157,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
         "body": None,
         "required": [],
         "either": [],
+        "conditions": [],
         "batch_rules": False,
     },
     "getHistoryOrders": {
@@ -195,6 +202,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
         "body": None,
         "required": [],
         "either": [],
+        "conditions": [],
         "batch_rules": False,
     },
     "cancelSymbolOrders": {
@@ -218,6 +226,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
         },
         "required": ["symbol"],
         "either": [],
+        "conditions": [],
         "batch_rules": False,
     },
     "cancelOrder": {
@@ -256,8 +265,11 @@ OPERATIONS: Final[dict[str, Operation]] = {
                 "enum": ["normal", "tpsl"],
             },
         },
-        "required": ["symbol"],
+        "required": [],
         "either": [["order_id", "client_oid"]],
+        "conditions": [
+            {"if": {"tpsl_type": "tpsl"}, "then": ["order_id"], "else": ["symbol"]}
+        ],
         "batch_rules": False,
     },
 }

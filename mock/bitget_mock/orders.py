@@ -368,8 +368,8 @@ class OrderBook:
                 order = self._by_id.get((uid, body["orderId"]))
             else:
                 order = self._by_client_oid.get((uid, body["clientOid"]))
-            if order is None or not order.is_open or order.symbol != body["symbol"]:
-                return None
+            if order is None or not order.is_open or order.symbol != body.get("symbol", order.symbol):
+                return None  # a tpsl cancel may leave the symbol out (Bitget's table); given, it must match
             if order.tpsl_type != body.get("tpslType", "normal"):
                 return None
             order.change("cancelled", cancel_reason="normal_cancel")

@@ -77,6 +77,7 @@ class Operation:
     body: Mapping[str, Mapping[str, Any]] | None = None
     required: tuple[str, ...] = ()
     either: tuple[tuple[str, ...], ...] = ()
+    conditions: tuple[Mapping[str, Any], ...] = ()
     batch_rules: bool = False
 
     @property
@@ -113,6 +114,12 @@ class Operation:
         for key in self.required:
             if key not in given:
                 raise BatchValidationError(key, "is required")
+        for rule in self.conditions:  # "when f is v, these are required, else those"
+            met = all(given.get(k) == v for k, v in rule["if"].items())
+            when = " and ".join(f"{k} is {v!r}" for k, v in rule["if"].items())
+            for key in rule["then"] if met else rule["else"]:
+                if key not in given:
+                    raise BatchValidationError(key, f"is required {'when' if met else 'unless'} {when}")
         if self.body is None:
             return self.check_query(given)
         return {"body": {self.body[k]["name"]: _checked(k, v, self.body[k]) for k, v in given.items()}}
@@ -162,6 +169,7 @@ def _operation(op_id: str) -> Operation:
         f["body"],
         tuple(f["required"]),
         tuple(tuple(group) for group in f["either"]),
+        tuple(f["conditions"]),
         f["batch_rules"],
     )
 

@@ -56,7 +56,7 @@ class Operations:
     def cancel_order(
         self,
         *,
-        symbol: str,
+        symbol: str | None = None,
         order_id: str | None = None,
         client_oid: str | None = None,
         tpsl_type: Literal["normal", "tpsl"] | None = None,
@@ -225,7 +225,7 @@ class AsyncOperations:
     async def cancel_order(
         self,
         *,
-        symbol: str,
+        symbol: str | None = None,
         order_id: str | None = None,
         client_oid: str | None = None,
         tpsl_type: Literal["normal", "tpsl"] | None = None,
@@ -394,7 +394,7 @@ class RawOperations:
     def cancel_order(
         self,
         *,
-        symbol: str,
+        symbol: str | None = None,
         order_id: str | None = None,
         client_oid: str | None = None,
         tpsl_type: Literal["normal", "tpsl"] | None = None,
@@ -567,7 +567,7 @@ class AsyncRawOperations:
     async def cancel_order(
         self,
         *,
-        symbol: str,
+        symbol: str | None = None,
         order_id: str | None = None,
         client_oid: str | None = None,
         tpsl_type: Literal["normal", "tpsl"] | None = None,

@@ -16,10 +16,14 @@ T = TypeVar("T", bound="CancelOrderRequest")
 
 @_attrs_define
 class CancelOrderRequest:
-    """One order to cancel."""
+    """One order to cancel: by `orderId` or `clientOid` (with both, `orderId` identifies it). `symbol`
+    is required for a spot order (`tpslType` `normal`, the default); a take-profit/stop-loss order
+    (`tpslType` `tpsl`) is named by `orderId`, and its `symbol` may be left out (Bitget's table).
 
-    symbol: str
-    """ Trading pair, e.g. `BTCUSDT`. """
+    """
+
+    symbol: str | Unset = UNSET
+    """ Trading pair, e.g. `BTCUSDT`. Required unless `tpslType` is `tpsl`. """
     order_id: str | Unset = UNSET
     """ Order ID. Either `orderId` or `clientOid` is required. """
     client_oid: str | Unset = UNSET
@@ -40,11 +44,9 @@ class CancelOrderRequest:
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "symbol": symbol,
-            }
-        )
+        field_dict.update({})
+        if symbol is not UNSET:
+            field_dict["symbol"] = symbol
         if order_id is not UNSET:
             field_dict["orderId"] = order_id
         if client_oid is not UNSET:
@@ -61,7 +63,7 @@ class CancelOrderRequest:
         Fills the instance's slots directly: attrs' `__init__` would assign the very same values (these
         models have no validators or converters) at twice the cost, and an answer holds 50 of them.
         """
-        symbol = src_dict["symbol"]
+        symbol = src_dict.get("symbol", UNSET)
 
         order_id = src_dict.get("orderId", UNSET)
 

@@ -131,7 +131,12 @@ def sync_detailed(
         locale (Locale | Unset): Language of error messages.
         paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
             live account.
-        body (CancelOrderRequest): One order to cancel.
+        body (CancelOrderRequest): One order to cancel: by `orderId` or `clientOid` (with both,
+            `orderId` identifies it). `symbol`
+            is required for a spot order (`tpslType` `normal`, the default); a take-profit/stop-loss
+            order
+            (`tpslType` `tpsl`) is named by `orderId`, and its `symbol` may be left out (Bitget's
+            table).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,7 +179,12 @@ def sync(
         locale (Locale | Unset): Language of error messages.
         paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
             live account.
-        body (CancelOrderRequest): One order to cancel.
+        body (CancelOrderRequest): One order to cancel: by `orderId` or `clientOid` (with both,
+            `orderId` identifies it). `symbol`
+            is required for a spot order (`tpslType` `normal`, the default); a take-profit/stop-loss
+            order
+            (`tpslType` `tpsl`) is named by `orderId`, and its `symbol` may be left out (Bitget's
+            table).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,7 +222,12 @@ async def asyncio_detailed(
         locale (Locale | Unset): Language of error messages.
         paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
             live account.
-        body (CancelOrderRequest): One order to cancel.
+        body (CancelOrderRequest): One order to cancel: by `orderId` or `clientOid` (with both,
+            `orderId` identifies it). `symbol`
+            is required for a spot order (`tpslType` `normal`, the default); a take-profit/stop-loss
+            order
+            (`tpslType` `tpsl`) is named by `orderId`, and its `symbol` may be left out (Bitget's
+            table).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -253,7 +268,12 @@ async def asyncio(
         locale (Locale | Unset): Language of error messages.
         paptrading (PapTrading | Unset): `1` addresses demo trading (paper trading) instead of the
             live account.
-        body (CancelOrderRequest): One order to cancel.
+        body (CancelOrderRequest): One order to cancel: by `orderId` or `clientOid` (with both,
+            `orderId` identifies it). `symbol`
+            is required for a spot order (`tpslType` `normal`, the default); a take-profit/stop-loss
+            order
+            (`tpslType` `tpsl`) is named by `orderId`, and its `symbol` may be left out (Bitget's
+            table).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
