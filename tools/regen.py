@@ -131,7 +131,7 @@ def _either(schema: dict[str, Any]) -> list[str]:
 
 
 def _condition(schema: dict[str, Any]) -> dict[str, Any] | None:
-    """"When a field has this value, these are required, else those": `if: {required: [f], properties:
+    """ "When a field has this value, these are required, else those": `if: {required: [f], properties:
     {f: {const: v}}}` with `then`/`else` lists of required fields (cancelOrder's tpslType rule)."""
     test = schema.get("if", {})
     consts = {k: v["const"] for k, v in test.get("properties", {}).items() if isinstance(v, dict) and "const" in v}
