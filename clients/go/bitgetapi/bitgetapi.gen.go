@@ -210,7 +210,9 @@ type BatchCancelSuccessItem struct {
 // `symbol` is ignored.
 type BatchMode string
 
-// CancelOrderRequest One order to cancel.
+// CancelOrderRequest One order to cancel: by `orderId` or `clientOid` (with both, `orderId` identifies it). `symbol`
+// is required for a spot order (`tpslType` `normal`, the default); a take-profit/stop-loss order
+// (`tpslType` `tpsl`) is named by `orderId`, and its `symbol` may be left out (Bitget's table).
 type CancelOrderRequest struct {
 	// ClientOid Client order ID. Either `clientOid` or `orderId` is required.
 	//
@@ -222,10 +224,10 @@ type CancelOrderRequest struct {
 	// Examples: 121211212122
 	OrderId *string `json:"orderId,omitempty"`
 
-	// Symbol Trading pair, e.g. `BTCUSDT`.
+	// Symbol Trading pair, e.g. `BTCUSDT`. Required unless `tpslType` is `tpsl`.
 	//
 	// Examples: BTCUSDT
-	Symbol string `json:"symbol"`
+	Symbol *string `json:"symbol,omitempty"`
 
 	// TpslType `normal` (the default): a spot order; `tpsl`: a spot take-profit/stop-loss order.
 	TpslType *CancelOrderRequestTpslType `json:"tpslType,omitempty"`

@@ -380,8 +380,11 @@ export class BitgetClient {
    */
   async cancelOrder(body: CancelOrderRequest, call?: CallOptions): Promise<CancelOrderResponse> {
     if (body === null || typeof body !== "object") throw new BatchValidationError("body", "must be an object");
-    checkText("symbol", body.symbol, false);
+    // Bitget's table: symbol unless tpslType is tpsl, which then needs orderId (the contract's allOf).
+    const tpsl = body.tpslType === "tpsl";
+    checkText("symbol", body.symbol, tpsl);
     if (body.orderId === undefined && body.clientOid === undefined) throw new BatchValidationError("orderId", "give orderId or clientOid");
+    if (tpsl && body.orderId === undefined) throw new BatchValidationError("orderId", "is required when tpslType is tpsl");
     checkText("orderId", body.orderId, true);
     checkText("clientOid", body.clientOid, true);
     if (body.tpslType !== undefined && body.tpslType !== "normal" && body.tpslType !== "tpsl") {

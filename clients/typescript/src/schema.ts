@@ -443,13 +443,17 @@ export interface components {
             requestTime?: components["schemas"]["RequestTime"];
             data: components["schemas"]["CancelSymbolResult"];
         };
-        /** @description One order to cancel. */
+        /**
+         * @description One order to cancel: by `orderId` or `clientOid` (with both, `orderId` identifies it). `symbol`
+         *     is required for a spot order (`tpslType` `normal`, the default); a take-profit/stop-loss order
+         *     (`tpslType` `tpsl`) is named by `orderId`, and its `symbol` may be left out (Bitget's table).
+         */
         CancelOrderRequest: {
             /**
-             * @description Trading pair, e.g. `BTCUSDT`.
+             * @description Trading pair, e.g. `BTCUSDT`. Required unless `tpslType` is `tpsl`.
              * @example BTCUSDT
              */
-            symbol: string;
+            symbol?: string;
             /**
              * @description Order ID. Either `orderId` or `clientOid` is required.
              * @example 121211212122
@@ -465,7 +469,7 @@ export interface components {
              * @enum {string}
              */
             tpslType?: "normal" | "tpsl";
-        };
+        } & (unknown & unknown);
         /** @description The cancelled order's identifiers. */
         CancelOrderResult: {
             /** @description Order ID. */
