@@ -26,7 +26,7 @@ import httpcore
 import httpx
 
 from ._http11 import AsyncHTTP11Pool, readable
-from ._transport import DEFAULT_LIMITS, as_httpx_errors, core_proxy_url, core_request, proxy_headers
+from ._transport import DEFAULT_LIMITS, as_httpx_errors, core_pool_options, core_request, proxy_options
 
 
 @contextlib.contextmanager
@@ -166,30 +166,14 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
     ) -> None:
         limits = limits or DEFAULT_LIMITS
         self._pool: httpcore.AsyncConnectionPool | AsyncHTTP11Pool
-        if proxy is not None:
-            self._pool = httpcore.AsyncHTTPProxy(
-                proxy_url=core_proxy_url(proxy),
-                proxy_headers=proxy_headers(proxy),
-                ssl_context=ssl_context,
-                max_connections=limits.max_connections,
-                max_keepalive_connections=limits.max_keepalive_connections,
-                keepalive_expiry=limits.keepalive_expiry,
-                http1=http1,
-                http2=http2,
-                network_backend=AsyncioBackend(),
-            )
-            return
-        if http1 and not http2:
+        if proxy is None and http1 and not http2:
             self._pool = AsyncHTTP11Pool(ssl_context, limits)
             return
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=http1,
-            http2=http2,
-            network_backend=AsyncioBackend(),
+        options = core_pool_options(ssl_context, limits, http1, http2, AsyncioBackend())
+        self._pool = (
+            httpcore.AsyncHTTPProxy(**proxy_options(proxy), **options)
+            if proxy is not None
+            else httpcore.AsyncConnectionPool(**options)
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

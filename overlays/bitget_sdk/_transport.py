@@ -252,6 +252,26 @@ def proxy_headers(proxy: httpx.URL) -> list[tuple[bytes, bytes]]:
     return [(b"Proxy-Authorization", b"Basic " + base64.b64encode(urllib.parse.unquote_to_bytes(proxy.userinfo)))]
 
 
+def core_pool_options(
+    context: ssl.SSLContext, limits: httpx.Limits, http1: bool, http2: bool, backend: Any
+) -> dict[str, Any]:
+    """httpcore's pool arguments (plain or proxy, sync or async) from httpx's `limits` and versions."""
+    return {
+        "ssl_context": context,
+        "max_connections": limits.max_connections,
+        "max_keepalive_connections": limits.max_keepalive_connections,
+        "keepalive_expiry": limits.keepalive_expiry,
+        "http1": http1,
+        "http2": http2,
+        "network_backend": backend,
+    }
+
+
+def proxy_options(proxy: httpx.URL) -> dict[str, Any]:
+    """httpcore's proxy pool arguments: the proxy's URL, its user info as `Proxy-Authorization`."""
+    return {"proxy_url": core_proxy_url(proxy), "proxy_headers": proxy_headers(proxy)}
+
+
 def core_proxy_url(proxy: httpx.URL) -> httpcore.URL:
     """The proxy's URL for httpcore, without its user info (sent as a header instead)."""
     return httpcore.URL(scheme=proxy.raw_scheme, host=proxy.raw_host, port=proxy.port, target=b"/")
@@ -285,30 +305,16 @@ class DeadlineTransport(httpx.BaseTransport):
     def _get_pool(self) -> httpcore.ConnectionPool | HTTP11Pool:
         """Made on first use: HTTP/1.1 on `_http11`'s pool (see there why), HTTP/2 and proxies on httpcore's."""
         with self._lock:
-            if self._pool is None and self._proxy is not None:
-                self._pool = httpcore.HTTPProxy(
-                    proxy_url=core_proxy_url(self._proxy),
-                    proxy_headers=proxy_headers(self._proxy),
-                    ssl_context=self._ssl_context or default_ssl_context(self._trust_env),
-                    max_connections=self._limits.max_connections,
-                    max_keepalive_connections=self._limits.max_keepalive_connections,
-                    keepalive_expiry=self._limits.keepalive_expiry,
-                    http1=self._http1,
-                    http2=self._http2,
-                    network_backend=_ClampedBackend(),
+            if self._pool is None and (self._proxy is not None or self._http2 or not self._http1):
+                context = self._ssl_context or default_ssl_context(self._trust_env)
+                options = core_pool_options(context, self._limits, self._http1, self._http2, _ClampedBackend())
+                self._pool = (
+                    httpcore.HTTPProxy(**proxy_options(self._proxy), **options)
+                    if self._proxy is not None
+                    else httpcore.ConnectionPool(**options)
                 )
-            if self._pool is None and self._http1 and not self._http2:
-                self._pool = HTTP11Pool(self._ssl_context or default_ssl_context(self._trust_env), self._limits, _clamp)
             if self._pool is None:
-                self._pool = httpcore.ConnectionPool(
-                    ssl_context=self._ssl_context or default_ssl_context(self._trust_env),
-                    max_connections=self._limits.max_connections,
-                    max_keepalive_connections=self._limits.max_keepalive_connections,
-                    keepalive_expiry=self._limits.keepalive_expiry,
-                    http1=self._http1,
-                    http2=self._http2,
-                    network_backend=_ClampedBackend(),
-                )
+                self._pool = HTTP11Pool(self._ssl_context or default_ssl_context(self._trust_env), self._limits, _clamp)
             return self._pool
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
