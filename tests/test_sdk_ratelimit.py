@@ -67,25 +67,25 @@ def test_zero_means_off() -> None:
 def test_a_client_collected_while_the_budget_registry_is_locked_does_not_deadlock() -> None:
     """The garbage collector runs a dead client's finalizer (release) on whatever thread allocates,
     also inside `shared_limiter` while it holds the registry lock: that release must not block."""
-    from bitget_sdk import _ratelimit
+    from bitget_sdk import _budgets
 
     def release_inside_the_lock() -> None:
-        with _ratelimit._registry_lock:
-            _ratelimit.release_limiter("test-gc-key:op")
+        with _budgets._registry_lock:
+            _budgets.release_limiter("test-gc-key:op")
 
     worker = threading.Thread(target=release_inside_the_lock, daemon=True)
     worker.start()
     worker.join(5)
     assert not worker.is_alive(), "release_limiter blocked on the registry lock its caller holds"
     # The queued release is applied by the next registration, which still counts users right.
-    _ratelimit.shared_limiter("test-gc-key:op", 10, 0.0)
-    _ratelimit.shared_limiter("test-gc-key:op", 10, 0.0)
-    assert _ratelimit._registry["test-gc-key:op"].users == 2
-    _ratelimit.release_limiter("test-gc-key:op")
-    _ratelimit.shared_limiter("test-gc-key:op", 10, 0.0)
-    assert _ratelimit._registry["test-gc-key:op"].users == 2  # one released, one more registered
+    _budgets.shared_limiter("test-gc-key:op", 10, 0.0)
+    _budgets.shared_limiter("test-gc-key:op", 10, 0.0)
+    assert _budgets._registry["test-gc-key:op"].users == 2
+    _budgets.release_limiter("test-gc-key:op")
+    _budgets.shared_limiter("test-gc-key:op", 10, 0.0)
+    assert _budgets._registry["test-gc-key:op"].users == 2  # one released, one more registered
     for _ in range(2):
-        _ratelimit.release_limiter("test-gc-key:op")
+        _budgets.release_limiter("test-gc-key:op")
 
 
 def test_a_closed_clients_budget_is_released_though_the_client_is_still_referenced() -> None:

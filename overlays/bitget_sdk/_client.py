@@ -43,6 +43,7 @@ from bitget_api.types import UNSET
 from . import _options as options
 from ._aio import AsyncPoolTransport
 from ._batching import Batch, BatchModeOption, OrderItem, plan
+from ._budgets import release_limiter, shared_limiter
 from ._cancel_all import (
     CancelBatches,
     CancelSymbols,
@@ -98,7 +99,7 @@ from ._params import (
     check_request_options,
     page_query,
 )
-from ._ratelimit import Limiter, OutOfTime, Permit, SlidingWindowLimiter, release_limiter, server_clock, shared_limiter
+from ._ratelimit import Limiter, OutOfTime, Permit, SlidingWindowLimiter, server_clock
 from ._raw import RawResponse, raw_response
 from ._redis_limiter import check_backend_url
 from ._report import CancelReport
