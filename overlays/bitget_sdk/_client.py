@@ -248,6 +248,9 @@ class _BaseClient:
         self._proxy = proxy_for(self.base_url, proxy, extra.get("trust_env", True))
         if not {"transport", "mounts"} & extra.keys():
             extra.update(self._default_transport(extra))
+        # What `_wire` sends through: the one transport (ours, or the caller's `transport=`), or, with the
+        # caller's `mounts=`, the httpx client's own `send` (which picks the mount).
+        self._transport: Any = None if "mounts" in extra else extra.get("transport")
         verify = extra.pop("verify", True)  # the generated client takes it as `verify_ssl`
         # The generated client (its httpx client's transport, mounts, hooks and default headers serve
         # `_wire`; its own calls are signed by BitgetAuth as an httpx.Auth).
@@ -597,7 +600,7 @@ class BitgetClient(Operations, _BaseClient):
 
     @functools.cached_property
     def _wire(self) -> Wire:
-        return Wire(self._api.get_httpx_client())
+        return Wire(self._api.get_httpx_client(), self._transport)
 
     def _fetch(
         self, prepared: Prepared, deadline: float | None = None, permit: Permit | None = None
@@ -1057,7 +1060,7 @@ class AsyncBitgetClient(AsyncOperations, _BaseClient):
 
     @functools.cached_property
     def _wire(self) -> Wire:
-        return Wire(self._api.get_async_httpx_client())
+        return Wire(self._api.get_async_httpx_client(), self._transport)
 
     async def _fetch(
         self, prepared: Prepared, deadline: float | None = None, permit: Permit | None = None

@@ -6,7 +6,8 @@ more than half of what the SDK itself costs per 50-order call, and the reason a 
 20 sub-accounts at once ran out of CPU before it ran out of budget. What the client layer does that a
 signed Bitget call needs is done here once per call instead: the URL is merged by the client itself
 (`build_request`, once per operation), the headers are the client's defaults merged with ours, the body
-is encoded once, the transport is the one the client would pick for the URL (its proxies and mounts).
+is encoded once, the transport is the client's one (the SDK's default, with its proxy, or the caller's
+`transport=`; with the caller's `mounts=`, the httpx client's public `send` picks the mount).
 The client's request and response event hooks run as `send` runs them (the README's metrics recipe).
 What is dropped is what the API does not use: cookies (Bitget sets none; a hostile server's would not be
 sent back), redirects (never followed anyway) and httpx's own INFO log line per request.
@@ -100,10 +101,12 @@ class Wire:
     """The parts of one httpx client that requests of every operation share (one per SDK client and
     its derived clients: they share the httpx client)."""
 
-    def __init__(self, http: httpx.Client | httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.Client | httpx.AsyncClient, transport: Any = None) -> None:
+        """`transport`: the one every request goes through (the client's default, or the caller's
+        `transport=`); None: the caller gave `mounts=`, and the httpx client's `send` picks the mount."""
         self.http = http
         self._urls: dict[tuple[str, str], httpx.URL] = {}
-        self._transports: dict[tuple[bytes, bytes, int | None], Any] = {}
+        self._transport = transport
 
     def url(self, method: str, path: str, params: Mapping[str, Any] | None) -> httpx.URL:
         """`path` merged into the client's base URL exactly as the client merges it, then the query
@@ -113,14 +116,6 @@ class Wire:
         if url is None:
             url = self._urls[key] = self.http.build_request(method, path).url
         return url.copy_with(query=query_string(params).encode("ascii")) if params else url
-
-    def transport(self, url: httpx.URL) -> Any:
-        """The transport the client picks for `url` (its proxies and mounts), looked up once per origin."""
-        origin = (url.raw_scheme, url.raw_host, url.port)  # what a mount's pattern can match on
-        found = self._transports.get(origin)
-        if found is None:
-            found = self._transports[origin] = self.http._transport_for_url(url)
-        return found
 
     def headers(self, own: Mapping[str, str], extra: Mapping[str, str], signed: bool = False) -> list[tuple[str, str]]:
         """The client's default headers, then `own` (the client's), then `extra` (the operation's),
@@ -146,10 +141,12 @@ class Wire:
         http = self.http
         assert isinstance(http, httpx.Client)
         self._check_open()
+        if self._transport is None:
+            return http.send(request, stream=True)  # mounts, hooks and the signer (afresh) by httpx itself
         hooks = http.event_hooks
         for hook in hooks["request"]:
             hook(request)
-        response: httpx.Response = self.transport(request.url).handle_request(request)
+        response: httpx.Response = self._transport.handle_request(request)
         response.request = request
         try:
             for hook in hooks["response"]:
@@ -163,19 +160,20 @@ class Wire:
         """Connect before the request is signed and built, if its transport is the SDK's own and has no
         idle connection to the origin (see `AsyncHTTP11Pool.preconnect`). A connection that cannot be
         made fails here as it would in `asend`: nothing was sent."""
-        transport = self.transport(url)
-        if isinstance(transport, AsyncPoolTransport):
-            await transport.preconnect(url, timeouts)
+        if isinstance(self._transport, AsyncPoolTransport):
+            await self._transport.preconnect(url, timeouts)
 
     async def asend(self, request: httpx.Request) -> httpx.Response:
         """`send` for an `httpx.AsyncClient`."""
         http = self.http
         assert isinstance(http, httpx.AsyncClient)
         self._check_open()
+        if self._transport is None:
+            return await http.send(request, stream=True)
         hooks = http.event_hooks
         for hook in hooks["request"]:
             await hook(request)
-        response: httpx.Response = await self.transport(request.url).handle_async_request(request)
+        response: httpx.Response = await self._transport.handle_async_request(request)
         response.request = request
         try:
             for hook in hooks["response"]:
