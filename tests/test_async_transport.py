@@ -16,7 +16,7 @@ import pytest
 
 from bitget_mock import MockExchange, MockServer, demo_account
 from bitget_sdk import AsyncBitgetClient, BitgetClient
-from bitget_sdk._aio import AsyncPoolTransport
+from bitget_sdk._http.aio import AsyncPoolTransport
 
 KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
 

@@ -185,8 +185,8 @@ def test_an_empty_listing_is_checked_again_after_the_read_lag(server: MockServer
 
 def _drive_steps(listings: list[list[str]], clock: list[float], lag_s: float) -> tuple[list[Any], Any]:
     """Run the I/O-free rounds against canned listings (each listing takes 1 s of a fake clock)."""
-    from bitget_sdk._cancel_all import CancelBatches, Listed, ListOpen, Pause, cancel_all_steps
-    from bitget_sdk._report import CancelReport, OrderOutcome
+    from bitget_sdk._core.report import CancelReport, OrderOutcome
+    from bitget_sdk._runs.cancel_all import CancelBatches, Listed, ListOpen, Pause, cancel_all_steps
 
     steps = cancel_all_steps(
         ("BTCUSDT",), "auto", out_of_time=lambda: False, rate=10, symbol_rate=5, read_rate=20,
@@ -212,7 +212,7 @@ def _drive_steps(listings: list[list[str]], clock: list[float], lag_s: float) ->
 
 
 def test_an_empty_first_listing_is_listed_again_once_the_read_lag_has_passed() -> None:
-    from bitget_sdk._cancel_all import ListOpen, Pause
+    from bitget_sdk._runs.cancel_all import ListOpen, Pause
 
     clock = [100.0]
     actions, report = _drive_steps([[], ["1", "2"], []], clock, lag_s=2.0)
@@ -223,7 +223,7 @@ def test_an_empty_first_listing_is_listed_again_once_the_read_lag_has_passed() -
 
 def test_a_run_longer_than_the_read_lag_ends_at_its_first_empty_listing() -> None:
     """Waiting again there would catch nothing a later listing could not also miss: no pause."""
-    from bitget_sdk._cancel_all import Pause
+    from bitget_sdk._runs.cancel_all import Pause
 
     clock = [100.0]
     actions, report = _drive_steps([["1"], ["2"], ["3"], []], clock, lag_s=2.0)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from bitget_sdk import AsyncBitgetClient, BatchValidationError, BitgetClient
-from bitget_sdk._engine import SEND, Attempt, RetryPolicy, Sleep, attempt_steps, parse_retry_after
-from bitget_sdk._errors import RateLimitError
+from bitget_sdk._core.engine import SEND, Attempt, RetryPolicy, Sleep, attempt_steps, parse_retry_after
+from bitget_sdk._core.errors import RateLimitError
 
 from .conftest import MockClient
 from .test_cli import run

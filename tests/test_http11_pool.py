@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bitget_sdk._aio import AsyncPoolTransport
-from bitget_sdk._http11 import AsyncHTTP11Pool, HTTP11Pool
-from bitget_sdk._transport import DeadlineTransport, deadline_scope
+from bitget_sdk._http.aio import AsyncPoolTransport
+from bitget_sdk._http.http11 import AsyncHTTP11Pool, HTTP11Pool
+from bitget_sdk._http.transport import DeadlineTransport, deadline_scope
 
 _OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 

@@ -26,8 +26,8 @@ from bitget_mock import Account, MockExchange, MockServer, Settings
 from bitget_mock.command import parser
 from bitget_mock.ratelimit import IpCap, max_in_window
 from bitget_sdk import AsyncBitgetClient, BitgetClient
-from bitget_sdk._ip_budget import IpBudget, RedisIpBudget, ip_budget
-from bitget_sdk._ratelimit import OutOfTime
+from bitget_sdk._limits.ip import IpBudget, RedisIpBudget, ip_budget
+from bitget_sdk._limits.window import OutOfTime
 from tools.redisproc import RedisServer, redis_server
 
 from .conftest import DEMO, PATH, signed_headers
@@ -174,7 +174,7 @@ def test_a_late_wake_up_takes_a_new_time_and_a_deadline_takes_none(monkeypatch: 
     def sleep(seconds: float) -> None:
         clock.now += seconds + (late.pop() if late else 0.0)
 
-    monkeypatch.setattr("bitget_sdk._ip_budget.time.sleep", sleep)
+    monkeypatch.setattr("bitget_sdk._limits.ip.time.sleep", sleep)
     first = [budget.reserve() for _ in range(budget.room)]  # the span is full: the next time is a span away
     budget.pace()  # woke 1 s after its time: gave it back, and took now (the first 9 are out of the span)
     assert (budget.sent, budget.retaken) == (1, 1)

@@ -67,7 +67,7 @@ def test_a_process_dying_while_the_journal_is_created_leaves_no_journal(
 ) -> None:
     """The journal appears whole (plan and meta) or not at all: a run killed while creating it had sent
     nothing, and must not leave a file that `resume` cannot read (seen in the kill -9 test)."""
-    import bitget_sdk._journal as journal_module
+    import bitget_sdk._runs.journal as journal_module
 
     def die(*args: Any) -> None:
         raise SystemExit("killed")

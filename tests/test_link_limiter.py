@@ -17,7 +17,7 @@ import pytest
 from bitget_mock import MockExchange, MockServer, Settings
 from bitget_mock.accounts import demo_account
 from bitget_sdk import AsyncBitgetClient, BitgetClient
-from bitget_sdk._ratelimit import ArrivalModel, OffsetBound, Permit, SlidingWindowLimiter
+from bitget_sdk._limits.window import ArrivalModel, OffsetBound, Permit, SlidingWindowLimiter
 from tools.latency import LatencyProxy
 
 KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
@@ -125,7 +125,7 @@ def test_no_attempt_starts_that_the_slowest_recent_attempt_says_the_deadline_wou
     """An attempt's time runs from its permit's grant (connecting, the pool, a busy loop come before the
     write), and the deadline gate takes the slowest recent one: an attempt the deadline cuts leaves its
     orders unknown, one not started leaves them failed ("not sent")."""
-    from bitget_sdk._ratelimit import OutOfTime
+    from bitget_sdk._limits.window import OutOfTime
 
     clock = FakeClock()
     limiter = SlidingWindowLimiter(10, window_s=1.0, margin_s=0.0, clock=clock)
@@ -156,7 +156,7 @@ def test_the_offset_bound_is_given_up_when_stamps_contradict_it() -> None:
 
 
 def test_the_offset_bound_ages_and_allows_for_drift() -> None:
-    from bitget_sdk._ratelimit import OffsetBound
+    from bitget_sdk._limits.window import OffsetBound
 
     bound = OffsetBound(max_age_s=10.0, drift=1e-4)
     bound.add(0.0, 100.0, sent_at=0.0, headers_at=0.2)  # 99.8
@@ -426,7 +426,7 @@ def test_limiters_of_one_server_share_its_clock_bound() -> None:
     """The server's clock is one, whoever's key: an answer to one budget bounds the offset for every
     budget of that server (with 20 sub-accounts at once, each account's own first answers are read
     late, but some account's answer was read soon after its request arrived)."""
-    from bitget_sdk._ratelimit import server_clock
+    from bitget_sdk._limits.window import server_clock
 
     clock = FakeClock()
     shared = server_clock("http://exchange.test:80")
@@ -452,7 +452,7 @@ def test_limiters_of_one_server_share_its_clock_bound() -> None:
 def test_a_permit_taken_early_is_asked_again_with_the_answers_that_came_since() -> None:
     """Taken as its answer freed it, a permit's time is what the bounds said then; the answers of the
     requests sent with it, in by the time it is reviewed, can make it usable sooner (never later)."""
-    from bitget_sdk._ratelimit import OffsetBound
+    from bitget_sdk._limits.window import OffsetBound
 
     clock = FakeClock()
     bound = OffsetBound()
@@ -509,7 +509,7 @@ def test_a_budget_learns_each_servers_arrivals_apart() -> None:
 
 def test_clients_of_one_key_on_two_servers_share_its_budget_and_learn_each_server_apart() -> None:
     """The wiring of the test above: each client takes its permits for its own origin."""
-    from bitget_sdk._ratelimit import server_clock
+    from bitget_sdk._limits.window import server_clock
 
     with (
         MockServer(MockExchange([demo_account()], Settings(rate_limit=10))) as one,

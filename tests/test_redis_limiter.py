@@ -17,7 +17,7 @@ import redis as redis_py
 
 from bitget_mock import MockExchange, MockServer, Settings
 from bitget_sdk import BitgetClient, RateLimitBackendError
-from bitget_sdk._redis_limiter import RedisWindowLimiter
+from bitget_sdk._limits.redis_window import RedisWindowLimiter
 from tools.mockproc import free_port
 from tools.redisproc import RedisServer, redis_server
 

@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bitget_sdk._batching import Batch, OrderRef
-from bitget_sdk._engine import _resolve_ok
+from bitget_sdk._core.batching import Batch, OrderRef
+from bitget_sdk._core.engine import _resolve_ok
 
 _ids = st.lists(st.text("0123456789", min_size=1, max_size=6), min_size=1, max_size=8, unique=True)
 
@@ -63,7 +63,7 @@ def test_a_run_keeps_an_all_cancelled_batch_whole_and_reports_every_order_of_it(
     """The usual answer (every order cancelled) is filed as one compact entry, not a row per order
     (100,000 kept rows set off full collections mid-run); the report, the settling view and the
     request record read the same outcomes from it."""
-    from bitget_sdk._engine import AllCancelled, Attempt, Attempts, CancelRun
+    from bitget_sdk._core.engine import AllCancelled, Attempt, Attempts, CancelRun
 
     batches = [
         Batch("single", "BTCUSDT", "orderId", ids=("1", "2", "3"), first=0),

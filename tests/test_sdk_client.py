@@ -24,7 +24,7 @@ from bitget_sdk import (
     ServerError,
     TimestampError,
 )
-from bitget_sdk._errors import ERROR_CLASSES, PermissionDeniedError, error_class
+from bitget_sdk._core.errors import ERROR_CLASSES, PermissionDeniedError, error_class
 
 from .conftest import DEMO, MockClient
 from .spec_support import load_spec

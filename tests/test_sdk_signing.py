@@ -13,7 +13,7 @@ import pytest
 from bitget_mock import Account
 from bitget_mock import signature as mock_signature
 from bitget_sdk import BitgetAuth, BitgetClient, Clock, Credentials, HmacSigner, RsaSigner, prehash
-from bitget_sdk._wire import query_string
+from bitget_sdk._http.wire import query_string
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "signing.json").read_text(encoding="utf-8"))["vectors"]
 
@@ -141,7 +141,7 @@ def test_query_string_is_signed_as_sent() -> None:
 
 def test_every_retry_is_resigned_with_a_fresh_timestamp(monkeypatch: pytest.MonkeyPatch) -> None:
     ticks = iter(range(1_700_000_000, 1_700_000_100))
-    monkeypatch.setattr("bitget_sdk._signing.time.time", lambda: float(next(ticks)))
+    monkeypatch.setattr("bitget_sdk._core.signing.time.time", lambda: float(next(ticks)))
     rec = Recorder((429, {"code": "429", "msg": "Too Many Requests", "data": None}), (200, _ok()))
     with _client(rec) as client:
         client.batch_cancel_orders(symbol="BTCUSDT", order_list=[{"orderId": "1"}])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bitget_api.models import BatchCancelOrderItem, BatchCancelRequest
 from bitget_sdk import BatchValidationError, BitgetClient, collect_orders, plan_batches
-from bitget_sdk._validation import validate_batch
+from bitget_sdk._core.validation import validate_batch
 
 from .spec_support import load_spec, validator_for
 
@@ -237,7 +237,7 @@ def test_the_quick_check_of_plain_id_lists_agrees_with_the_item_by_item_one(ids:
 
     # The client plans a plain list into batches of ids (`_batching.plan`, no OrderRef per order kept):
     # the same batches (equal, same bodies) as the item-by-item path, or the same error.
-    from bitget_sdk._batching import plan as plan_ids
+    from bitget_sdk._core.batching import plan as plan_ids
 
     def compact(values: Any) -> Any:
         try:

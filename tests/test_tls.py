@@ -58,7 +58,7 @@ def test_a_clients_own_verify_is_honoured(mode: str) -> None:
 def test_a_changed_ca_bundle_variable_makes_a_new_context(monkeypatch: pytest.MonkeyPatch) -> None:
     import certifi
 
-    from bitget_sdk._transport import default_ssl_context
+    from bitget_sdk._http.transport import default_ssl_context
 
     before = default_ssl_context()
     monkeypatch.setenv("SSL_CERT_FILE", certifi.where())

@@ -10,10 +10,10 @@ namespace is the public surface.
         print(report)
 """
 
-from ._batching import Batch, OrderItem, OrderRef, collect_orders, plan_batches
 from ._client import DEFAULT_BASE_URL, AsyncBitgetClient, BitgetClient
-from ._credentials import Credentials
-from ._errors import (
+from ._core.batching import Batch, OrderItem, OrderRef, collect_orders, plan_batches
+from ._core.credentials import Credentials
+from ._core.errors import (
     AuthenticationError,
     BatchValidationError,
     BitgetAPIError,
@@ -28,12 +28,12 @@ from ._errors import (
     ServerError,
     TimestampError,
 )
-from ._params import ClientOptions, RequestOptions
-from ._ratelimit import SlidingWindowLimiter
-from ._raw import RawResponse
-from ._report import CancelReport, OrderOutcome, RequestRecord
-from ._resume import journal_report
-from ._signing import BitgetAuth, Clock, HmacSigner, RsaSigner, prehash
+from ._core.params import ClientOptions, RequestOptions
+from ._core.raw import RawResponse
+from ._core.report import CancelReport, OrderOutcome, RequestRecord
+from ._core.signing import BitgetAuth, Clock, HmacSigner, RsaSigner, prehash
+from ._limits.window import SlidingWindowLimiter
+from ._runs.resume import journal_report
 from ._version import __version__
 
 __all__ = [

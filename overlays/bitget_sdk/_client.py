@@ -40,25 +40,10 @@ from bitget_api.models import (
 )
 from bitget_api.types import UNSET
 
-from . import _options as options
-from ._aio import AsyncPoolTransport
-from ._batching import Batch, BatchModeOption, OrderItem, plan
-from ._budgets import release_limiter, shared_limiter
-from ._cancel_all import (
-    CancelBatches,
-    CancelSymbols,
-    Listed,
-    ListOpen,
-    Pause,
-    Strategy,
-    as_unknown,
-    cancel_all_steps,
-    merge,
-    settled_report,
-    to_settle,
-)
-from ._credentials import Credentials
-from ._engine import (
+from ._core import options
+from ._core.batching import Batch, BatchModeOption, OrderItem, plan
+from ._core.credentials import Credentials
+from ._core.engine import (
     MAX_ANSWER_BYTES,
     Attempt,
     Attempts,
@@ -77,11 +62,9 @@ from ._engine import (
     out_of_time,
     redacted_headers,
 )
-from ._errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
-from ._ip_budget import Budget, agated, check_ip_rate_limit, gated, ip_budget, origin_of
-from ._journal import Journal
-from ._logs import configure_logging
-from ._operations import (
+from ._core.errors import BatchValidationError, BitgetAPIError, BitgetError, BitgetTransportError
+from ._core.logs import configure_logging
+from ._core.operations import (
     BATCH_CANCEL,
     CANCEL_SYMBOL,
     HISTORY_ORDERS,
@@ -90,26 +73,21 @@ from ._operations import (
     UNFILLED_ORDERS,
     Operation,
 )
-from ._params import (
+from ._core.params import (
     CLIENT_OPTIONS,
     ClientOptions,
     RequestOptions,
+    Strategy,
     cancel_all_args,
     check_deadline,
     check_request_options,
     page_query,
 )
-from ._ratelimit import Limiter, OutOfTime, Permit, SlidingWindowLimiter, server_clock
-from ._raw import RawResponse, raw_response
-from ._redis_limiter import check_backend_url
-from ._report import CancelReport
-from ._resume import restore_run
-from ._resume import stored_report as _stored_report
-from ._settle import PAGE, Read, Wait, settle_steps
-from ._settle_drivers import TaskSettler, ThreadSettler
-from ._signing import BitgetAuth, Clock
-from ._surface import AsyncOperations, AsyncRawOperations, Operations, RawOperations
-from ._transport import (
+from ._core.raw import RawResponse, raw_response
+from ._core.report import CancelReport
+from ._core.signing import BitgetAuth, Clock
+from ._http.aio import AsyncPoolTransport
+from ._http.transport import (
     AnswerTooLarge,
     DeadlineTransport,
     aread_capped,
@@ -120,8 +98,30 @@ from ._transport import (
     read_capped,
     tls_context,
 )
+from ._http.wire import Prepared, Wire, encode_body
+from ._limits.ip import Budget, agated, check_ip_rate_limit, gated, ip_budget, origin_of
+from ._limits.redis_window import check_backend_url
+from ._limits.registry import release_limiter, shared_limiter
+from ._limits.window import Limiter, OutOfTime, Permit, SlidingWindowLimiter, server_clock
+from ._runs.cancel_all import (
+    CancelBatches,
+    CancelSymbols,
+    Listed,
+    ListOpen,
+    Pause,
+    as_unknown,
+    cancel_all_steps,
+    merge,
+    settled_report,
+    to_settle,
+)
+from ._runs.drivers import TaskSettler, ThreadSettler
+from ._runs.journal import Journal
+from ._runs.resume import restore_run
+from ._runs.resume import stored_report as _stored_report
+from ._runs.settle import PAGE, Read, Wait, settle_steps
+from ._surface import AsyncOperations, AsyncRawOperations, Operations, RawOperations
 from ._version import __version__
-from ._wire import Prepared, Wire, encode_body
 
 log = logging.getLogger("bitget_sdk")
 

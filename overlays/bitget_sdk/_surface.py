@@ -22,8 +22,8 @@ from bitget_api.models import (
     UnfilledOrderListResponse,
 )
 
-from ._params import RequestOptions
-from ._raw import RawResponse
+from ._core.params import RequestOptions
+from ._core.raw import RawResponse
 
 if TYPE_CHECKING:
     from ._client import AsyncBitgetClient, BitgetClient

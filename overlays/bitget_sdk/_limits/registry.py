@@ -8,7 +8,7 @@ from __future__ import annotations
 import collections
 import threading
 
-from ._ratelimit import Limiter, SlidingWindowLimiter, server_clock
+from .window import Limiter, SlidingWindowLimiter, server_clock
 
 
 class _Budget:
@@ -69,7 +69,7 @@ def shared_limiter(
                 clock = None if server is None else server_clock(server)
                 limiter = SlidingWindowLimiter(limit, window_s=window_s, margin_s=margin_s, server=clock)
             else:
-                from ._redis_limiter import RedisWindowLimiter  # only with the redis extra (imports redis)
+                from .redis_window import RedisWindowLimiter  # only with the redis extra (imports redis)
 
                 limiter = RedisWindowLimiter(
                     backend, budget_key, limit, window_s=window_s, margin_s=margin_s, hold_s=hold_s

@@ -42,8 +42,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ._errors import RateLimitBackendError
-from ._ratelimit import OffsetBound, OutOfTime, Permit, SlidingWindowLimiter
+from .._core.errors import RateLimitBackendError
+from .window import OffsetBound, OutOfTime, Permit, SlidingWindowLimiter
 
 log = logging.getLogger("bitget_sdk")
 

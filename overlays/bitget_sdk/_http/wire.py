@@ -25,8 +25,8 @@ from urllib.parse import quote
 
 import httpx
 
-from ._aio import AsyncPoolTransport
-from ._signing import SIGNED_HEADERS, BitgetAuth
+from .._core.signing import SIGNED_HEADERS, BitgetAuth
+from .aio import AsyncPoolTransport
 
 
 class Prepared:

@@ -18,7 +18,7 @@ from urllib.parse import unquote_plus
 
 import httpx
 
-from ._credentials import Credentials
+from .credentials import Credentials
 
 # The headers `BitgetAuth` sets on each request (lower case).
 SIGNED_HEADERS = ("access-key", "access-sign", "access-timestamp", "access-passphrase")

@@ -16,8 +16,8 @@ from typing import Any, Literal, NamedTuple, TypedDict
 
 import attrs
 
-from ._errors import BatchValidationError
-from ._validation import MAX_BATCH, as_item, check_string
+from .errors import BatchValidationError
+from .validation import MAX_BATCH, as_item, check_string
 
 BatchModeOption = Literal["auto", "single", "multiple"]
 

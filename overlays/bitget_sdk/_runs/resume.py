@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import os
 
-from ._batching import OrderRef
-from ._engine import CancelRun, Resolved
-from ._journal import Journal
-from ._report import CancelReport, OrderOutcome
+from .._core.batching import OrderRef
+from .._core.engine import CancelRun, Resolved
+from .._core.report import CancelReport, OrderOutcome
+from .journal import Journal
 
 _IN_FLIGHT = "outcome unknown: sent by an earlier process that stopped before the answer was recorded"
 

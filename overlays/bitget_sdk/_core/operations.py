@@ -16,8 +16,8 @@ import attrs
 
 from bitget_api import facts, models
 
-from ._errors import BatchValidationError
-from ._validation import check_encodable, validate_batch
+from .errors import BatchValidationError
+from .validation import check_encodable, validate_batch
 
 
 class _Model(Protocol):

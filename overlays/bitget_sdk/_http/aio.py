@@ -25,8 +25,8 @@ from typing import Any
 import httpcore
 import httpx
 
-from ._http11 import AsyncHTTP11Pool, readable
-from ._transport import DEFAULT_LIMITS, as_httpx_errors, core_pool_options, core_request, proxy_options
+from .http11 import AsyncHTTP11Pool, readable
+from .transport import DEFAULT_LIMITS, as_httpx_errors, core_pool_options, core_request, proxy_options
 
 
 @contextlib.contextmanager

@@ -30,9 +30,9 @@ from typing import Any
 
 from bitget_api import facts
 
-from ._batching import Batch, OrderRef
-from ._errors import JournalError
-from ._report import CancelReport, OrderOutcome
+from .._core.batching import Batch, OrderRef
+from .._core.errors import JournalError
+from .._core.report import CancelReport, OrderOutcome
 
 SCHEMA_VERSION = "1"
 _SCHEMA = """

@@ -24,10 +24,10 @@ from typing import Any
 
 import attrs
 
-from ._engine import NOT_FOUND_CODES, Resolved, Status
-from ._errors import BitgetError
-from ._operations import HISTORY_ORDERS, ORDER_INFO, UNFILLED_ORDERS, Operation
-from ._report import OrderOutcome
+from .._core.engine import NOT_FOUND_CODES, Resolved, Status
+from .._core.errors import BitgetError
+from .._core.operations import HISTORY_ORDERS, ORDER_INFO, UNFILLED_ORDERS, Operation
+from .._core.report import OrderOutcome
 
 PER_ORDER_MAX = 20  # up to this many orders of a symbol (all by orderId) are read one by one
 PAGE = 100

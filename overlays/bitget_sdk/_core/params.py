@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypedDict
 
-from . import _options as options
-from ._cancel_all import STRATEGIES, Strategy
-from ._errors import BatchValidationError
-from ._operations import UNFILLED_ORDERS, Operation
+from . import options
+from .errors import BatchValidationError
+from .operations import UNFILLED_ORDERS, Operation
+
+# cancel_open_orders' strategies (see _runs/cancel_all.py)
+Strategy = Literal["auto", "batch", "symbol"]
+STRATEGIES = ("auto", "batch", "symbol")
 
 
 class RequestOptions(TypedDict, total=False):

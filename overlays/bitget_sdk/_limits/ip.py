@@ -60,7 +60,7 @@ from typing import Any
 
 from bitget_api import facts
 
-from ._ratelimit import STALL_MARGIN_S, Limiter, OffsetBound, OutOfTime, Permit, SlidingWindowLimiter
+from .window import STALL_MARGIN_S, Limiter, OffsetBound, OutOfTime, Permit, SlidingWindowLimiter
 
 log = logging.getLogger("bitget_sdk")
 
@@ -279,8 +279,8 @@ class RedisIpBudget:
             import redis
         except ImportError:
             raise ValueError("rate_limit_backend needs redis-py: pip install 'bitget-batch-cancel[redis]'") from None
-        from ._errors import RateLimitBackendError
-        from ._redis_limiter import _RESERVE, SOCKET_TIMEOUT_S, redact_url
+        from .._core.errors import RateLimitBackendError
+        from .redis_window import _RESERVE, SOCKET_TIMEOUT_S, redact_url
 
         self._shape = IpBudget(limit, window_s)  # the numbers (room, span, late_s), not the log
         self.url = url

@@ -22,17 +22,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Generator, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
-from ._engine import NotSentForDeadline, Resolved, Status
-from ._report import CancelReport, OrderOutcome, RequestRecord
-from ._settle import PAGE, needs_settling
-from ._validation import MAX_BATCH
-
-Strategy = Literal["auto", "batch", "symbol"]
-STRATEGIES = ("auto", "batch", "symbol")
+from .._core.engine import NotSentForDeadline, Resolved, Status
+from .._core.params import Strategy
+from .._core.report import CancelReport, OrderOutcome, RequestRecord
+from .._core.validation import MAX_BATCH
+from .settle import PAGE, needs_settling
 
 
 @attrs.frozen

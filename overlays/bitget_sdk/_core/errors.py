@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bitget_api import facts
 
 if TYPE_CHECKING:
-    from ._report import CancelReport
+    from .report import CancelReport
 
 
 class BitgetError(Exception):

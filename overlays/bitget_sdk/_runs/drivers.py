@@ -21,9 +21,9 @@ import threading
 from collections.abc import Awaitable, Callable, Generator, Iterable
 from typing import Any
 
-from ._engine import CancelRun, Resolved
-from ._errors import BitgetError
-from ._settle import SETTLING_STATUSES, Read, Wait, needs_settling, settle_steps
+from .._core.engine import CancelRun, Resolved
+from .._core.errors import BitgetError
+from .settle import SETTLING_STATUSES, Read, Wait, needs_settling, settle_steps
 
 SyncReader = Callable[[Read], Any]
 AsyncReader = Callable[[Read], Awaitable[Any]]

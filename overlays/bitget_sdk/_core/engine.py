@@ -18,9 +18,9 @@ import httpx
 
 from bitget_api import facts
 
-from ._batching import Batch, OrderRef
-from ._credentials import Redactor
-from ._errors import (
+from .batching import Batch, OrderRef
+from .credentials import Redactor
+from .errors import (
     AuthenticationError,
     BitgetAPIError,
     BitgetError,
@@ -30,8 +30,8 @@ from ._errors import (
     TimestampError,
     error_class,
 )
-from ._operations import BATCH_CANCEL, is_batch_result
-from ._report import CancelReport, OrderOutcome, RecordOutcome, RequestRecord
+from .operations import BATCH_CANCEL, is_batch_result
+from .report import CancelReport, OrderOutcome, RecordOutcome, RequestRecord
 
 # "The order does not exist": the contract's order-category codes (spot), and futures' twins seen in the wild.
 NOT_FOUND_CODES = frozenset(

@@ -30,7 +30,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from ._http11 import HTTP11Pool
+from .http11 import HTTP11Pool
 
 _DEADLINE: ContextVar[float | None] = ContextVar("bitget_sdk_attempt_deadline", default=None)
 _MIN_TIMEOUT_S = 0.001

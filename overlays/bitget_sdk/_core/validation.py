@@ -15,7 +15,7 @@ from typing import Any
 from bitget_api import facts
 from bitget_api.models import BatchCancelOrderItem
 
-from ._errors import BatchValidationError
+from .errors import BatchValidationError
 
 MAX_BATCH = facts.BATCH_MAX_ORDERS
 BATCH_MODES = facts.BATCH_MODES

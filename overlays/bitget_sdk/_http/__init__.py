@@ -1,0 +1,1 @@
+"""HTTP under the core: the prepared request on the wire and the transports it is sent through."""
