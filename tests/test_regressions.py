@@ -22,7 +22,7 @@ from bitget_sdk import (
     CancelAbortedError,
     SlidingWindowLimiter,
 )
-from bitget_sdk import _ratelimit as ratelimit_module
+from bitget_sdk._limits import window as ratelimit_module
 
 from .conftest import DEMO, PATH, MockClient
 from .hostile import HostileServer, Reply, http

@@ -67,7 +67,7 @@ def test_zero_means_off() -> None:
 def test_a_client_collected_while_the_budget_registry_is_locked_does_not_deadlock() -> None:
     """The garbage collector runs a dead client's finalizer (release) on whatever thread allocates,
     also inside `shared_limiter` while it holds the registry lock: that release must not block."""
-    from bitget_sdk import _budgets
+    from bitget_sdk._limits import registry as _budgets
 
     def release_inside_the_lock() -> None:
         with _budgets._registry_lock:
