@@ -19,18 +19,21 @@ def _install_dev(session: nox.Session) -> None:
 @nox.session
 def generate(session: nox.Session) -> None:
     """Regenerate the clients from openapi/: generated/bitget_api (Python), clients/typescript/src/schema.d.ts,
-    clients/go/bitgetapi."""
+    clients/go/bitgetapi; the SDK's operation surface and its blocking client (`_sync/`, from `_async/`)."""
     session.install(".[generate]")
     session.run("python", "tools/regen.py", "generate")
+    session.run("python", "tools/unasync.py")
     session.run("python", "tools/node_tools.py", "ts-generate")
     session.run("python", "tools/go_tools.py", "generate")
 
 
 @nox.session
 def check_generated(session: nox.Session) -> None:
-    """Fail with a readable diff if generated/ is not byte-for-byte what the generator makes."""
+    """Fail with a readable diff if generated/, the SDK's `_surface.py` or its `_sync/` (from `_async/`) is not
+    byte-for-byte what the generators make."""
     session.install(".[generate]")
     session.run("python", "tools/regen.py", "check")
+    session.run("python", "tools/unasync.py", "--check")
 
 
 @nox.session

@@ -382,12 +382,13 @@ def surface_module(spec: dict[str, Any]) -> str:
             params.append("**options: Unpack[RequestOptions]")
             result = f"RawResponse[{returns}]" if raw else returns
             head = "async def" if is_async else "def"
-            call = "self._client._op_raw" if raw else "self._op"
+            call = "self._client._op" if raw else "self._op"
+            flag = ", raw=True" if raw else ""
             await_ = "await " if is_async else ""
             given = "{" + ", ".join(f'"{a}": {a}' for a, _, _ in args) + "}"
             out.append(f"    {head} {name}(" + ", ".join(params) + f") -> {result}:")
             out.append(_doc(op, method, path, "        "))
-            out.append(f'        result: {result} = {await_}{call}("{op["operationId"]}", options, {given})')
+            out.append(f'        result: {result} = {await_}{call}("{op["operationId"]}", options, {given}{flag})')
             out.append("        return result")
             out.append("")
         return out
@@ -413,13 +414,16 @@ def surface_module(spec: dict[str, Any]) -> str:
         "from ._core.raw import RawResponse",
         "",
         "if TYPE_CHECKING:",
-        "    from ._client import AsyncBitgetClient, BitgetClient",
+        "    from ._async.client import AsyncBitgetClient",
+        "    from ._sync.client import BitgetClient",
         "",
         "",
         "class Operations:",
         '    """The contract\'s operations on `BitgetClient`."""',
         "",
-        "    def _op(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any]) -> Any:",
+        "    def _op(",
+        "        self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any], raw: bool = False",
+        "    ) -> Any:",
         "        raise NotImplementedError",
         "",
         *methods("sync"),
@@ -427,7 +431,9 @@ def surface_module(spec: dict[str, Any]) -> str:
         "class AsyncOperations:",
         '    """The contract\'s operations on `AsyncBitgetClient`."""',
         "",
-        "    async def _op(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any]) -> Any:",
+        "    async def _op(",
+        "        self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any], raw: bool = False",
+        "    ) -> Any:",
         "        raise NotImplementedError",
         "",
         *methods("async"),

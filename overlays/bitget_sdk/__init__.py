@@ -10,7 +10,8 @@ namespace is the public surface.
         print(report)
 """
 
-from ._client import DEFAULT_BASE_URL, AsyncBitgetClient, BitgetClient
+from ._async.client import AsyncBitgetClient
+from ._base_client import DEFAULT_BASE_URL
 from ._core.batching import Batch, OrderItem, OrderRef, collect_orders, plan_batches
 from ._core.credentials import Credentials
 from ._core.errors import (
@@ -34,6 +35,7 @@ from ._core.report import CancelReport, OrderOutcome, RequestRecord
 from ._core.signing import BitgetAuth, Clock, HmacSigner, RsaSigner, prehash
 from ._limits.window import SlidingWindowLimiter
 from ._runs.resume import journal_report
+from ._sync.client import BitgetClient
 from ._version import __version__
 
 __all__ = [

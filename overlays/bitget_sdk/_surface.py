@@ -26,13 +26,14 @@ from ._core.params import RequestOptions
 from ._core.raw import RawResponse
 
 if TYPE_CHECKING:
-    from ._client import AsyncBitgetClient, BitgetClient
+    from ._async.client import AsyncBitgetClient
+    from ._sync.client import BitgetClient
 
 
 class Operations:
     """The contract's operations on `BitgetClient`."""
 
-    def _op(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any]) -> Any:
+    def _op(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any], raw: bool = False) -> Any:
         raise NotImplementedError
 
     def batch_cancel_orders(
@@ -201,7 +202,7 @@ class Operations:
 class AsyncOperations:
     """The contract's operations on `AsyncBitgetClient`."""
 
-    async def _op(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any]) -> Any:
+    async def _op(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any], raw: bool = False) -> Any:
         raise NotImplementedError
 
     async def batch_cancel_orders(
@@ -386,8 +387,11 @@ class RawOperations:
         `POST /api/v2/spot/trade/batch-cancel-order` (10 per 1 s per UID). Cancels up to 50 open spot orders
         in one request, identified by `orderId` or by `clientOid`.
         """
-        result: RawResponse[BatchCancelResponse] = self._client._op_raw(
-            "batchCancelOrders", options, {"order_list": order_list, "symbol": symbol, "batch_mode": batch_mode}
+        result: RawResponse[BatchCancelResponse] = self._client._op(
+            "batchCancelOrders",
+            options,
+            {"order_list": order_list, "symbol": symbol, "batch_mode": batch_mode},
+            raw=True,
         )
         return result
 
@@ -406,10 +410,11 @@ class RawOperations:
         identified by `orderId` or `clientOid` (one is required; with both, `orderId` identifies the order).
         The answer echoes both identifiers.
         """
-        result: RawResponse[CancelOrderResponse] = self._client._op_raw(
+        result: RawResponse[CancelOrderResponse] = self._client._op(
             "cancelOrder",
             options,
             {"symbol": symbol, "order_id": order_id, "client_oid": client_oid, "tpsl_type": tpsl_type},
+            raw=True,
         )
         return result
 
@@ -425,8 +430,8 @@ class RawOperations:
         (`getUnfilledOrders`: what is still open; `getHistoryOrders`: what was cancelled). Sending it again is
         harmless.
         """
-        result: RawResponse[CancelSymbolResponse] = self._client._op_raw(
-            "cancelSymbolOrders", options, {"symbol": symbol}
+        result: RawResponse[CancelSymbolResponse] = self._client._op(
+            "cancelSymbolOrders", options, {"symbol": symbol}, raw=True
         )
         return result
 
@@ -450,7 +455,7 @@ class RawOperations:
         settle many orders at once. Paged like `unfilled-orders` (`idLessThan` = the last `orderId` of a
         page).
         """
-        result: RawResponse[OrderListResponse] = self._client._op_raw(
+        result: RawResponse[OrderListResponse] = self._client._op(
             "getHistoryOrders",
             options,
             {
@@ -463,6 +468,7 @@ class RawOperations:
                 "request_time": request_time,
                 "receive_window": receive_window,
             },
+            raw=True,
         )
         return result
 
@@ -481,7 +487,7 @@ class RawOperations:
         `clientOid` (one is required; with both, `orderId` is used). `data` is an array: one order, or empty
         when none is found.
         """
-        result: RawResponse[OrderListResponse] = self._client._op_raw(
+        result: RawResponse[OrderListResponse] = self._client._op(
             "getOrderInfo",
             options,
             {
@@ -490,6 +496,7 @@ class RawOperations:
                 "request_time": request_time,
                 "receive_window": receive_window,
             },
+            raw=True,
         )
         return result
 
@@ -500,7 +507,7 @@ class RawOperations:
         epoch (a decimal string). Clients measure their offset with it, since a signed request's
         `ACCESS-TIMESTAMP` must be within the server's window (code `40008` otherwise). Needs no signature.
         """
-        result: RawResponse[ServerTimeResponse] = self._client._op_raw("getServerTime", options, {})
+        result: RawResponse[ServerTimeResponse] = self._client._op("getServerTime", options, {}, raw=True)
         return result
 
     def get_unfilled_orders(
@@ -523,7 +530,7 @@ class RawOperations:
         last `orderId` of this page. `startTime`/`endTime` bound the creation time (ms); the window is at most
         90 days.
         """
-        result: RawResponse[UnfilledOrderListResponse] = self._client._op_raw(
+        result: RawResponse[UnfilledOrderListResponse] = self._client._op(
             "getUnfilledOrders",
             options,
             {
@@ -536,6 +543,7 @@ class RawOperations:
                 "request_time": request_time,
                 "receive_window": receive_window,
             },
+            raw=True,
         )
         return result
 
@@ -559,8 +567,11 @@ class AsyncRawOperations:
         `POST /api/v2/spot/trade/batch-cancel-order` (10 per 1 s per UID). Cancels up to 50 open spot orders
         in one request, identified by `orderId` or by `clientOid`.
         """
-        result: RawResponse[BatchCancelResponse] = await self._client._op_raw(
-            "batchCancelOrders", options, {"order_list": order_list, "symbol": symbol, "batch_mode": batch_mode}
+        result: RawResponse[BatchCancelResponse] = await self._client._op(
+            "batchCancelOrders",
+            options,
+            {"order_list": order_list, "symbol": symbol, "batch_mode": batch_mode},
+            raw=True,
         )
         return result
 
@@ -579,10 +590,11 @@ class AsyncRawOperations:
         identified by `orderId` or `clientOid` (one is required; with both, `orderId` identifies the order).
         The answer echoes both identifiers.
         """
-        result: RawResponse[CancelOrderResponse] = await self._client._op_raw(
+        result: RawResponse[CancelOrderResponse] = await self._client._op(
             "cancelOrder",
             options,
             {"symbol": symbol, "order_id": order_id, "client_oid": client_oid, "tpsl_type": tpsl_type},
+            raw=True,
         )
         return result
 
@@ -598,8 +610,8 @@ class AsyncRawOperations:
         (`getUnfilledOrders`: what is still open; `getHistoryOrders`: what was cancelled). Sending it again is
         harmless.
         """
-        result: RawResponse[CancelSymbolResponse] = await self._client._op_raw(
-            "cancelSymbolOrders", options, {"symbol": symbol}
+        result: RawResponse[CancelSymbolResponse] = await self._client._op(
+            "cancelSymbolOrders", options, {"symbol": symbol}, raw=True
         )
         return result
 
@@ -623,7 +635,7 @@ class AsyncRawOperations:
         settle many orders at once. Paged like `unfilled-orders` (`idLessThan` = the last `orderId` of a
         page).
         """
-        result: RawResponse[OrderListResponse] = await self._client._op_raw(
+        result: RawResponse[OrderListResponse] = await self._client._op(
             "getHistoryOrders",
             options,
             {
@@ -636,6 +648,7 @@ class AsyncRawOperations:
                 "request_time": request_time,
                 "receive_window": receive_window,
             },
+            raw=True,
         )
         return result
 
@@ -654,7 +667,7 @@ class AsyncRawOperations:
         `clientOid` (one is required; with both, `orderId` is used). `data` is an array: one order, or empty
         when none is found.
         """
-        result: RawResponse[OrderListResponse] = await self._client._op_raw(
+        result: RawResponse[OrderListResponse] = await self._client._op(
             "getOrderInfo",
             options,
             {
@@ -663,6 +676,7 @@ class AsyncRawOperations:
                 "request_time": request_time,
                 "receive_window": receive_window,
             },
+            raw=True,
         )
         return result
 
@@ -673,7 +687,7 @@ class AsyncRawOperations:
         epoch (a decimal string). Clients measure their offset with it, since a signed request's
         `ACCESS-TIMESTAMP` must be within the server's window (code `40008` otherwise). Needs no signature.
         """
-        result: RawResponse[ServerTimeResponse] = await self._client._op_raw("getServerTime", options, {})
+        result: RawResponse[ServerTimeResponse] = await self._client._op("getServerTime", options, {}, raw=True)
         return result
 
     async def get_unfilled_orders(
@@ -696,7 +710,7 @@ class AsyncRawOperations:
         last `orderId` of this page. `startTime`/`endTime` bound the creation time (ms); the window is at most
         90 days.
         """
-        result: RawResponse[UnfilledOrderListResponse] = await self._client._op_raw(
+        result: RawResponse[UnfilledOrderListResponse] = await self._client._op(
             "getUnfilledOrders",
             options,
             {
@@ -709,5 +723,6 @@ class AsyncRawOperations:
                 "request_time": request_time,
                 "receive_window": receive_window,
             },
+            raw=True,
         )
         return result

@@ -18,13 +18,14 @@ How it reads (20 reads/s per UID and endpoint, 100 orders a page):
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from .._core.engine import NOT_FOUND_CODES, Resolved, Status
+from .._core.engine import NOT_FOUND_CODES, CancelRun, Resolved, Status
 from .._core.errors import BitgetError
 from .._core.operations import HISTORY_ORDERS, ORDER_INFO, UNFILLED_ORDERS, Operation
 from .._core.report import OrderOutcome
@@ -186,3 +187,42 @@ def _settled(r: Resolved, order: Any, read_error: str | None, lag_s: float, stam
     if r.status == "failed":  # Bitget's own "does not exist", now confirmed: keep its words first
         note = f"{o.error_msg}; confirmed: {note}"
     return Resolved(r.position, "failed", attrs.evolve(o, error_code="43001", error_msg=note, status="not_found"))
+
+
+Steps = Generator[Read | Wait, Any, tuple[list[Any], int]]
+
+
+def _symbol(r: Resolved) -> str:
+    return r.outcome.symbol or ""
+
+
+class SettleSchedule:
+    """Which symbols to settle, each once. Thread-safe: batches end on several threads."""
+
+    def __init__(self, run: CancelRun, lag_s: float) -> None:
+        self._run = run
+        self._lag_s = lag_s
+        self._taken: set[str] = set()
+        self._lock = threading.Lock()
+
+    def take(self, symbols: Iterable[str]) -> list[str]:
+        """Of `symbols` (all their batches ended), those with orders to settle not taken before."""
+        wanted = set(symbols)
+        with self._lock:
+            wanted -= self._taken
+            if not wanted:
+                return []
+            have = {
+                _symbol(r) for r in self._run.resolved_where(needs_settling, SETTLING_STATUSES) if _symbol(r) in wanted
+            }
+            self._taken |= have
+        return sorted(have)
+
+    def rest(self) -> list[str]:
+        """Every symbol with orders to settle that was not taken (its batches did not all end)."""
+        return self.take(_symbol(r) for r in self._run.resolved_where(needs_settling, SETTLING_STATUSES))
+
+    def steps(self, symbols: list[str]) -> Steps:
+        chosen = set(symbols)
+        targets = [r for r in self._run.resolved_where(needs_settling, SETTLING_STATUSES) if _symbol(r) in chosen]
+        return settle_steps(targets, lag_s=self._lag_s, written_at=self._run.answered_at())

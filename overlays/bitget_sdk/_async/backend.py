@@ -1,0 +1,162 @@
+"""The asyncio side of the primitives the drivers in `_async/` are written against.
+
+`_sync/backend.py` has the same names on threads; `tools/unasync.py` turns `_async/client.py` and
+`_async/settler.py` into `_sync/` by dropping `async`/`await`, so whatever differs between the two
+worlds (tasks or threads, asyncio.timeout or clamped socket timeouts, the pool) lives here and there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+import anyio.lowlevel
+import httpx
+
+from bitget_api import AuthenticatedClient
+
+from .._http.aio import AsyncPoolTransport
+from .._http.transport import AnswerTooLarge, aread_capped, context_for, default_ssl_context, tls_context
+from .._http.wire import Prepared, Wire
+from .._limits.window import OutOfTime, Permit
+
+T = TypeVar("T")
+# Workers of a run connect before they prepare their first request (see `preconnect`).
+PRECONNECTS = True
+# The overall bound of an attempt is `timeout` plus this, so httpx's connect timeout (= `timeout`)
+# fires first when a connection cannot be made: that attempt is then known not to have been sent.
+_GRACE_S = 0.05
+
+sleep = asyncio.sleep
+
+
+class Queue(Generic[T]):
+    """Unbounded; `put` never waits (callable from any task of the loop)."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[T] = asyncio.Queue()
+
+    def put(self, item: T) -> None:
+        self._queue.put_nowait(item)
+
+    async def get(self) -> T:
+        return await self._queue.get()
+
+    def get_nowait(self) -> T:
+        try:
+            return self._queue.get_nowait()
+        except asyncio.QueueEmpty:
+            raise queue.Empty from None
+
+    def empty(self) -> bool:
+        return self._queue.empty()
+
+
+class Event:
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def set(self) -> None:
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    async def wait(self, timeout: float) -> bool:
+        """Whether it was set within `timeout` seconds."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._event.wait()
+        return self._event.is_set()
+
+
+class Worker:
+    """A task started by `spawn`."""
+
+    def __init__(self, task: asyncio.Task[None]) -> None:
+        self._task = task
+
+    async def join(self) -> None:
+        await self._task
+
+    async def cancel(self) -> None:
+        """Stop it now (its read in flight is cancelled) and wait for it."""
+        if not self._task.done():
+            self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+
+def spawn(work: Callable[[], Awaitable[None]], name: str) -> Worker:
+    async def run() -> None:
+        await work()
+
+    return Worker(asyncio.get_running_loop().create_task(run(), name=name))
+
+
+async def run_workers(
+    n: int, worker: Callable[[int], Awaitable[None]], on_interrupt: Callable[[BaseException], None]
+) -> None:
+    """`worker(0)` ... `worker(n - 1)` at once until all end. Cancelling the caller cancels them (each
+    then ends its request as cancellation allows); `on_interrupt` is the caller's to call."""
+    await asyncio.gather(*(worker(k) for k in range(n)))
+
+
+def default_transport(base_url: str, proxy: httpx.URL | None, extra: dict[str, Any]) -> dict[str, Any]:
+    """The SDK's pool (see `_http/aio.py`), with the TLS context shared by every client of default TLS
+    settings, and `limits`, `http1`, `http2` from `httpx_args`."""
+    context = tls_context(extra) or context_for(base_url) or default_ssl_context(extra.get("trust_env", True))
+    pool = {k: extra[k] for k in ("limits", "http1", "http2") if k in extra}
+    return {"transport": AsyncPoolTransport(context, proxy=proxy, **pool)}
+
+
+def http_client(api: AuthenticatedClient) -> httpx.AsyncClient:
+    return api.get_async_httpx_client()
+
+
+async def ready(api: AuthenticatedClient) -> None:
+    """Readies what the first request would otherwise make while the clock runs: the httpx client and
+    its transport, and anyio's asyncio backend, which httpcore's async pool imports on first use (~90 ms
+    in a fresh process)."""
+    api.get_async_httpx_client()
+    await anyio.lowlevel.checkpoint()
+
+
+async def preconnect(wire: Wire, url: httpx.URL, timeouts: dict[str, float | None], deadline: float | None) -> None:
+    """A run's worker connects before it prepares its first request (see `Wire.apreconnect`): the run's
+    workers all start together, and each then prepares while the others' connections are being made.
+    Any failure is left to the attempt, which connects again and reports it; bounded by the deadline."""
+    left = None if deadline is None else max(0.001, deadline - time.monotonic())
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(left):
+            await wire.apreconnect(url, timeouts)
+
+
+async def fetch(
+    wire: Wire, prepared: Prepared, permit: Permit | None, timeout_s: float, max_bytes: int, deadline: float | None
+) -> tuple[httpx.Response, bytes | None]:
+    """One request, bounded by `timeout_s` (or `deadline`) as a whole (asyncio.timeout) and its answer by
+    `max_bytes` (None past it). httpx's own per-phase timeouts equal `timeout` and fire first while
+    connecting, so a connection that cannot be made is still told apart (nothing sent) from an answer
+    that never came."""
+    bound = timeout_s + _GRACE_S
+    if deadline is not None:
+        bound = min(bound, deadline - time.monotonic())
+        if bound <= 0:
+            raise OutOfTime
+    try:
+        async with asyncio.timeout(bound):
+            await wire.apreconnect(prepared.url, prepared.extensions["timeout"])
+            response = await wire.asend(prepared.request(None if permit is None else permit.atrace))
+            try:
+                return response, await aread_capped(response, max_bytes)
+            except AnswerTooLarge:
+                return response, None
+            finally:
+                await response.aclose()
+    except TimeoutError:
+        raise httpx.ReadTimeout(f"no complete answer within the {timeout_s:g} s timeout") from None

@@ -1,0 +1,521 @@
+"""`AsyncBitgetClient`: every operation's I/O, one request through its retries, and the runs on top of
+them (`cancel_orders`, `resume`, `cancel_open_orders`). The one source of both clients' I/O:
+`tools/unasync.py` writes `_sync/client.py` (`BitgetClient`) from this file, and `backend` is the
+layer of primitives that differ (tasks or threads, and the pool). Everything else is `BaseClient`'s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any, Self, Unpack
+
+import httpx
+
+from bitget_api.models import Order, OrderListResponse
+
+from .._base_client import STREAM_CHUNK, BaseClient, clip, left, listed, server_offset
+from .._core.batching import BatchModeOption, OrderItem
+from .._core.engine import MAX_ANSWER_BYTES, Attempt, Attempts, CancelRun, ProgressCallback, Resolved, Sleep, SyncClock
+from .._core.errors import BitgetError
+from .._core.operations import (
+    BATCH_CANCEL,
+    CANCEL_SYMBOL,
+    HISTORY_ORDERS,
+    OPERATIONS,
+    SERVER_TIME,
+    UNFILLED_ORDERS,
+    Operation,
+)
+from .._core.params import RequestOptions, Strategy, cancel_all_args, page_query
+from .._core.report import CancelReport
+from .._http.wire import Prepared, Wire
+from .._limits.ip import agated
+from .._limits.window import OutOfTime, Permit
+from .._runs.cancel_all import (
+    CancelBatches,
+    CancelSymbols,
+    Listed,
+    ListOpen,
+    Pause,
+    as_unknown,
+    merge,
+    settled_report,
+    to_settle,
+)
+from .._runs.resume import stored_report
+from .._runs.settle import PAGE, Read, Wait, settle_steps
+from .._surface import AsyncOperations, AsyncRawOperations
+from . import backend
+from .settler import Settler
+
+log = logging.getLogger("bitget_sdk")
+
+# A run's other workers start connecting this long after its first. When many runs start together
+# (20 sub-accounts), every worker's connection was begun before any could complete, so even the first
+# request of each run waited for all 200 connections' set-up (~0.1 s of CPU); now each run's first
+# request goes out after 20 connections, and its first window is spread as its later ones must be. On
+# a real link a connection takes longer than this, and the others' overlap it as before.
+_FOLLOWERS_AFTER_S = 0.005
+
+
+class AsyncBitgetClient(AsyncOperations, BaseClient):
+    """The client: reuse one instance (it keeps connections alive); safe to share between the callers of
+    its kind. A run keeps up to `max_concurrency` batches in flight at once."""
+
+    def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
+        return backend.default_transport(self.base_url, self._proxy, extra)
+
+    @functools.cached_property
+    def _wire(self) -> Wire:
+        return Wire(backend.http_client(self._api), self._transport)
+
+    async def _attempt(
+        self,
+        op: Operation,
+        prepared: Prepared,
+        deadline: float | None = None,
+        on_send: Callable[[], None] | None = None,
+    ) -> Attempt:
+        """One attempt within the operation's budget; the permit learns when the request arrived.
+        `on_send()` runs once the permit is held, just before the request goes out (a journal then
+        records it as possibly sent; a crash while waiting for the permit leaves it unsent)."""
+        started = time.perf_counter()
+        try:
+            async with agated(self._limiters[op.id], self._ip, deadline, self._server) as permit:
+                if on_send is not None:
+                    on_send()
+                started = time.perf_counter()
+                response, content = await self._fetch(prepared, deadline, permit)
+                attempt = self._classify(op, response, content, time.perf_counter() - started)
+                permit.answered(attempt.request_time_ms, throttled=attempt.throttled)
+        except OutOfTime:
+            return self._out_of_time(op)
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            return self._transport_failure(op, exc, deadline, time.perf_counter() - started)
+        return attempt
+
+    async def _fetch(
+        self, prepared: Prepared, deadline: float | None = None, permit: Permit | None = None
+    ) -> tuple[httpx.Response, bytes | None]:
+        """One request, bounded by `timeout` (or the run's deadline) as a whole and by the answer size
+        cap; `permit` learns when the request was written and answered."""
+        return await backend.fetch(self._wire, prepared, permit, self.timeout_s, MAX_ANSWER_BYTES, deadline)
+
+    async def _drive(
+        self,
+        op: Operation,
+        prepared: Prepared,
+        *,
+        retry_uncertain: bool,
+        run: CancelRun | None = None,
+        index: int | None = None,
+        deadline: float | None = None,
+        patient: bool = False,
+    ) -> Attempts:
+        """One request through its retries. With `run` and `index`: batch `index` of the run (counted,
+        journaled, recorded); with `run` alone: a settling read of the run (recorded)."""
+        batch = run is not None and index is not None
+        stop = run.should_stop if batch and run is not None else None
+        prior = run.prior(index) if run is not None and index is not None else 0
+        steps = self._steps(retry_uncertain, stop, deadline, patient, prior)
+        records: list[int] = []  # a settling read's attempts, recorded in the run
+        attempt: Attempt | None = None
+        step = next(steps)
+        try:
+            while True:
+                if isinstance(step, Sleep):
+                    self._log_retry(op, attempt, step.seconds)
+                    await backend.sleep(clip(step.seconds, deadline))
+                    step = steps.send(None)
+                elif isinstance(step, SyncClock):
+                    with contextlib.suppress(BitgetError):
+                        await self.sync_time()
+                    step = steps.send(None)
+                elif run is not None and index is not None:
+                    attempt = await self._attempt(op, prepared, deadline, functools.partial(run.sending, index))
+                    run.observe(index, attempt)
+                    step = steps.send(attempt)
+                else:
+                    attempt = await self._attempt(op, prepared, deadline)
+                    if run is not None and not attempt.not_sent:
+                        records.append(run.read_attempt(op.id, len(records) + 1, attempt))
+                    step = steps.send(attempt)
+        except StopIteration as stop:
+            result: Attempts = stop.value
+            if run is not None and records:
+                run.read_ended(records, result.final.kind == "ok")
+            return result
+
+    async def _call(
+        self,
+        op: Operation,
+        *,
+        deadline: float | None = None,
+        patient: bool = False,
+        run: CancelRun | None = None,
+        raw: bool = False,
+        **params: Any,
+    ) -> Any:
+        """One operation: signed, limited, retried (reads always; a cancel only while surely without effect).
+        `patient`: part of a run, so a 429 is retried while time remains (see `attempt_steps`); `run`:
+        its attempts are recorded in that run's report; `raw`: a `RawResponse` instead of the model."""
+        prepared = self._request(op, **params)
+        result = await self._drive(
+            op, prepared, retry_uncertain=op.idempotent, run=run, deadline=deadline, patient=patient
+        )
+        return self._raw(op, result) if raw else self._result(op, result)
+
+    async def _op(self, operation_id: str, given: Mapping[str, Any], args: dict[str, Any], raw: bool = False) -> Any:
+        """A public operation call (the methods `_surface` generates): its arguments checked against the
+        contract before any I/O, with its per-call options."""
+        op = OPERATIONS[operation_id]
+        params = op.check_args(args)
+        client, deadline = self._per_call(given)
+        return await client._call(op, deadline=deadline, raw=raw, **params)
+
+    @property
+    def with_raw_response(self) -> AsyncRawOperations:
+        """The operations answered as `RawResponse` (status, headers, requestTime, parsed model)."""
+        return AsyncRawOperations(self)
+
+    # --- the batch job -------------------------------------------------------------------------
+
+    async def cancel_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        order_ids: Iterable[str] | None = None,
+        client_oids: Iterable[str] | None = None,
+        orders: Iterable[OrderItem | Mapping[str, str]] | None = None,
+        batch_mode: BatchModeOption = "auto",
+        on_progress: ProgressCallback | None = None,
+        settle: bool = True,
+        deadline_s: float | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> CancelReport:
+        """Cancel any number of orders: validated up front, split into valid batches, sent within the rate
+        limit with retries (up to `max_concurrency` batches in flight), and accounted for order by order
+        in the returned `CancelReport`.
+
+        `journal="run.db"` records the run in a new SQLite file as it goes (the plan, each attempt before
+        it is sent, each answer and outcome), so that if this process dies, `resume("run.db")` finishes
+        the run from another one (JournalError if the file already exists).
+
+        `deadline_s` bounds the whole run (sending, retries, settling): when it passes, batches not sent
+        are `failed` ("not sent"), attempts in flight are cut short (`unknown`), settling stops, and the
+        report is returned as things stand (`report.deadline_passed`). A 429 is retried while time
+        remains (the deadline, else `THROTTLED_PATIENCE_S`): the exchange refused it before any effect.
+
+        With `settle` (the default), every order whose outcome is unknown, and every "does not exist"
+        failure, is then read back from the exchange (orderInfo, or the open and closed order lists):
+        cancelled, filled (failed, with `status="filled"`), still live (failed), or not found (failed);
+        `unknown` remains only where the reads themselves failed. `settle=False` skips the reads.
+
+        Raises `BatchValidationError` before any I/O. Any other `BitgetError` that ends the run carries
+        `.report` for every order: refused credentials (`AuthenticationError`, `TimestampError`,
+        `PermissionDeniedError`), an unreachable exchange (`BitgetTransportError`), `CancelAbortedError`.
+        `on_progress(orders_done, orders_total)` is called after each batch, from the workers.
+        An interrupt (KeyboardInterrupt; with asyncio, cancelling the task) starts no new batch, lets the
+        requests in flight end, and propagates with `.report` set on it: every order as things stood.
+        """
+        client, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+        run = client._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
+        book = client._journal_for(run, journal, settle)
+        try:
+            report = await client._execute(run, settle, range(len(run.batches)))
+            if book is not None:
+                book.finished(report)
+            return report
+        finally:
+            if book is not None:
+                book.close()
+
+    async def resume(
+        self,
+        journal: str | os.PathLike[str],
+        *,
+        deadline_s: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> CancelReport:
+        """Finish the run recorded in `journal` (see `cancel_orders(journal=...)`) after its process died.
+
+        Batches never sent are sent; a batch sent without a recorded answer may have cancelled its
+        orders, so they are `unknown` and settled through the order-state reads (if the run settled);
+        recorded outcomes stand. The report accounts for every order of the original input once. A
+        finished run's journal gives back its report without any I/O. `JournalError` for a journal of
+        another API key or UID, or of another contract version.
+        """
+        if timeout is not None or max_retries is not None or extra_headers is not None:
+            scoped, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+            return await scoped.resume(journal, deadline_s=deadline_s, on_progress=on_progress)
+        book, run, settle = self._restore(journal, deadline_s, on_progress)
+        try:
+            if book.meta().get("finished") == "1":
+                return stored_report(book, run)
+            report = await self._execute(run, settle, run.pending())
+            book.finished(report)
+            return report
+        finally:
+            book.close()
+
+    async def _execute(self, run: CancelRun, settle: bool, todo: Iterable[int]) -> CancelReport:
+        """Send batches `todo` of the run (`max_concurrency` workers taking batches in order), settle, and
+        report. Workers rather than a task per batch behind a semaphore: a 5,000-order run then starts 10,
+        not 100 (20 accounts at once: 200, not 2,000, all created before the first request could go out)."""
+        deadline = run.deadline
+        settler = Settler(run, self.settle_lag_s, lambda r: self._read(r, deadline, run)) if settle else None
+        todo = list(todo)
+        batches = iter(todo)
+
+        async def worker(k: int) -> None:
+            if backend.PRECONNECTS:
+                if k > 0:  # not the run's first worker
+                    await backend.sleep(_FOLLOWERS_AFTER_S)
+                await backend.preconnect(
+                    self._wire, self._wire.url("POST", BATCH_CANCEL.path, None), self._httpx_timeout.as_dict(), deadline
+                )
+            for i in batches:
+                if not run.begin(i):
+                    continue
+                try:
+                    prepared = self._request(BATCH_CANCEL, body=run.batches[i].body())
+                    result = await self._drive(
+                        BATCH_CANCEL, prepared, retry_uncertain=True, run=run, index=i, deadline=deadline, patient=True
+                    )
+                    ended = run.record(i, result)
+                    if settler is not None:
+                        settler.offer(ended)
+                except Exception as exc:  # a bug must not lose the report: the batch is in flight, so unknown
+                    run.fail(i, exc)
+
+        try:
+            await backend.run_workers(min(self.max_concurrency, len(todo)), worker, run.interrupt)
+            if settler is not None:
+                cancels_ended = time.perf_counter()
+                await settler.finish()
+                run.settling_added(time.perf_counter() - cancels_ended)
+        except BaseException as exc:
+            run.interrupt(exc)
+            if settler is not None:
+                await settler.stop()
+            with contextlib.suppress(AttributeError):
+                exc.report = run.snapshot()  # type: ignore[attr-defined]
+            raise
+        report = run.report()
+        if log.isEnabledFor(logging.INFO):  # counting 5,000 rows for a line nobody reads is not free
+            log.info("cancel_orders: %s", report.summary())
+        return report
+
+    def iter_unfilled_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncIterator[Order]:
+        """Every open order (of `symbol`, or of the account), newest first, page after page (100 a page,
+        within the read limit)."""
+        client, deadline = self._per_call(options)  # deadline_s bounds the whole iteration
+        return client._pages(UNFILLED_ORDERS, symbol, start_time, end_time, deadline)
+
+    def iter_history_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncIterator[Order]:
+        """Every filled or cancelled order of the last 90 days (of `symbol`, or of the account), newest first."""
+        client, deadline = self._per_call(options)  # deadline_s bounds the whole iteration
+        return client._pages(HISTORY_ORDERS, symbol, start_time, end_time, deadline)
+
+    async def _pages(
+        self, op: Operation, symbol: Any, start: Any, end: Any, deadline: float | None
+    ) -> AsyncIterator[Order]:
+        query = page_query(op, symbol, start, end, None, PAGE, None)  # checked before the first read
+        while True:
+            page: OrderListResponse = await self._call(op, deadline=deadline, **query)
+            for order in page.data:
+                yield order
+            if len(page.data) < PAGE:
+                return
+            query["id_less_than"] = page.data[-1].order_id
+
+    async def cancel_open_orders(
+        self,
+        *,
+        symbols: Iterable[str] | None = None,
+        all_symbols: bool = False,
+        strategy: Strategy = "auto",
+        deadline_s: float | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> CancelReport:
+        """Cancel everything open on `symbols` (or, `all_symbols=True`, on the whole account) and prove it:
+        list what is open, cancel it, list again, until nothing is open or `deadline_s` passes, catching
+        orders placed meanwhile. `strategy`: "batch" (batch cancels at the full rate), "symbol"
+        (cancel-symbol-order, asynchronous, then read back), or "auto" (whichever is faster per round).
+
+        Returns a `CancelReport` of every order that was open at any listing, exactly once (`cancelled`
+        only when an answer or a read said so), with `rounds` and `remaining` (still open at the end).
+        """
+        if timeout is not None or max_retries is not None or extra_headers is not None:
+            scoped, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+            return await scoped.cancel_open_orders(
+                symbols=symbols, all_symbols=all_symbols, strategy=strategy, deadline_s=deadline_s
+            )
+        names, strategy, deadline_s = cancel_all_args(symbols, all_symbols, strategy, deadline_s)
+        deadline = None if deadline_s is None else time.monotonic() + deadline_s
+        steps = self._cancel_all_steps(names, strategy, deadline)
+        start = time.perf_counter()
+        action = next(steps)
+        try:
+            while True:
+                if isinstance(action, ListOpen) and action.stream:
+                    found: Any = await self._list_and_cancel(action.symbols, deadline)
+                elif isinstance(action, ListOpen):
+                    found = []
+                    try:
+                        for name in action.symbols or [None]:
+                            found += [listed(o) async for o in self._pages(UNFILLED_ORDERS, name, None, None, deadline)]
+                    except BitgetError as exc:
+                        found = exc
+                elif isinstance(action, CancelBatches):
+                    orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in action.orders]
+                    found = await self.cancel_orders(orders=orders, deadline_s=left(deadline))
+                elif isinstance(action, Pause):
+                    await backend.sleep(clip(action.seconds, deadline))
+                    found = None
+                else:
+                    found = await self._cancel_symbols(action, deadline)
+                action = steps.send(found)
+        except StopIteration as stop:
+            report: CancelReport = stop.value
+        report.elapsed_s = time.perf_counter() - start
+        return report
+
+    async def _list_and_cancel(self, symbols: tuple[str, ...] | None, deadline: float | None) -> Any:
+        """List open orders on a worker and cancel them, STREAM_CHUNK at a time, as they come: the first
+        cancels go out after one page instead of after every page."""
+        chunks: backend.Queue[list[Listed] | BaseException | None] = backend.Queue()
+        stopped = backend.Event()
+
+        async def produce() -> None:
+            try:
+                chunk: list[Listed] = []
+                for name in symbols or [None]:
+                    async for order in self._pages(UNFILLED_ORDERS, name, None, None, deadline):
+                        if stopped.is_set():
+                            return
+                        chunk.append(listed(order))
+                        if len(chunk) >= STREAM_CHUNK:
+                            chunks.put(chunk)
+                            chunk = []
+                if chunk:
+                    chunks.put(chunk)
+            except Exception as exc:  # handed to the consumer, which raises or reports it
+                chunks.put(exc)
+            finally:
+                chunks.put(None)
+
+        producer = backend.spawn(produce, "bitget-list")
+        found: list[Listed] = []
+        reports: list[CancelReport] = []
+        failure: BaseException | None = None
+        try:
+            while (item := await chunks.get()) is not None:
+                if isinstance(item, BaseException):
+                    failure = item
+                    continue
+                found += item
+                orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in item]
+                reports.append(await self.cancel_orders(orders=orders, deadline_s=left(deadline), settle=False))
+        finally:
+            stopped.set()
+            await producer.cancel()
+        if failure is not None and not found:
+            return failure
+        merged = merge(reports)
+        targets = to_settle(merged)  # settled once for the round, not once a chunk (each would wait the lag)
+        if targets:
+            merged = settled_report(merged, *await self._settle_targets(targets, deadline))
+        return found, merged
+
+    async def _cancel_symbols(
+        self, action: CancelSymbols, deadline: float | None
+    ) -> tuple[Any, dict[str, str], int, int]:
+        errors: dict[str, str] = {}
+        for symbol in action.symbols:
+            try:
+                body = CANCEL_SYMBOL.check_args({"symbol": symbol})["body"]
+                await self._call(CANCEL_SYMBOL, deadline=deadline, patient=True, body=body)
+            except BitgetError as exc:
+                errors[symbol] = f"cancel-symbol-order failed: {exc}"
+        settled, count = await self._settle_targets(as_unknown(action.orders), deadline)
+        return settled, errors, len(action.symbols), count
+
+    async def _settle_targets(self, targets: list[Resolved], deadline: float | None) -> tuple[list[Resolved], int]:
+        """Read these outcomes back (written now): their new resolutions, and the reads made."""
+        sent_at = time.monotonic()
+        reads = settle_steps(targets, lag_s=self.settle_lag_s, written_at={r.position: sent_at for r in targets})
+        try:
+            step = next(reads)
+            while True:
+                if isinstance(step, Wait):
+                    await backend.sleep(clip(step.seconds, deadline))
+                    step = reads.send(None)
+                    continue
+                try:
+                    answer: Any = await self._read(step, deadline)
+                except BitgetError as exc:
+                    answer = exc
+                step = reads.send(answer)
+        except StopIteration as stop:
+            settled, count = stop.value
+        return settled, count
+
+    async def _read(self, read: Read, deadline: float | None = None, run: CancelRun | None = None) -> Any:
+        """One settling read, checked against the contract like any call (recorded in `run`'s report)."""
+        return await self._call(read.op, deadline=deadline, patient=True, run=run, **read.op.check_query(read.params))
+
+    async def sync_time(self) -> int:
+        """Measure the offset to Bitget's clock (one GET /api/v2/public/time) and sign with it from now on."""
+        start = time.time()
+        try:
+            async with agated(self._limiters[SERVER_TIME.id], self._ip, None, self._server):
+                response, content = await self._fetch(self._request(SERVER_TIME))
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise self._time_error(exc) from None
+        self.clock.offset_ms = server_offset(response.status_code, content, start, time.time())
+        return self.clock.offset_ms
+
+    async def aclose(self) -> None:
+        """Close the connection pool (shared with the clients `with_options` made) and give back the budgets."""
+        self._release_budgets()
+        await backend.http_client(self._api).aclose()
+
+    async def __aenter__(self) -> Self:
+        """Readies what the first request would otherwise make while the clock runs (see `backend.ready`):
+        a client opened before an incident then starts sending at once."""
+        await backend.ready(self._api)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
