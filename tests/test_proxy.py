@@ -23,6 +23,8 @@ from .test_cli import ENV, run
 
 CREDS = {"api_key": DEMO.api_key, "secret_key": "demo-secret-key", "passphrase": "demo-passphrase"}
 MODES = ["sync", "async"]
+# Both clients on each HTTP backend: httpx's own pool, and the `fast` extra's pyreqwest.
+BACKENDS = [*MODES, "sync/pyreqwest", "async/pyreqwest"]
 PROXY_VARS = (
     "HTTP_PROXY",
     "HTTPS_PROXY",
@@ -42,7 +44,11 @@ def _clean_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _cancel(url: str, mode: str, order_ids: list[str], **client_kw: Any) -> CancelReport:
+    """`cancel_orders` through a client of `mode` ("sync" or "async", "/pyreqwest" for that backend)."""
     kw: dict[str, Any] = {"rate_limit": 0, "backoff_base_s": 0.01, "settle_lag_s": 0.3, **CREDS, **client_kw}
+    mode, _, backend = mode.partition("/")
+    if backend:
+        kw["http_backend"] = backend
     if mode == "sync":
         with BitgetClient(base_url=url, **kw) as client:
             return client.cancel_orders(symbol="BTCUSDT", order_ids=order_ids)
@@ -61,7 +67,7 @@ def _through_proxy(mock_server: MockServer, proxy: ForwardProxy) -> None:
     assert answered > 0 and proxy.count("POST http://") + proxy.count("GET http://") == answered == len(proxy.seen)
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", BACKENDS)
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
 def test_the_environments_proxy_carries_every_request(
     mock: MockClient, mode: str, variable: str, monkeypatch: pytest.MonkeyPatch
@@ -75,7 +81,7 @@ def test_the_environments_proxy_carries_every_request(
     _through_proxy(mock.server, proxy)
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", BACKENDS)
 def test_no_proxy_names_the_exchange_and_it_is_reached_directly(
     mock: MockClient, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -96,7 +102,7 @@ def test_trust_env_false_ignores_the_environment(mock: MockClient, mode: str, mo
         assert len(report.cancelled) == 3 and proxy.seen == []
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", BACKENDS)
 def test_an_explicit_proxy_with_credentials_is_used_and_its_password_never_shown(
     mock: MockClient, mode: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -125,7 +131,7 @@ def test_a_proxy_that_refuses_the_credentials_fails_every_order_nothing_reached_
 
 
 @pytest.fixture(scope="module")
-def tls_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockServer, ssl.SSLContext]]:
+def tls_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockServer, ssl.SSLContext, Path]]:
     """The mock served over TLS for `localhost`, with a CA of its own (trustme) the clients trust."""
     ca = trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")
@@ -140,22 +146,29 @@ def tls_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockSer
     server = MockServer(
         MockExchange([DEMO], Settings(rate_limit=0)), ssl_keyfile=str(key_file), ssl_certfile=str(chain_file)
     )
+    ca_file = folder / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
     with server:
-        yield server, trust
+        yield server, trust, ca_file
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", BACKENDS)
 def test_an_https_exchange_is_reached_through_a_connect_tunnel(
-    tls_mock: tuple[MockServer, ssl.SSLContext], mode: str, monkeypatch: pytest.MonkeyPatch
+    tls_mock: tuple[MockServer, ssl.SSLContext, Path], mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server, trust = tls_mock
+    server, trust, ca_file = tls_mock
     server.exchange.reset()
     control = MockClient(server)
     control.http = control.http.__class__(base_url=f"https://localhost:{server.port}", verify=trust, timeout=10)
     ids = [o["orderId"] for o in control.seed("BTCUSDT", 120)]
     with ForwardProxy() as proxy:
         monkeypatch.setenv("HTTPS_PROXY", proxy.url)
-        report = _cancel(f"https://localhost:{server.port}", mode, ids, httpx_args={"verify": trust})
+        if mode.endswith("pyreqwest"):  # reqwest takes no Python TLS context: the CA bundle as a file
+            monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+            tls: dict[str, Any] = {}
+        else:
+            tls = {"httpx_args": {"verify": trust}}
+        report = _cancel(f"https://localhost:{server.port}", mode, ids, **tls)
     control.http.close()
     assert len(report.cancelled) == 120 and not report.unknown
     tunnels = proxy.count(f"CONNECT localhost:{server.port}")

@@ -22,8 +22,9 @@ def _sync_context(client: BitgetClient) -> ssl.SSLContext:
 
 
 def _async_context(client: AsyncBitgetClient) -> ssl.SSLContext:
-    pool = client._api.get_async_httpx_client()._transport._pool  # type: ignore[attr-defined]
-    context: ssl.SSLContext = pool._ssl_context
+    """The context of the pool httpx's AsyncHTTPTransport made for this event loop (inside a running one)."""
+    transport = client._api.get_async_httpx_client()._transport._current()  # type: ignore[attr-defined]
+    context: ssl.SSLContext = transport._pool._ssl_context
     return context
 
 

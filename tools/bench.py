@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import functools
 import gc
 import hashlib
 import hmac
@@ -54,6 +55,9 @@ def fresh_budget() -> str:
 
 _UIDS = iter(range(9_000_000, 10_000_000))
 PATH = "/api/v2/spot/trade/batch-cancel-order"
+# The HTTP backends measured side by side (1c, 3a): httpx's own (the default), pyreqwest (the `fast`
+# extra) and httpx-aiohttp (async only; measured, not offered).
+BACKENDS = ("httpx", "pyreqwest", "aiohttp")
 
 
 @contextmanager
@@ -377,12 +381,14 @@ def _sync_bulk(link: str, ids: list[str], journal: str | None) -> Any:
         return client.cancel_orders(symbol="BTCUSDT", order_ids=ids, journal=journal)
 
 
-def sub_accounts(accounts: int, per_account: int) -> list[dict[str, Any]]:
+def sub_accounts(accounts: int, per_account: int, backends: tuple[str, ...] = BACKENDS) -> list[dict[str, Any]]:
     """N sub-accounts (each its own key and UID, so its own budget) cancelling at once in one process.
 
-    The clients are open before the clock starts, as in the bulk rows and as a desk keeps them for an
-    incident (`AsyncBitgetClient` readies its pool on entry): the clock runs from the N `cancel_orders`
-    calls to the last report. Opening them (`open_s`) is printed beside it, and `cold_ratio` counts it in.
+    Per HTTP backend and client kind: `ratio` with the clients open before the clock starts, as a desk
+    keeps them for an incident (from the N `cancel_orders` calls to the last report), and `cold_ratio`
+    with the clients built inside the clock, as a script started in an incident builds them (from
+    before the first client is made). "aiohttp" is httpx-aiohttp's transport given as
+    `httpx_args={"transport": ...}` (measured beside the others; not offered).
     """
     import contextlib
     from concurrent.futures import ThreadPoolExecutor
@@ -392,7 +398,9 @@ def sub_accounts(accounts: int, per_account: int) -> list[dict[str, Any]]:
     keys = [(f"sub-key-{k}", f"sub-secret-{k}", f"sub-pass-{k}", str(7_000_000 + k)) for k in range(accounts)]
     flags = [x for key in keys for x in ("--account", ":".join(key))]
     rows = []
-    for mode in ("async", "sync"):
+    runs = [(m, b) for b in backends for m in ("async", "sync") if not (b == "aiohttp" and m == "sync")]
+    for mode, backend in runs:
+        options = _backend_options(backend, mode)
         with mockproc.mock_process("--rate-limit", "10", "--log-level", "warning", *flags) as (url, _):
             work = [(key, seed(url, "BTCUSDT", per_account, api_key=key[0])) for key in keys]
             # Seeding 100,000 orders left their JSON behind in this process: collected now, not by a
@@ -402,12 +410,13 @@ def sub_accounts(accounts: int, per_account: int) -> list[dict[str, Any]]:
 
                 async def everyone(
                     work: list[tuple[tuple[str, str, str, str], list[str]]] = work,
+                    options: Callable[[], dict[str, Any]] = options,
                 ) -> tuple[float, float, list[Any]]:
                     opened = time.perf_counter()
                     async with contextlib.AsyncExitStack() as stack:
                         clients = [
                             await stack.enter_async_context(
-                                AsyncBitgetClient(key[0], key[1], key[2], base_url=url, uid=key[3])
+                                AsyncBitgetClient(key[0], key[1], key[2], base_url=url, uid=key[3], **options())
                             )
                             for key, _ in work
                         ]
@@ -424,7 +433,7 @@ def sub_accounts(accounts: int, per_account: int) -> list[dict[str, Any]]:
                 with contextlib.ExitStack() as stack, ThreadPoolExecutor(accounts) as pool:
                     opened = time.perf_counter()
                     clients = [
-                        stack.enter_context(BitgetClient(key[0], key[1], key[2], base_url=url, uid=key[3]))
+                        stack.enter_context(BitgetClient(key[0], key[1], key[2], base_url=url, uid=key[3], **options()))
                         for key, _ in work
                     ]
                     # The callers' threads run before the clock starts, as the clients are open: a desk's
@@ -454,6 +463,7 @@ def sub_accounts(accounts: int, per_account: int) -> list[dict[str, Any]]:
         rows.append(
             {
                 "mode": mode,
+                "backend": backend,
                 "accounts": accounts,
                 "orders": accounts * per_account,
                 "cancelled": cancelled,
@@ -470,6 +480,76 @@ def sub_accounts(accounts: int, per_account: int) -> list[dict[str, Any]]:
         )
         print(f"sub-accounts: {rows[-1]}", flush=True)
     return rows
+
+
+def _backend_options(backend: str, mode: str) -> Callable[[], dict[str, Any]]:
+    """A fresh client's options for `backend` (a new transport each call)."""
+    if backend == "aiohttp":
+        import httpx_aiohttp
+
+        return lambda: {"httpx_args": {"transport": httpx_aiohttp.AiohttpTransport()}}
+    return lambda: {"http_backend": backend}
+
+
+def transports(calls: int, warmup: int) -> dict[str, list[float]]:
+    """Per call against the fast server, each HTTP backend beside raw httpx, round-robin (1c)."""
+    from bitget_sdk import AsyncBitgetClient, BitgetClient
+
+    batch = [str(10**12 + i) for i in range(50)]
+    items = [{"orderId": i} for i in batch]
+    body = json.dumps({"symbol": "BTCUSDT", "orderList": items}, separators=(",", ":")).encode()
+    loop = asyncio.new_event_loop()
+    run = loop.run_until_complete
+    with fast_server() as url:
+        headers = sign(body, str(int(time.time() * 1000)))
+        raw, raw_async = httpx.Client(base_url=url), httpx.AsyncClient(base_url=url)
+        contenders: list[tuple[str, Callable[[], Any]]] = [
+            ("raw httpx", lambda: raw.post(PATH, content=body, headers=headers).json()),
+            ("raw httpx async", lambda: run(raw_async.post(PATH, content=body, headers=headers)).json()),
+        ]
+        clients: list[Any] = []
+        for backend in BACKENDS:
+            for mode in ("sync", "async"):
+                if backend == "aiohttp" and mode == "sync":
+                    continue
+                options = _backend_options(backend, mode)()
+                if mode == "sync":
+                    client: Any = BitgetClient(KEY, SECRET, PASSPHRASE, base_url=url, rate_limit=0, **options)
+                    call = functools.partial(client.batch_cancel_orders, symbol="BTCUSDT", order_list=items)
+                else:
+                    client = AsyncBitgetClient(KEY, SECRET, PASSPHRASE, base_url=url, rate_limit=0, **options)
+                    acall = functools.partial(client.batch_cancel_orders, symbol="BTCUSDT", order_list=items)
+                    call = functools.partial(lambda f: run(f()), acall)
+                clients.append(client)
+                contenders.append((f"SDK {mode} on {backend}", call))
+        results = round_robin(contenders, calls, warmup)
+        raw.close()
+        run(raw_async.aclose())
+        for client in clients:
+            if isinstance(client, BitgetClient):
+                client.close()
+            else:
+                run(client.aclose())
+    loop.close()
+    return results
+
+
+def transports_markdown(results: dict[str, list[float]]) -> list[str]:
+    raw, raw_async = med_us(results["raw httpx"]), med_us(results["raw httpx async"])
+    out = [
+        "### 1c. HTTP backends side by side (the same call against the fast server, round-robin)\n",
+        "| client | median µs | p90 µs | ÷ raw httpx (same sync/async) |\n|---|---:|---:|---:|",
+    ]
+    for name, samples in results.items():
+        m = med_us(samples)
+        p90 = statistics.quantiles(samples, n=10)[-1] * 1e6
+        out.append(f"| {name} | {m:,.0f} | {p90:,.0f} | {m / (raw_async if 'async' in name else raw):.2f} |")
+    out.append(
+        "\nhttpx is the default (httpx's own pool; the sync client's with each socket operation clamped to the "
+        'attempt\'s deadline); pyreqwest is the `fast` extra (`http_backend="pyreqwest"`); httpx-aiohttp is measured '
+        "beside them. Goal: the default ≤ 1.10 x raw httpx.\n"
+    )
+    return out
 
 
 def ip_cap(accounts: int, seconds: float) -> dict[str, Any]:
@@ -739,22 +819,29 @@ def main() -> int:
     parser.add_argument("--ip-seconds", type=float, default=90.0)
     parser.add_argument("--only-ip-cap", action="store_true", help="run the per-IP cap row (3d) alone and print it")
     parser.add_argument("--only-sub-accounts", action="store_true", help="run the sub-accounts rows (3a) alone")
+    parser.add_argument(
+        "--only-transports", action="store_true", help="run the HTTP backends' per-call rows (1c) alone"
+    )
     args = parser.parse_args()
 
     print(f"machine: {machine()}", flush=True)
     if args.only_ip_cap:
         print("\n".join(ip_cap_markdown(ip_cap(args.ip_accounts, args.ip_seconds))))
         return 0
-    if args.only_sub_accounts:
-        for r in sub_accounts(args.accounts, args.per_account):
+    if args.only_sub_accounts or args.only_transports:
+        if args.only_transports:
+            print("\n".join(transports_markdown(transports(args.calls, args.warmup))))
+        for r in sub_accounts(args.accounts, args.per_account) if args.only_sub_accounts else []:
             print(
-                f"3a {r['mode']}: {r['elapsed_s']:.2f} s, best case {r['best_s']:.1f} s, ÷ best case {r['ratio']:.3f}, "
+                f"3a {r['mode']} on {r['backend']}: {r['elapsed_s']:.2f} s, best case {r['best_s']:.1f} s, "
+                f"÷ best case {r['ratio']:.3f}, clients built inside the clock {r['cold_ratio']:.3f}, "
                 f"HTTP 429: {r['http_429']}"
             )
         return 0
     with mock_process(rate_limit=0) as url:
         e2e = per_call(url, args.calls, args.warmup)
     fast = per_call_fast(args.calls, args.warmup)
+    backends = transports(args.calls, args.warmup)
     iso = client_side(args.calls * 5, args.warmup)
     bulk_rows = bulk(args.bulk_orders)
     sub_rows = sub_accounts(args.accounts, args.per_account)
@@ -793,6 +880,7 @@ def main() -> int:
         p90 = statistics.quantiles(samples, n=10)[-1] * 1e6
         md.append(f"| {name} | {m:,.0f} | {p90:,.0f} | {m / raw_fast:.2f} |")
     md.append("\nGoal: SDK ÷ raw httpx ≤ 1.10 here.\n")
+    md.extend(transports_markdown(backends))
 
     raw_iso = med_us(iso["raw httpx (MockTransport)"])
     ccxt_iso = med_us(iso["ccxt cancel_orders (fetch stubbed)"])
@@ -837,15 +925,15 @@ def main() -> int:
     md.append("")
     md.append(f"## 3a. {args.accounts} sub-accounts at once ({args.per_account:,} orders each, one process)\n")
     md.append(
-        "| mode | accounts | orders | cancelled | not cancelled | seconds | best case s | ÷ best case | "
-        "opening the clients s | ÷ best case, opening counted | cancels/s | HTTP 429 |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| mode | HTTP backend | accounts | orders | cancelled | not cancelled | seconds | best case s | "
+        "÷ best case | building the clients s | ÷ best case, clients built inside the clock | HTTP 429 |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     for r in sub_rows:
         md.append(
-            f"| {r['mode']} | {r['accounts']} | {r['orders']:,} | {r['cancelled']:,} | {r['not_cancelled']:,} | "
-            f"{r['elapsed_s']:.2f} | {r['best_s']:.1f} | **{r['ratio']:.3f}** | {r['open_s']:.3f} | "
-            f"{r['cold_ratio']:.3f} | {r['cancels_per_s']:,.0f} | {r['http_429']} |"
+            f"| {r['mode']} | {r['backend']} | {r['accounts']} | {r['orders']:,} | {r['cancelled']:,} | "
+            f"{r['not_cancelled']:,} | {r['elapsed_s']:.2f} | {r['best_s']:.1f} | {r['ratio']:.3f} | "
+            f"{r['open_s']:.3f} | **{r['cold_ratio']:.3f}** | {r['http_429']} |"
         )
     md.append(
         "\nEach sub-account is its own UID with its own 10/s budget, so N clients reach N x the ceiling; the "

@@ -92,6 +92,7 @@ log = logging.getLogger("bitget_sdk")
 
 DEFAULT_BASE_URL = "https://api.bitget.com"
 Locale = Literal["en-US", "zh-CN"]
+HttpBackend = Literal["httpx", "pyreqwest"]
 # cancel_open_orders' batch strategy cancels what it lists this many orders at a time (10 batches)
 # while the next pages are listed.
 STREAM_CHUNK = 500
@@ -125,6 +126,7 @@ class BaseClient:
         uid: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         proxy: str | None = None,
+        http_backend: HttpBackend = "httpx",
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         """Credentials as arguments, or `credentials=`; `private_key=` (PKCS#8 PEM) instead of `secret_key` for RSA.
@@ -150,6 +152,8 @@ class BaseClient:
         `proxy`: a forward proxy URL (`http://user:pass@host:port`), plain for http:// exchanges and a
         CONNECT tunnel for https://; without it, `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY`
         from the environment apply as in httpx (unless `httpx_args={"trust_env": False}`).
+        `http_backend`: "httpx" (httpx's own pool) or "pyreqwest" (the `fast` extra: Rust's reqwest under
+        httpx, less CPU per request; `verify=`/`cert=` then refused, the CA bundle from `SSL_CERT_FILE`).
         `default_headers`: headers added to every request (not the signer's ACCESS-* ones); the
         User-Agent is `bitget-batch-cancel/<version> python/<x.y> httpx/<x.y>` unless given here.
         `BITGET_SDK_LOG=debug|info` in the environment sends the SDK's log to stderr (see `_logs`).
@@ -208,6 +212,7 @@ class BaseClient:
                 raise ValueError("give proxy= or httpx_args={'proxy': ...}, not both")
             proxy = options.check_proxy(extra.pop("proxy"))
         self._proxy = proxy_for(self.base_url, proxy, extra.get("trust_env", True))
+        self._http_backend = options.check_http_backend(http_backend)
         if not {"transport", "mounts"} & extra.keys():
             extra.update(self._default_transport(extra))
         # What `_wire` sends through: the one transport (ours, or the caller's `transport=`), or, with the

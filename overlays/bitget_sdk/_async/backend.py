@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import queue
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
@@ -19,14 +20,12 @@ import httpx
 
 from bitget_api import AuthenticatedClient
 
-from .._http.aio import AsyncPoolTransport
+from .._http import fast
 from .._http.transport import AnswerTooLarge, aread_capped, context_for, default_ssl_context, tls_context
 from .._http.wire import Prepared, Wire
 from .._limits.window import OutOfTime, Permit
 
 T = TypeVar("T")
-# Workers of a run connect before they prepare their first request (see `preconnect`).
-PRECONNECTS = True
 # The overall bound of an attempt is `timeout` plus this, so httpx's connect timeout (= `timeout`)
 # fires first when a connection cannot be made: that attempt is then known not to have been sent.
 _GRACE_S = 0.05
@@ -106,12 +105,43 @@ async def run_workers(
     await asyncio.gather(*(worker(k) for k in range(n)))
 
 
-def default_transport(base_url: str, proxy: httpx.URL | None, extra: dict[str, Any]) -> dict[str, Any]:
-    """The SDK's pool (see `_http/aio.py`), with the TLS context shared by every client of default TLS
-    settings, and `limits`, `http1`, `http2` from `httpx_args`."""
+def default_transport(
+    base_url: str, proxy: httpx.URL | None, extra: dict[str, Any], http_backend: str = "httpx"
+) -> dict[str, Any]:
+    """httpx's own transport (httpcore's pool on anyio), with the TLS context shared by every client of
+    default TLS settings, the forward proxy `proxy_for` chose, and `limits`, `http1`, `http2` from
+    `httpx_args`. Given explicitly, as the sync side's is, so that `_http/wire.py` sends straight to it.
+    `http_backend="pyreqwest"`: the `fast` extra's transport instead (`_http/fast.py`)."""
+    if http_backend == "pyreqwest":
+        return {"transport": fast.async_transport(proxy, extra)}
     context = tls_context(extra) or context_for(base_url) or default_ssl_context(extra.get("trust_env", True))
     pool = {k: extra[k] for k in ("limits", "http1", "http2") if k in extra}
-    return {"transport": AsyncPoolTransport(context, proxy=proxy, **pool)}
+    return {"transport": PerLoopTransport(lambda: httpx.AsyncHTTPTransport(verify=context, proxy=proxy, **pool))}
+
+
+class PerLoopTransport(httpx.AsyncBaseTransport):
+    """httpx's `AsyncHTTPTransport`, one per event loop. A pooled connection belongs to the loop that
+    made it: a client kept across two `asyncio.run` calls would otherwise try the first loop's idle
+    connection in the second and fail with "Event loop is closed" (not an httpx error, so not even
+    classified). The first loop's pool is dropped with its loop, unclosed: closing it needs that loop."""
+
+    def __init__(self, make: Callable[[], httpx.AsyncHTTPTransport]) -> None:
+        self._make = make
+        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self._transport: httpx.AsyncHTTPTransport | None = None
+
+    def _current(self) -> httpx.AsyncHTTPTransport:
+        loop = asyncio.get_running_loop()
+        if self._transport is None or self._loop is None or self._loop() is not loop:
+            self._transport, self._loop = self._make(), weakref.ref(loop)
+        return self._transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._current().handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._transport is not None and self._loop is not None and self._loop() is asyncio.get_running_loop():
+            await self._transport.aclose()
 
 
 def http_client(api: AuthenticatedClient) -> httpx.AsyncClient:
@@ -124,16 +154,6 @@ async def ready(api: AuthenticatedClient) -> None:
     in a fresh process)."""
     api.get_async_httpx_client()
     await anyio.lowlevel.checkpoint()
-
-
-async def preconnect(wire: Wire, url: httpx.URL, timeouts: dict[str, float | None], deadline: float | None) -> None:
-    """A run's worker connects before it prepares its first request (see `Wire.apreconnect`): the run's
-    workers all start together, and each then prepares while the others' connections are being made.
-    Any failure is left to the attempt, which connects again and reports it; bounded by the deadline."""
-    left = None if deadline is None else max(0.001, deadline - time.monotonic())
-    with contextlib.suppress(Exception):
-        async with asyncio.timeout(left):
-            await wire.apreconnect(url, timeouts)
 
 
 async def fetch(
@@ -150,7 +170,6 @@ async def fetch(
             raise OutOfTime
     try:
         async with asyncio.timeout(bound):
-            await wire.apreconnect(prepared.url, prepared.extensions["timeout"])
             response = await wire.asend(prepared.request(None if permit is None else permit.atrace))
             try:
                 return response, await aread_capped(response, max_bytes)

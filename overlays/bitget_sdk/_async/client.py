@@ -56,20 +56,13 @@ from .settler import Settler
 
 log = logging.getLogger("bitget_sdk")
 
-# A run's other workers start connecting this long after its first. When many runs start together
-# (20 sub-accounts), every worker's connection was begun before any could complete, so even the first
-# request of each run waited for all 200 connections' set-up (~0.1 s of CPU); now each run's first
-# request goes out after 20 connections, and its first window is spread as its later ones must be. On
-# a real link a connection takes longer than this, and the others' overlap it as before.
-_FOLLOWERS_AFTER_S = 0.005
-
 
 class AsyncBitgetClient(AsyncOperations, BaseClient):
     """The client: reuse one instance (it keeps connections alive); safe to share between the callers of
     its kind. A run keeps up to `max_concurrency` batches in flight at once."""
 
     def _default_transport(self, extra: dict[str, Any]) -> dict[str, Any]:
-        return backend.default_transport(self.base_url, self._proxy, extra)
+        return backend.default_transport(self.base_url, self._proxy, extra, self._http_backend)
 
     @functools.cached_property
     def _wire(self) -> Wire:
@@ -280,12 +273,6 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         batches = iter(todo)
 
         async def worker(k: int) -> None:
-            if backend.PRECONNECTS:
-                if k > 0:  # not the run's first worker
-                    await backend.sleep(_FOLLOWERS_AFTER_S)
-                await backend.preconnect(
-                    self._wire, self._wire.url("POST", BATCH_CANCEL.path, None), self._httpx_timeout.as_dict(), deadline
-                )
             for i in batches:
                 if not run.begin(i):
                     continue

@@ -73,6 +73,21 @@ def check_proxy(value: Any) -> str | None:
     return value
 
 
+def check_http_backend(value: Any) -> Literal["httpx", "pyreqwest"]:
+    """ "httpx", or "pyreqwest" if the `fast` extra is installed (checked here, not at the first request)."""
+    if value == "httpx":
+        return "httpx"
+    if value != "pyreqwest":
+        raise _fail("http_backend", '"httpx" or "pyreqwest"', value)
+    try:
+        import pyreqwest.compatibility.httpx  # noqa: F401
+    except ImportError:
+        raise ValueError(
+            "http_backend='pyreqwest' needs the fast extra: pip install 'bitget-batch-cancel[fast]'"
+        ) from None
+    return "pyreqwest"
+
+
 def check_locale(value: Any) -> Literal["en-US", "zh-CN"] | None:
     if value is None:
         return None

@@ -3,9 +3,9 @@
 httpx's timeouts are per operation: a server that sends one byte every 0.4 s never trips a 1 s read
 timeout, and can hold a request for as long as it likes. The async client bounds an attempt with
 `asyncio.timeout`, which cancels the read wherever it is. Threads cannot be cancelled, so the sync
-client sends through `DeadlineTransport`, which clamps every connect, read and write to the time left
-before the attempt's deadline: HTTP/1.1 on `_http11.HTTP11Pool` (see there why), HTTP/2 on httpx's own
-pool (httpcore) with a network backend that clamps the same way.
+client sends through `DeadlineTransport`: httpx's own pool (httpcore's, as `httpx.HTTPTransport` makes
+it) on httpcore's sync network backend, wrapped so that every connect, read and write is clamped to the
+time left before the attempt's deadline (`network_backend` is httpcore's documented extension point).
 The deadline travels in a context variable, set around one attempt in the thread that makes it.
 
 Answers are read in chunks and abandoned past `max_bytes`: a 50-order answer is a few KB, and an
@@ -30,8 +30,6 @@ from typing import Any
 import httpcore
 import httpx
 
-from .http11 import HTTP11Pool
-
 _DEADLINE: ContextVar[float | None] = ContextVar("bitget_sdk_attempt_deadline", default=None)
 _MIN_TIMEOUT_S = 0.001
 
@@ -44,6 +42,11 @@ def deadline_scope(deadline: float) -> Iterator[None]:
         yield
     finally:
         _DEADLINE.reset(token)
+
+
+def current_deadline() -> float | None:
+    """The deadline `deadline_scope` set for this attempt (None outside one)."""
+    return _DEADLINE.get()
 
 
 def _clamp(timeout: float | None) -> float | None:
@@ -299,13 +302,13 @@ class DeadlineTransport(httpx.BaseTransport):
         self._trust_env = trust_env
         self._http1, self._http2 = http1, http2
         self._proxy = proxy
-        self._pool: httpcore.ConnectionPool | HTTP11Pool | None = None
+        self._pool: httpcore.ConnectionPool | None = None
         self._lock = threading.Lock()
 
-    def _get_pool(self) -> httpcore.ConnectionPool | HTTP11Pool:
-        """Made on first use: HTTP/1.1 on `_http11`'s pool (see there why), HTTP/2 and proxies on httpcore's."""
+    def _get_pool(self) -> httpcore.ConnectionPool:
+        """Made on first use (the TLS context is then taken): httpcore's pool, or its proxy pool."""
         with self._lock:
-            if self._pool is None and (self._proxy is not None or self._http2 or not self._http1):
+            if self._pool is None:
                 context = self._ssl_context or default_ssl_context(self._trust_env)
                 options = core_pool_options(context, self._limits, self._http1, self._http2, _ClampedBackend())
                 self._pool = (
@@ -313,15 +316,11 @@ class DeadlineTransport(httpx.BaseTransport):
                     if self._proxy is not None
                     else httpcore.ConnectionPool(**options)
                 )
-            if self._pool is None:
-                self._pool = HTTP11Pool(self._ssl_context or default_ssl_context(self._trust_env), self._limits, _clamp)
             return self._pool
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
         pool = self._pool or self._get_pool()
-        if isinstance(pool, HTTP11Pool):
-            return pool.handle_request(request)
         with as_httpx_errors():
             response = pool.handle_request(core_request(request))
         return httpx.Response(

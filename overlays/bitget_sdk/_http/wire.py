@@ -26,7 +26,6 @@ from urllib.parse import quote
 import httpx
 
 from .._core.signing import SIGNED_HEADERS, BitgetAuth
-from .aio import AsyncPoolTransport
 
 
 class Prepared:
@@ -155,13 +154,6 @@ class Wire:
             response.close()
             raise
         return response
-
-    async def apreconnect(self, url: httpx.URL, timeouts: dict[str, float | None]) -> None:
-        """Connect before the request is signed and built, if its transport is the SDK's own and has no
-        idle connection to the origin (see `AsyncHTTP11Pool.preconnect`). A connection that cannot be
-        made fails here as it would in `asend`: nothing was sent."""
-        if isinstance(self._transport, AsyncPoolTransport):
-            await self._transport.preconnect(url, timeouts)
 
     async def asend(self, request: httpx.Request) -> httpx.Response:
         """`send` for an `httpx.AsyncClient`."""

@@ -19,13 +19,12 @@ import httpx
 
 from bitget_api import AuthenticatedClient
 
+from .._http import fast
 from .._http.transport import AnswerTooLarge, DeadlineTransport, context_for, deadline_scope, read_capped, tls_context
 from .._http.wire import Prepared, Wire
 from .._limits.window import OutOfTime, Permit
 
 T = TypeVar("T")
-# Blocking workers connect as they send; nothing to overlap.
-PRECONNECTS = False
 
 sleep = time.sleep
 
@@ -102,9 +101,15 @@ def run_workers(n: int, worker: Callable[[int], None], on_interrupt: Callable[[B
             raise
 
 
-def default_transport(base_url: str, proxy: httpx.URL | None, extra: dict[str, Any]) -> dict[str, Any]:
-    """The SDK's pool (see `_http/transport.py`), with the TLS context shared by every client of default
-    TLS settings, and `limits`, `http1`, `http2` from `httpx_args`."""
+def default_transport(
+    base_url: str, proxy: httpx.URL | None, extra: dict[str, Any], http_backend: str = "httpx"
+) -> dict[str, Any]:
+    """httpx's own pool (httpcore's) with every socket operation clamped to the attempt's deadline
+    (`_http/transport.py`), the TLS context shared by every client of default TLS settings, the forward
+    proxy `proxy_for` chose, and `limits`, `http1`, `http2` from `httpx_args`.
+    `http_backend="pyreqwest"`: the `fast` extra's transport instead (`_http/fast.py`)."""
+    if http_backend == "pyreqwest":
+        return {"transport": fast.sync_transport(proxy, extra)}
     context = tls_context(extra) or context_for(base_url)
     pool = {k: extra[k] for k in ("limits", "http1", "http2") if k in extra}
     transport = DeadlineTransport(ssl_context=context, trust_env=extra.get("trust_env", True), proxy=proxy, **pool)
@@ -117,10 +122,6 @@ def http_client(api: AuthenticatedClient) -> httpx.Client:
 
 def ready(api: AuthenticatedClient) -> None:
     """Nothing to ready ahead: the blocking pool imports nothing on first use."""
-
-
-def preconnect(wire: Wire, url: httpx.URL, timeouts: dict[str, float | None], deadline: float | None) -> None:
-    """Nothing: a blocking worker connects as it sends (`PRECONNECTS` is False)."""
 
 
 def fetch(

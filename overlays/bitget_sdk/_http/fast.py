@@ -1,0 +1,105 @@
+"""The `fast` extra: pyreqwest (Rust's reqwest and hyper) under httpx, `http_backend="pyreqwest"`.
+
+For a process where CPU per request counts (many sub-accounts cancelling at once). `nox -s bench`
+measures it beside httpx's own transports and httpx-aiohttp (section 1c); it won there for both
+clients, so it is the one offered. What an httpx user expects is kept: the proxy `proxy_for` chose
+(environment variables and `NO_PROXY` included, or none), `SSL_CERT_FILE`, pool limits, HTTP/2.
+`verify=` / `cert=` take a Python TLS context, which reqwest cannot use: refused here, by name.
+
+An attempt's deadline is reqwest's own whole-request timeout: the time left is given to it as the
+request's `timeout` (pyreqwest's httpx layer adds the phases up), so a dripping answer is cut in the
+sync client as in the async one. pyreqwest 0.15 reports that timeout as a *connect* timeout even when
+the request was written and its answer never came (seen in tests/test_transports.py), which would
+make a cancel that may have taken effect look unsent: every timeout from it is therefore taken as a
+read timeout (possibly sent). A refused connection (ConnectError) still says nothing was sent.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import urllib.parse
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from .transport import DEFAULT_LIMITS, current_deadline
+
+
+def _configured(builder: Any, proxy: httpx.URL | None, extra: dict[str, Any]) -> Any:
+    from pyreqwest.proxy import ProxyBuilder
+
+    for name in ("verify", "cert"):
+        if name in extra:
+            raise ValueError(
+                f"httpx_args {name}= takes a Python TLS context, which http_backend='pyreqwest' cannot use "
+                "(give the CA bundle as SSL_CERT_FILE, or use http_backend='httpx')"
+            )
+    if proxy is None:
+        builder = builder.no_proxy()  # `proxy_for` has read the environment already
+    else:
+        chosen = ProxyBuilder.all(str(proxy.copy_with(username=None, password=None)))
+        if proxy.username:
+            unquote = urllib.parse.unquote
+            chosen = chosen.basic_auth(unquote(proxy.username), unquote(proxy.password or ""))
+        builder = builder.proxy(chosen)
+    limits: httpx.Limits = extra.get("limits") or DEFAULT_LIMITS
+    builder = builder.max_connections(limits.max_connections)
+    if limits.max_keepalive_connections is not None:
+        builder = builder.pool_max_idle_per_host(limits.max_keepalive_connections)
+    expiry = limits.keepalive_expiry
+    builder = builder.pool_idle_timeout(None if expiry is None else timedelta(seconds=expiry))
+    if extra.get("http2"):
+        builder = builder.http2(True)
+    cafile = os.environ.get("SSL_CERT_FILE") if extra.get("trust_env", True) else None
+    if cafile:
+        with open(cafile, "rb") as f:
+            builder = builder.add_root_certificate_pem(f.read())
+    return builder.follow_redirects(False).build()
+
+
+def _bounded(request: httpx.Request) -> None:
+    """The request's `timeout` as reqwest's whole-request timeout: what is left of the attempt."""
+    deadline = current_deadline()
+    timeouts = request.extensions.get("timeout") or {}
+    total = timeouts.get("read") or timeouts.get("connect")
+    if deadline is not None:
+        left = max(deadline - time.monotonic(), 0.001)
+        total = left if total is None else min(total, left)
+    if total is not None:
+        request.extensions["timeout"] = {"connect": total, "read": None, "write": None, "pool": None}
+
+
+def _possibly_sent(exc: httpx.TimeoutException, request: httpx.Request) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout(f"no complete answer in time ({type(exc).__name__} from reqwest)", request=request)
+
+
+def sync_transport(proxy: httpx.URL | None, extra: dict[str, Any]) -> httpx.BaseTransport:
+    from pyreqwest.client import SyncClientBuilder
+    from pyreqwest.compatibility.httpx import SyncHttpxTransport
+
+    class Transport(SyncHttpxTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            _bounded(request)
+            try:
+                return super().handle_request(request)
+            except httpx.TimeoutException as exc:
+                raise _possibly_sent(exc, request) from exc
+
+    return Transport(_configured(SyncClientBuilder(), proxy, extra))
+
+
+def async_transport(proxy: httpx.URL | None, extra: dict[str, Any]) -> httpx.AsyncBaseTransport:
+    from pyreqwest.client import ClientBuilder
+    from pyreqwest.compatibility.httpx import HttpxTransport
+
+    class Transport(HttpxTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            _bounded(request)
+            try:
+                return await super().handle_async_request(request)
+            except httpx.TimeoutException as exc:
+                raise _possibly_sent(exc, request) from exc
+
+    return Transport(_configured(ClientBuilder(), proxy, extra))
