@@ -6,8 +6,11 @@ import argparse
 import math
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -37,6 +40,38 @@ EXIT_PARTIAL = 1  # some orders failed or their outcome is unknown: see the tabl
 EXIT_INVALID = 2  # bad input; nothing was sent
 EXIT_REFUSED = 3  # the exchange refused the credentials (authentication, permission, timestamp)
 EXIT_UNREACHABLE = 4  # no answer from the exchange at all (network, server down)
+# Stopped by a signal: 128 + its number, as a shell reports it (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
+STOP_SIGNALS = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop signal, raised in the main thread where a run waits: the SDK treats it as Ctrl-C (no new
+    batch starts, the answers in flight are awaited a short while, the report accounts for every order)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _Signals:
+    """SIGINT, SIGTERM and SIGHUP end a run as one Ctrl-C does; any signal after the first is held, so
+    that nothing cuts the report while it is written (a half-written JSON report is worse than none)."""
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+
+    def install(self) -> None:
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.first is None:
+            self.first = signum
+            raise Stopped(signum)
+        # Later ones: the run is already stopping (and its report is written with the signals held).
+
+    def exit_code(self) -> int | None:
+        return None if self.first is None else 128 + self.first
 
 
 class _Parser(argparse.ArgumentParser):
@@ -376,28 +411,66 @@ def _run(
     except JournalError as e:
         raise InputError(f"--journal: {e}" if args.command == "cancel" else str(e)) from None
     except (AuthenticationError, PermissionDeniedError, TimestampError) as e:
-        render.error(f"the exchange refused the request: {e}")
-        if e.report is not None and args.json:
-            render.print_report(e.report, True, args.all)
+        with _held():
+            render.error(f"the exchange refused the request: {e}")
+            if e.report is not None and args.json:
+                render.print_report(e.report, True, args.all)
         return EXIT_REFUSED
     except BitgetError as e:  # the exchange unreachable, or the run stopped: the report still has every order
         if e.report is None:
             raise
-        render.error(str(e))
-        render.print_report(e.report, args.json, args.all)
+        with _held():
+            render.error(str(e))
+            render.print_report(e.report, args.json, args.all)
         return exit_code(e.report)
     except KeyboardInterrupt as e:
-        render.error("interrupted: orders in flight are unknown, orders not sent are failed")
-        partial = getattr(e, "report", None)
-        if isinstance(partial, CancelReport):
-            render.print_report(partial, args.json, args.all)
-        return 130
-    render.print_report(report, args.json, args.all)
+        with _held():
+            what = f"stopped by {e.args[0]}" if isinstance(e, Stopped) else "interrupted"
+            render.error(f"{what}: orders whose answer did not come are unknown, orders not sent are failed")
+            partial = getattr(e, "report", None)
+            if isinstance(partial, CancelReport):
+                render.print_report(partial, args.json, args.all)
+            journal = getattr(args, "journal", None)
+            if journal is not None and isinstance(partial, CancelReport) and (partial.unknown or partial.failed):
+                render.error(f"to finish the run: bitget-batch-cancel resume {journal}")
+        return 128 + e.signum if isinstance(e, Stopped) else 130
+    with _held():
+        render.print_report(report, args.json, args.all)
     return exit_code(report)
+
+
+@contextmanager
+def _held() -> Iterator[None]:
+    """The stop signals held while a report is written: a signal delivered during a blocked write to a
+    pipe loses what was not yet written (CPython, even when the handler ignores it), and a report cut
+    in the middle is worse than none. A signal that came meanwhile is handled afterwards."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+        sys.stdout.flush()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signals = _Signals()
+    if threading.current_thread() is threading.main_thread():
+        signals.install()
+    code = _main(args)
+    if signals.first is not None:
+        # Stopped: the report is written. Requests still in flight on worker threads would hold the
+        # interpreter's exit until their timeouts; their orders are already reported (unknown).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "demo":
             from .demo import run_demo
@@ -419,6 +492,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BitgetError as e:
         render.error(str(e))
         return EXIT_UNREACHABLE
-    except KeyboardInterrupt:
-        render.error("interrupted")
-        return 130
+    except KeyboardInterrupt as e:
+        render.error(f"stopped by {e.args[0]}" if isinstance(e, Stopped) else "interrupted")
+        return 128 + e.signum if isinstance(e, Stopped) else 130

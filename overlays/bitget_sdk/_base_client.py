@@ -44,6 +44,7 @@ from ._core.engine import (
     RetryPolicy,
     Send,
     Sleep,
+    StopFlag,
     SyncClock,
     attempt_steps,
     classify_response,
@@ -468,20 +469,32 @@ class BaseClient:
         batch_mode: BatchModeOption,
         on_progress: ProgressCallback | None,
         deadline_s: float | None,
+        stop: StopFlag | None = None,
     ) -> CancelRun:
         batches = plan(symbol, order_ids, client_oids, orders, batch_mode)
         log.debug("cancel_orders: %d orders in %d batches", sum(b.size for b in batches), len(batches))
-        return self._new_run(batches, on_progress, deadline_s)
+        return self._new_run(batches, on_progress, deadline_s, stop)
 
     def _new_run(
-        self, batches: Sequence[Batch], on_progress: ProgressCallback | None, deadline_s: float | None
+        self,
+        batches: Sequence[Batch],
+        on_progress: ProgressCallback | None,
+        deadline_s: float | None,
+        stop: StopFlag | None = None,
     ) -> CancelRun:
         if on_progress is not None and not callable(on_progress):
             raise BatchValidationError("on_progress", "must be callable (orders_done, orders_total)")
+        if stop is not None and not callable(getattr(stop, "is_set", None)):
+            raise BatchValidationError("stop", "must have is_set() (a threading.Event)")
         deadline_s = check_deadline(deadline_s)
         deadline = None if deadline_s is None else time.monotonic() + deadline_s
         return CancelRun(
-            batches, on_progress, target=self.base_url + BATCH_CANCEL.path, deadline=deadline, deadline_s=deadline_s
+            batches,
+            on_progress,
+            target=self.base_url + BATCH_CANCEL.path,
+            deadline=deadline,
+            deadline_s=deadline_s,
+            stop=stop,
         )
 
     def _journal_for(self, run: CancelRun, path: str | os.PathLike[str] | None, settle: bool) -> Journal | None:
@@ -497,7 +510,11 @@ class BaseClient:
         return book
 
     def _restore(
-        self, path: str | os.PathLike[str], deadline_s: float | None, on_progress: ProgressCallback | None
+        self,
+        path: str | os.PathLike[str],
+        deadline_s: float | None,
+        on_progress: ProgressCallback | None,
+        stop: StopFlag | None = None,
     ) -> tuple[Journal, CancelRun, bool]:
         """A run rebuilt from its journal: recorded outcomes filed, batches sent without a recorded
         answer filed as unknown (they may have cancelled their orders), the rest left to send."""
@@ -506,7 +523,7 @@ class BaseClient:
         book = Journal.open(path)
         try:
             book.check(self._owner, self.base_url)
-            run = self._new_run(book.batches(), on_progress, deadline_s)
+            run = self._new_run(book.batches(), on_progress, deadline_s, stop)
             run.listener = book
             restore_run(run, book)
         except BaseException:

@@ -653,6 +653,12 @@ def _triples(resolved: Iterable[Resolved]) -> list[tuple[int, str, OrderOutcome]
     return [(r.position, r.status, r.outcome) for r in resolved]
 
 
+class StopFlag(Protocol):
+    """What `cancel_orders(stop=...)` takes: a `threading.Event`, or anything with `is_set()`."""
+
+    def is_set(self) -> bool: ...
+
+
 class CancelRun:
     """The bookkeeping of one `cancel_orders` call, shared by the sync (threads) and async drivers.
 
@@ -664,6 +670,9 @@ class CancelRun:
       `record(i, result)` files the batch's outcome.
     * `fail(i, exc)`: the batch raised (a bug); the run stops with a `CancelAbortedError`.
     * `interrupt(exc)`: KeyboardInterrupt or cancellation; no further batch starts.
+    * `stop` (the caller's, anything with `is_set()`: a `threading.Event`): once set, no further batch
+      starts and no retry is made; the answers in flight are filed as they come, nothing is settled,
+      and the report is returned (`stopped`), not raised.
     * `deadline` (time.monotonic, from `deadline_s`): past it no batch starts, no retry is made and
       attempts and reads are cut short; the run then ends normally, reporting orders as they stand.
     * `report()` accounts for every order: a batch never started is `failed` ("not sent"), a started one
@@ -681,8 +690,11 @@ class CancelRun:
         deadline: float | None = None,
         deadline_s: float | None = None,
         listener: RunListener | None = None,
+        stop: StopFlag | None = None,
     ) -> None:
         self.batches = batches
+        self._stop_flag = stop
+        self._stopped = False
         self.listener = listener
         self.unfinished_reason: str | None = None  # why batches never started are not sent (resumed runs)
         self._attempt_no: dict[int, int] = {}
@@ -722,7 +734,7 @@ class CancelRun:
 
     def begin(self, i: int) -> bool:
         with self._lock:
-            if self._stop is not None or self._interrupted is not None or self.out_of_time():
+            if self._stop is not None or self._interrupted is not None or self.out_of_time() or self.stopped():
                 return False
             self._started.add(i)
             return True
@@ -738,7 +750,13 @@ class CancelRun:
         return None if self.deadline is None else self.deadline - time.monotonic()
 
     def should_stop(self) -> bool:
-        return self._stop is not None or self._interrupted is not None or self.out_of_time()
+        return self._stop is not None or self._interrupted is not None or self.out_of_time() or self.stopped()
+
+    def stopped(self) -> bool:
+        """The caller's `stop` is set (remembered: the report says so)."""
+        if not self._stopped and self._stop_flag is not None and self._stop_flag.is_set():
+            self._stopped = True
+        return self._stopped
 
     def sending(self, i: int) -> None:
         with self._lock:
@@ -886,7 +904,9 @@ class CancelRun:
 
     def may_settle(self) -> bool:
         """Settling reads can still work: no interrupt, and not stopped by refused credentials or no network."""
-        return self._interrupted is None and (self._stop is None or isinstance(self._stop, CancelAbortedError))
+        if self._interrupted is not None or self.stopped():
+            return False
+        return self._stop is None or isinstance(self._stop, CancelAbortedError)
 
     def settled(self, new: Sequence[Resolved], reads: int) -> None:
         """Replace the resolutions of settled orders (same positions) by what their state said."""
@@ -924,6 +944,8 @@ class CancelRun:
             why = f"the run was interrupted ({type(self._interrupted).__name__})"
         elif stop is not None:
             why = f"the run stopped on {stop}"
+        elif self._stopped:
+            why = "the run was stopped (stop= was set)"
         elif self._deadline_passed:
             why = f"the deadline (deadline_s={self._deadline_s:g}) passed"
         elif self.unfinished_reason is not None:
@@ -959,6 +981,7 @@ class CancelRun:
             )
             report.read_count, report.settled_count, report.settle_s = self._reads, self._settled, self._settle_s
             report.deadline_passed = self._deadline_passed
+            report.stopped = self._stopped
             return report
 
     def report(self) -> CancelReport:

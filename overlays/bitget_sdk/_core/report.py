@@ -94,6 +94,7 @@ class CancelReport:
     `request_count`: attempts made; `sent_count`: attempts that may have reached the exchange (0 means
     nothing did: every connection failed); `retry_count`: attempts after a batch's first.
     `deadline_passed`: the run's `deadline_s` cut it short (orders are reported as they stood).
+    `stopped`: the caller's `stop` was set: no batch started after it (orders not sent are `failed`).
     `cancel_open_orders` only: `rounds` of list-and-cancel, and `remaining`, the orders still open at
     the end (each also in `failed`, saying why).
     `requests`: one `RequestRecord` per attempt this process made (cancels and settling reads), in the
@@ -111,6 +112,7 @@ class CancelReport:
     settled_count: int = 0
     settle_s: float = 0.0
     deadline_passed: bool = False
+    stopped: bool = False
     rounds: int = 0
     remaining: list[OrderOutcome] = attrs.field(factory=list)
     requests: list[RequestRecord] = attrs.field(factory=list)
@@ -187,6 +189,7 @@ class CancelReport:
             "settled_count": self.settled_count,
             "settle_s": round(self.settle_s, 4),
             "deadline_passed": self.deadline_passed,
+            "stopped": self.stopped,
             "rounds": self.rounds,
             "remaining": [o.to_dict() for o in self.remaining],
             "elapsed_s": round(self.elapsed_s, 4),

@@ -8,6 +8,7 @@ request ends within its timeout), and an attempt's deadline bounds every socket 
 
 from __future__ import annotations
 
+import concurrent.futures
 import queue
 import threading
 import time
@@ -27,6 +28,10 @@ from .._limits.window import OutOfTime, Permit
 T = TypeVar("T")
 
 sleep = time.sleep
+# An interrupted run waits this long for the answers in flight before it reports them as unknown:
+# long enough for a loopback or a near exchange to answer, short enough for an operator (and for
+# systemd's or Kubernetes' grace period after SIGTERM).
+INTERRUPT_GRACE_S = 2.0
 
 
 class Queue(Generic[T]):
@@ -73,8 +78,9 @@ class Worker:
         self._thread.join()
 
     def cancel(self) -> None:
-        """A thread cannot be stopped from outside: wait for it (the caller has told it to stop)."""
-        self._thread.join()
+        """A thread cannot be stopped from outside: wait for it (the caller has told it to stop), for
+        `INTERRUPT_GRACE_S` at most (its read in flight then ends on its own, unreported)."""
+        self._thread.join(INTERRUPT_GRACE_S)
 
 
 def spawn(work: Callable[[], None], name: str) -> Worker:
@@ -85,20 +91,24 @@ def spawn(work: Callable[[], None], name: str) -> Worker:
 
 def run_workers(n: int, worker: Callable[[int], None], on_interrupt: Callable[[BaseException], None]) -> None:
     """`worker(0)` ... `worker(n - 1)` on threads until all end (one: on this thread). An interrupt here
-    (KeyboardInterrupt) goes to `on_interrupt` at once, so that the workers start nothing new while
-    this thread waits for the requests they have in flight."""
+    (KeyboardInterrupt, or a signal the caller turned into one) goes to `on_interrupt` at once, so that
+    the workers start nothing new; the answers in flight are then awaited for `INTERRUPT_GRACE_S` at
+    most, and the interrupt goes on (what has not ended by then is reported as it stands: unknown)."""
     if n <= 1:
         for k in range(n):
             worker(k)
         return
-    with ThreadPoolExecutor(n, thread_name_prefix="bitget-cancel") as pool:
-        futures = [pool.submit(worker, k) for k in range(n)]
-        try:
-            for future in futures:
-                future.result()
-        except BaseException as exc:
-            on_interrupt(exc)
-            raise
+    pool = ThreadPoolExecutor(n, thread_name_prefix="bitget-cancel")
+    futures = [pool.submit(worker, k) for k in range(n)]
+    try:
+        for future in futures:
+            future.result()
+    except BaseException as exc:
+        on_interrupt(exc)
+        concurrent.futures.wait(futures, timeout=INTERRUPT_GRACE_S)
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def default_transport(

@@ -23,7 +23,17 @@ from bitget_api.models import Order, OrderListResponse
 
 from .._base_client import STREAM_CHUNK, BaseClient, clip, left, listed, server_offset
 from .._core.batching import BatchModeOption, OrderItem
-from .._core.engine import MAX_ANSWER_BYTES, Attempt, Attempts, CancelRun, ProgressCallback, Resolved, Sleep, SyncClock
+from .._core.engine import (
+    MAX_ANSWER_BYTES,
+    Attempt,
+    Attempts,
+    CancelRun,
+    ProgressCallback,
+    Resolved,
+    Sleep,
+    StopFlag,
+    SyncClock,
+)
 from .._core.errors import BitgetError
 from .._core.operations import (
     BATCH_CANCEL,
@@ -191,6 +201,7 @@ class BitgetClient(Operations, BaseClient):
         settle: bool = True,
         deadline_s: float | None = None,
         journal: str | os.PathLike[str] | None = None,
+        stop: StopFlag | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -218,10 +229,15 @@ class BitgetClient(Operations, BaseClient):
         `PermissionDeniedError`), an unreachable exchange (`BitgetTransportError`), `CancelAbortedError`.
         `on_progress(orders_done, orders_total)` is called after each batch, from the workers.
         An interrupt (KeyboardInterrupt; with asyncio, cancelling the task) starts no new batch, lets the
-        requests in flight end, and propagates with `.report` set on it: every order as things stood.
+        requests in flight end (blocking: for 2 s at most; asyncio: they are cancelled), and propagates with
+        `.report` set on it: every order as things stood.
+
+        `stop=threading.Event()` stops the run from another thread or a signal handler (`stop.set()`): no
+        batch starts after it, the answers in flight are filed as they come, nothing is settled, and the
+        report is returned with `stopped=True` (orders not sent are `failed`, "not sent").
         """
         client, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
-        run = client._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s)
+        run = client._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s, stop)
         book = client._journal_for(run, journal, settle)
         try:
             report = client._execute(run, settle, range(len(run.batches)))
@@ -238,6 +254,7 @@ class BitgetClient(Operations, BaseClient):
         *,
         deadline_s: float | None = None,
         on_progress: ProgressCallback | None = None,
+        stop: StopFlag | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -247,13 +264,13 @@ class BitgetClient(Operations, BaseClient):
         Batches never sent are sent; a batch sent without a recorded answer may have cancelled its
         orders, so they are `unknown` and settled through the order-state reads (if the run settled);
         recorded outcomes stand. The report accounts for every order of the original input once. A
-        finished run's journal gives back its report without any I/O. `JournalError` for a journal of
-        another API key or UID, or of another contract version.
+        finished run's journal gives back its report without any I/O. `stop`: as in `cancel_orders`.
+        `JournalError` for a journal of another API key or UID, or of another contract version.
         """
         if timeout is not None or max_retries is not None or extra_headers is not None:
             scoped, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
-            return scoped.resume(journal, deadline_s=deadline_s, on_progress=on_progress)
-        book, run, settle = self._restore(journal, deadline_s, on_progress)
+            return scoped.resume(journal, deadline_s=deadline_s, on_progress=on_progress, stop=stop)
+        book, run, settle = self._restore(journal, deadline_s, on_progress, stop)
         try:
             if book.meta().get("finished") == "1":
                 return stored_report(book, run)

@@ -88,7 +88,7 @@ class Settler:
         steps = self._schedule.steps(symbols)
         try:
             step = next(steps)
-            while not self._stopped.is_set() and not self._run.out_of_time():
+            while not self._stopped.is_set() and not self._run.out_of_time() and self._run.may_settle():
                 if isinstance(step, Wait):
                     left = self._run.time_left()
                     self._stopped.wait(step.seconds if left is None else max(0.0, min(step.seconds, left)))

@@ -1,0 +1,108 @@
+"""A CLI run stopped by a signal (SIGTERM from systemd or Kubernetes, SIGHUP from a closed terminal,
+Ctrl-C once or twice) ends as one Ctrl-C does: no new batch, the answers in flight awaited a short
+while, and a whole report (valid JSON) that agrees with the exchange: every order the mock cancelled is
+reported `cancelled` or `unknown`, none `failed` or missing. Exit 128 + the signal's number."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from bitget_mock import MockExchange, MockServer, Settings
+
+from .conftest import DEMO
+from .test_cli import ENV
+
+ORDERS = 1500  # 30 batches: 10 at once, then 10 a second
+
+
+@pytest.fixture(params=[300, 3000], ids=["answers-in-0.3s", "answers-in-3s"])
+def limited(request: pytest.FixtureRequest) -> Iterator[tuple[str, httpx.Client]]:
+    """A strict mock (10 batch cancels a second) that cancels at once and answers `param` ms later: the
+    second second's batches are in flight when the signal comes. Answers in 0.3 s are awaited (those
+    orders are reported cancelled); answers in 3 s come after the stop's grace (reported unknown)."""
+    with MockServer(MockExchange([DEMO], Settings(rate_limit=10))) as server:
+        control = httpx.Client(base_url=server.url, timeout=10)
+        control.post("/mock/faults", json={"delay_rate": 1.0, "delay_ms": request.param}).raise_for_status()
+        yield server.url, control
+        control.close()
+
+
+def _start(url: str, control: httpx.Client, *extra: str) -> tuple[subprocess.Popen[str], list[str]]:
+    ids = [
+        o["orderId"] for o in control.post("/mock/orders", json={"symbol": "BTCUSDT", "count": ORDERS}).json()["orders"]
+    ]
+    args = ["cancel", "--symbol", "BTCUSDT", "--base-url", url, "--json", "--no-settle", *extra]
+    args += [x for i in ids for x in ("--order-id", i)]
+    base = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bitget_cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**base, **ENV},
+    )
+    return proc, ids
+
+
+def _wait_for_cancels(control: httpx.Client, at_least: int) -> None:
+    """Until the mock has cancelled `at_least` orders: the run is under way."""
+    ends = time.monotonic() + 30
+    while len(control.get("/mock/orders", params={"status": "cancelled"}).json()["orders"]) < at_least:
+        assert time.monotonic() < ends, "the run did not start"
+        time.sleep(0.05)
+
+
+def _check(proc: subprocess.Popen[str], control: httpx.Client, ids: list[str], code: int) -> dict[str, Any]:
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert "Traceback" not in err and "stopped by SIG" in err
+    report = json.loads(out)  # whole: a second signal could not cut it
+    rows = {o["order_id"]: status for status in ("cancelled", "failed", "unknown") for o in report[status]}
+    assert sorted(rows) == sorted(ids)  # every order once
+    done_at_exchange = {
+        o["orderId"] for o in control.get("/mock/orders", params={"status": "cancelled"}).json()["orders"]
+    }
+    # cancelled at the exchange: never reported as failed (which says no attempt can have cancelled it)
+    assert {i for i in done_at_exchange if rows[i] == "failed"} == set()
+    assert {i for i, s in rows.items() if s == "cancelled"} <= done_at_exchange
+    assert report["failed"], "the signal should have stopped the run before its end"
+    return report
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
+def test_a_stop_signal_ends_the_run_with_a_whole_report_that_agrees_with_the_exchange(
+    limited: tuple[str, httpx.Client], signum: int, code: int
+) -> None:
+    url, control = limited
+    proc, ids = _start(url, control)
+    _wait_for_cancels(control, 550)  # the second window's batches took effect; their answers are on the way
+    started = time.monotonic()
+    proc.send_signal(signum)
+    report = _check(proc, control, ids, code)
+    assert time.monotonic() - started < 5  # the answers in flight are awaited a short while, not their timeout
+    assert len(report["cancelled"]) + len(report["unknown"]) >= 550
+
+
+@pytest.mark.slow
+def test_a_second_ctrl_c_cannot_cut_the_report(limited: tuple[str, httpx.Client], tmp_path: Any) -> None:
+    url, control = limited
+    journal = tmp_path / "run.db"
+    proc, ids = _start(url, control, "--journal", str(journal))
+    _wait_for_cancels(control, 550)
+    proc.send_signal(signal.SIGINT)
+    for _ in range(5):  # pressed again and again while it stops
+        time.sleep(0.1)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+    _check(proc, control, ids, 130)

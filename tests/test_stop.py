@@ -1,0 +1,80 @@
+"""`cancel_orders(stop=event)`: an embedder stops a run from another thread or a signal handler and
+gets the report back (not an exception): no batch starts after the stop, the answers in flight are
+filed as they come, and every order the exchange cancelled is reported `cancelled` (never `failed`)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from bitget_mock import MockExchange, MockServer, Settings
+from bitget_sdk import AsyncBitgetClient, BatchValidationError, BitgetClient, CancelReport
+
+from .conftest import DEMO
+
+CREDS = {"api_key": DEMO.api_key, "secret_key": "demo-secret-key", "passphrase": "demo-passphrase"}
+ORDERS = 1500
+
+
+@pytest.fixture
+def limited() -> Iterator[tuple[str, httpx.Client]]:
+    with MockServer(MockExchange([DEMO], Settings(rate_limit=10))) as server:
+        control = httpx.Client(base_url=server.url, timeout=10)
+        yield server.url, control
+        control.close()
+
+
+def _cancelled_at_exchange(control: httpx.Client) -> set[str]:
+    return {o["orderId"] for o in control.get("/mock/orders", params={"status": "cancelled"}).json()["orders"]}
+
+
+def _stop_after(control: httpx.Client, stop: threading.Event, cancelled: int) -> threading.Thread:
+    def watch() -> None:
+        while len(_cancelled_at_exchange(control)) < cancelled:
+            time.sleep(0.02)
+        stop.set()
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_set_stop_ends_the_run_with_its_report(limited: tuple[str, httpx.Client], mode: str) -> None:
+    url, control = limited
+    ids = [
+        o["orderId"] for o in control.post("/mock/orders", json={"symbol": "BTCUSDT", "count": ORDERS}).json()["orders"]
+    ]
+    stop = threading.Event()
+    watcher = _stop_after(control, stop, 500)
+    kw: dict[str, Any] = {"symbol": "BTCUSDT", "order_ids": ids, "stop": stop}
+    if mode == "sync":
+        with BitgetClient(**CREDS, base_url=url) as client:
+            report: CancelReport = client.cancel_orders(**kw)
+    else:
+
+        async def go() -> CancelReport:
+            async with AsyncBitgetClient(**CREDS, base_url=url) as client:
+                return await client.cancel_orders(**kw)
+
+        report = asyncio.run(go())
+    watcher.join(5)
+    done = _cancelled_at_exchange(control)
+    assert report.stopped and not report.deadline_passed
+    assert sorted(o.order_id for o in report.cancelled + report.failed + report.unknown) == sorted(ids)
+    assert {o.order_id for o in report.cancelled} == done  # every answer that came was filed
+    assert not report.unknown and report.read_count == 0  # nothing in flight was lost; nothing settled
+    assert len(report.failed) == ORDERS - len(done) >= 500
+    assert all(o.error_msg == "not sent: the run was stopped (stop= was set)" for o in report.failed)
+
+
+def test_stop_must_be_an_event() -> None:
+    with BitgetClient(**CREDS, base_url="http://127.0.0.1:9") as client, pytest.raises(BatchValidationError) as bad:
+        client.cancel_orders(symbol="BTCUSDT", order_ids=["1"], stop=True)  # type: ignore[arg-type]
+    assert bad.value.field == "stop"
