@@ -10,8 +10,10 @@ says, for every batch, one of: never sent / sent, answer not recorded / outcome 
 `resume` finishes such a run: batches never sent are sent; a batch sent without a recorded answer
 may have cancelled its orders, so they are `unknown` and settled through the order-state reads like
 any lost answer; recorded outcomes stand. The report then accounts for every order of the original
-input exactly once. WAL with `synchronous=NORMAL` survives the death of the process (the point);
-after a power loss the last commits may be missing, which makes a sent attempt look unsent: it is
+input exactly once. One process at a time: a run holds an exclusive lock on the file (`flock`, released
+by the OS if the process dies), so a second `resume` of it is refused before anything is sent. The file
+is made 0600 (it names the account's orders). WAL with `synchronous=NORMAL` survives the death of the
+process (the point); after a power loss the last commits may be missing, which makes a sent attempt look unsent: it is
 then sent again, and a re-cancel is answered "does not exist" and settled, so nothing is misreported.
 """
 
@@ -29,6 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from bitget_api import facts
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock; one run per journal is then the caller's care
+    fcntl = None  # type: ignore[assignment]
 
 from .._core.batching import Batch, OrderRef
 from .._core.errors import JournalError
@@ -50,6 +57,11 @@ CREATE TABLE outcomes (position INTEGER PRIMARY KEY, status TEXT NOT NULL, outco
 """
 
 
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the fd releases its flock
+
+
 def owner_id(owner: str) -> str:
     """Whose budget and orders a journal is about, hashed (the API key is not written down)."""
     return hashlib.sha256(owner.encode()).hexdigest()[:32]
@@ -63,13 +75,72 @@ def _outcome(text: str) -> OrderOutcome:
     return OrderOutcome(**json.loads(text))
 
 
+def _locked(path: Path) -> int | None:
+    """An fd holding an exclusive lock on `path` for this run (None where `flock` does not exist).
+    JournalError if another process (or another run of this one) holds it."""
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise JournalError(
+            f"journal {path} is in use by another run (a cancel or resume of it is going on): nothing was sent"
+        ) from None
+    return fd
+
+
+def _cut(path: Path) -> str | None:
+    """Why the file is shorter than the database it holds (a cut copy, a full disk), or None."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if len(head) < 100 or head[:16] != b"SQLite format 3\x00":
+        return None
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages, change, valid_for = (int.from_bytes(head[o : o + 4], "big") for o in (28, 24, 92))
+    if page and size % page:
+        return f"its size ({size} bytes) is not a whole number of {page}-byte pages: its end is cut"
+    if change == valid_for and size < pages * page:
+        return f"it holds {size // page} of its {pages} pages: its end is cut"
+    return None
+
+
+def _sqlite_header(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _damaged(path: Path, exc: sqlite3.Error) -> JournalError:
+    """What went wrong with the file, said in a line: damaged, read-only, full disk, or not a journal."""
+    text = str(exc)
+    if "not a database" in text and not _sqlite_header(path):
+        return JournalError(f"{path} is not a cancel journal ({text})")
+    if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in text or "not a database" in text):
+        return JournalError(f"journal {path} is damaged ({text}); `show` it, or start a new run")
+    if "readonly" in text or "read-only" in text or not os.access(path.parent, os.W_OK):
+        return JournalError(f"journal {path} cannot be written: the file or its directory is read-only ({text})")
+    if "disk is full" in text or "disk I/O" in text:
+        return JournalError(f"journal {path} cannot be written: the disk is full or failing ({text})")
+    return JournalError(f"journal {path}: {text}")
+
+
 class Journal:
     """One run's journal. Thread-safe (one connection behind a lock; each call is one transaction)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock_fd: int | None = None) -> None:
         self.path = path
         self._conn = conn
         self._lock = threading.Lock()
+        self._lock_fd = lock_fd
 
     # --- opening ---------------------------------------------------------------------------------
 
@@ -111,6 +182,7 @@ class Journal:
             "finished": "0",
         }
         try:
+            os.close(os.open(building, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))  # its WAL files follow
             draft = sqlite3.connect(building, isolation_level=None)
             try:
                 draft.executescript(_SCHEMA)
@@ -135,35 +207,49 @@ class Journal:
         except FileExistsError:
             raise JournalError(f"journal {target} already exists: resume it (resume), or choose a new path") from None
         except (sqlite3.Error, OSError) as exc:
-            raise JournalError(f"journal {target} cannot be created: {exc}") from None
+            why = "its directory is read-only" if not os.access(target.parent, os.W_OK) else str(exc)
+            raise JournalError(f"journal {target} cannot be created: {why}") from None
         finally:
             with contextlib.suppress(OSError):
                 building.unlink()
+        fd = _locked(target)
         try:
             conn = cls._connect(target)
         except sqlite3.Error as exc:
-            raise JournalError(f"journal {target} cannot be opened: {exc}") from None
-        return cls(target, conn)
+            _unlock(fd)
+            raise _damaged(target, exc) from None
+        return cls(target, conn, fd)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Journal:
-        """An existing journal (to resume or show); JournalError if it is missing or not a journal."""
+    def open(cls, path: str | os.PathLike[str], *, lock: bool = True) -> Journal:
+        """An existing journal, to resume (`lock`: this run's alone) or to show (`lock=False`: even while
+        a run writes it); JournalError if it is missing, in use, damaged or not a journal."""
         target = Path(path)
         if not target.is_file():
             raise JournalError(f"journal {target} does not exist")
+        if (cut := _cut(target)) is not None:
+            raise JournalError(f"journal {target} is damaged ({cut}); start a new run")
+        fd = _locked(target) if lock else None
         try:
             conn = cls._connect(target)
             rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            conn.execute("PRAGMA quick_check(1)").fetchall()
         except sqlite3.Error as exc:
-            raise JournalError(f"{target} is not a cancel journal: {exc}") from None
+            _unlock(fd)
+            if isinstance(exc, sqlite3.OperationalError) and "no such table" in str(exc):
+                raise JournalError(f"{target} is not a cancel journal") from None
+            raise _damaged(target, exc) from None
         if rows.get("schema") != SCHEMA_VERSION:
             conn.close()
+            _unlock(fd)
             raise JournalError(f"{target}: journal format {rows.get('schema')!r}, this SDK reads {SCHEMA_VERSION!r}")
-        return cls(target, conn)
+        return cls(target, conn, fd)
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            _unlock(self._lock_fd)
+            self._lock_fd = None
 
     # --- writing (each call one transaction) -----------------------------------------------------
 
@@ -176,6 +262,9 @@ class Journal:
             try:
                 cur = self._journal._conn.cursor()
                 cur.execute("BEGIN")
+            except sqlite3.Error as exc:
+                self._journal._lock.release()
+                raise _damaged(self._journal.path, exc) from None
             except BaseException:
                 self._journal._lock.release()
                 raise
@@ -185,8 +274,13 @@ class Journal:
         def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
             try:
                 self._cur.execute("COMMIT" if exc_type is None else "ROLLBACK")
+            except sqlite3.Error as error:
+                if exc_type is None:
+                    raise _damaged(self._journal.path, error) from None
             finally:
                 self._journal._lock.release()
+            if isinstance(exc, sqlite3.Error):
+                raise _damaged(self._journal.path, exc) from None
 
     def _tx(self) -> Journal._Tx:
         return Journal._Tx(self)
@@ -227,17 +321,20 @@ class Journal:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def meta(self) -> dict[str, str]:
+    def _rows(self, sql: str) -> list[Any]:
         with self._lock:
-            return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+            try:
+                return self._conn.execute(sql).fetchall()
+            except sqlite3.Error as exc:
+                raise _damaged(self.path, exc) from None
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._rows("SELECT key, value FROM meta"))
 
     def batches(self) -> list[Batch]:
         """The run's plan, exactly as it was sent (same batches, same order of orders)."""
-        with self._lock:
-            heads = self._conn.execute("SELECT idx, mode, symbol, kind FROM batches ORDER BY idx").fetchall()
-            rows = self._conn.execute(
-                "SELECT batch, position, symbol, order_id, client_oid FROM orders ORDER BY batch, seq"
-            ).fetchall()
+        heads = self._rows("SELECT idx, mode, symbol, kind FROM batches ORDER BY idx")
+        rows = self._rows("SELECT batch, position, symbol, order_id, client_oid FROM orders ORDER BY batch, seq")
         members: dict[int, list[OrderRef]] = {}
         for batch, position, symbol, oid, coid in rows:
             members.setdefault(batch, []).append(OrderRef(position, symbol, oid, coid))
@@ -245,14 +342,12 @@ class Journal:
 
     def recorded(self) -> dict[int, tuple[str, OrderOutcome]]:
         """position -> (status, outcome) of every order with a recorded outcome."""
-        with self._lock:
-            rows = self._conn.execute("SELECT position, status, outcome FROM outcomes").fetchall()
+        rows = self._rows("SELECT position, status, outcome FROM outcomes")
         return {position: (status, _outcome(text)) for position, status, text in rows}
 
     def attempts(self) -> dict[int, list[tuple[int, str | None, bool]]]:
         """batch -> [(n, answer or None if none was recorded, sent)] in attempt order."""
-        with self._lock:
-            rows = self._conn.execute("SELECT batch, n, answer, sent FROM attempts ORDER BY batch, n").fetchall()
+        rows = self._rows("SELECT batch, n, answer, sent FROM attempts ORDER BY batch, n")
         out: dict[int, list[tuple[int, str | None, bool]]] = {}
         for batch, n, answer, sent in rows:
             out.setdefault(batch, []).append((n, answer, bool(sent)))

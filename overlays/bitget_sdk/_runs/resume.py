@@ -63,7 +63,7 @@ def stored_report(book: Journal, run: CancelRun) -> CancelReport:
 def journal_report(path: str | os.PathLike[str]) -> CancelReport:
     """The report of any journal, without credentials or I/O: a finished run's report; for a run that
     did not finish, recorded outcomes, orders in flight `unknown`, orders never sent `failed`."""
-    book = Journal.open(path)
+    book = Journal.open(path, lock=False)
     try:
         run = CancelRun(book.batches())
         run.unfinished_reason = "the run did not finish (resume its journal)"
