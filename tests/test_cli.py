@@ -287,3 +287,16 @@ def test_console_script_is_installed() -> None:
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0
     assert "Exit codes" in result.stdout
+
+
+@pytest.mark.parametrize("flags", [["--version"], ["--help"], ["cancel", "--timeout", "0"]])
+def test_help_version_and_a_bad_flag_are_answered_before_the_sdk_is_imported(flags: list[str]) -> None:
+    """In an incident `--help` is the first thing typed: it must not wait for httpx, rich and the SDK
+    (~0.5 s in a fresh process). Checked by what is imported, not by a clock."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bitget_cli", *flags],
+        capture_output=True, text=True, env={**os.environ, **ENV}, timeout=60, check=False,
+    )  # fmt: skip
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert result.returncode in (0, 2), result.stderr[-2000:]
+    assert imported and not {"bitget_sdk", "httpx", "rich", "bitget_api"} & imported

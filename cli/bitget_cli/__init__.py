@@ -1,7 +1,8 @@
 """The `bitget-batch-cancel` command line (install the `cli` extra).
 
-`main` imports the command itself only when called, so that a plain `pip install .` (without the
-`cli` extra) gets a one-line hint with the install command instead of a ModuleNotFoundError traceback.
+`main` parses the flags first (`args`, light), then imports the command itself, so that `--help` and
+`--version` answer at once, and a plain `pip install .` (without the `cli` extra) gets a one-line hint
+with the install command instead of a ModuleNotFoundError traceback.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ _EXTRA_MODULES = frozenset(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .args import parser
+
+    args = parser().parse_args(argv)  # --help, --version and bad flags end here, before any heavy import
     try:
-        from .app import main as run
+        from .app import run_parsed as run
     except ModuleNotFoundError as e:
         if (e.name or "").split(".")[0] not in _EXTRA_MODULES:
             raise
@@ -27,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    return run(argv)
+    return run(args)
 
 
 __all__ = ["main"]
