@@ -5,4 +5,4 @@ CI by tests/test_identity.py), so a client's version says which contract it spea
 moves on its own for SDK-only changes. Every release has a section in CHANGELOG.md.
 """
 
-__version__ = "2.0.0"
+__version__ = "2.0.1"
