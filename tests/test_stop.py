@@ -78,3 +78,18 @@ def test_stop_must_be_an_event() -> None:
     with BitgetClient(**CREDS, base_url="http://127.0.0.1:9") as client, pytest.raises(BatchValidationError) as bad:
         client.cancel_orders(symbol="BTCUSDT", order_ids=["1"], stop=True)  # type: ignore[arg-type]
     assert bad.value.field == "stop"
+
+
+def test_a_stopped_journaled_run_is_left_for_resume(limited: tuple[str, httpx.Client], tmp_path: Any) -> None:
+    """A stop is not the end of the run: its journal stays unfinished, and `resume` sends the rest."""
+    url, control = limited
+    seeded = control.post("/mock/orders", json={"symbol": "BTCUSDT", "count": ORDERS}).json()["orders"]
+    ids = [o["orderId"] for o in seeded]
+    stop = threading.Event()
+    watcher = _stop_after(control, stop, 100)
+    with BitgetClient(**CREDS, base_url=url) as client:
+        first = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, stop=stop, journal=tmp_path / "run.db")
+        watcher.join(5)
+        assert first.stopped and first.failed
+        rest = client.resume(tmp_path / "run.db")
+    assert sorted(o.order_id for o in rest.cancelled) == sorted(ids) and not rest.failed and not rest.unknown

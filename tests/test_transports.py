@@ -236,6 +236,19 @@ def test_errors_say_whether_anything_can_have_been_sent(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", BACKENDS)
+def test_a_connection_closed_after_the_request_was_read_is_possibly_sent(mode: str) -> None:
+    """The server read the whole request and hung up: it may have acted on it. (pyreqwest 0.15 calls
+    this a connect error; taken at its word, a cancel that took effect would be reported failed.)"""
+
+    async def hang_up(n: int, writer: asyncio.StreamWriter) -> bool:
+        return False
+
+    with Server(hang_up) as server, pytest.raises(BitgetTransportError) as closed:
+        _server_time(mode, server.url, timeout=2.0)
+    assert closed.value.sent is True
+
+
+@pytest.mark.parametrize("mode", BACKENDS)
 def test_a_dripping_answer_is_cut_at_the_attempts_timeout(mode: str) -> None:
     """httpx's timeouts are per socket operation: a server that sends a byte every 50 ms never trips
     them. The attempt as a whole ends by `timeout` all the same."""

@@ -276,6 +276,7 @@ def _run(
     """Build the client, run `call`, print the report; the exit code says how it went."""
     client = _checked_client(args)  # e.g. an unreadable RSA key or a bad --base-url; never quotes key material
     show_bar = sys.stderr.isatty() and not args.json
+    report: CancelReport | None = None
     try:
         with client, render.progress(show_bar, total) as on_progress:
             report = call(client, on_progress)
@@ -298,13 +299,14 @@ def _run(
         with _held():
             what = f"stopped by {e.args[0]}" if isinstance(e, Stopped) else "interrupted"
             render.error(f"{what}: orders whose answer did not come are unknown, orders not sent are failed")
-            partial = getattr(e, "report", None)
+            partial = getattr(e, "report", None) or report  # a signal after the run ended: its report
             if isinstance(partial, CancelReport):
                 render.print_report(partial, args.json, args.all)
             journal = getattr(args, "journal", None)
             if journal is not None and isinstance(partial, CancelReport) and (partial.unknown or partial.failed):
                 render.error(f"to finish the run: bitget-batch-cancel resume {journal}")
         return 128 + e.signum if isinstance(e, Stopped) else 130
+    assert report is not None
     with _held():
         render.print_report(report, args.json, args.all)
     return exit_code(report)

@@ -58,6 +58,7 @@ from .._runs.cancel_all import (
     settled_report,
     to_settle,
 )
+from .._runs.journal import Journal
 from .._runs.resume import stored_report
 from .._runs.settle import PAGE, Read, Wait, settle_steps
 from .._surface import AsyncOperations, AsyncRawOperations
@@ -241,8 +242,7 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         book = client._journal_for(run, journal, settle)
         try:
             report = await client._execute(run, settle, range(len(run.batches)))
-            if book is not None:
-                book.finished(report)
+            _seal(book, report)
             return report
         finally:
             if book is not None:
@@ -275,7 +275,7 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
             if book.meta().get("finished") == "1":
                 return stored_report(book, run)
             report = await self._execute(run, settle, run.pending())
-            book.finished(report)
+            _seal(book, report)
             return report
         finally:
             book.close()
@@ -523,3 +523,15 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def _seal(book: Journal | None, report: CancelReport) -> None:
+    """Mark the journal finished, unless the caller stopped the run (`stop=`: what was not sent stays
+    for `resume`); anything raised here (a signal, a full disk) carries the run's report."""
+    try:
+        if book is not None and not report.stopped:
+            book.finished(report)
+    except BaseException as exc:
+        with contextlib.suppress(AttributeError):
+            exc.report = report  # type: ignore[attr-defined]
+        raise

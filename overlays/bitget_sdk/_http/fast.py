@@ -16,7 +16,9 @@ request's `timeout` (pyreqwest's httpx layer adds the phases up), so a dripping 
 sync client as in the async one. pyreqwest 0.15 reports that timeout as a *connect* timeout even when
 the request was written and its answer never came (seen in tests/test_transports.py), which would
 make a cancel that may have taken effect look unsent: every timeout from it is therefore taken as a
-read timeout (possibly sent). A refused connection (ConnectError) still says nothing was sent.
+read timeout (possibly sent). It also reports a connection closed after the request was written as a
+connect error; only a connect error whose causes say the connection was never made ("client error
+(Connect)": refused, unreachable, TLS) stays one, anything else is taken as possibly sent.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-import urllib.parse
 from datetime import timedelta
 from typing import Any
 
@@ -61,9 +62,8 @@ def _configured(builder: Any, proxy: httpx.URL | None, extra: dict[str, Any], ca
         builder = builder.no_proxy()  # `proxy_for` has read the environment already
     else:
         chosen = ProxyBuilder.all(str(proxy.copy_with(username=None, password=None)))
-        if proxy.username:
-            unquote = urllib.parse.unquote
-            chosen = chosen.basic_auth(unquote(proxy.username), unquote(proxy.password or ""))
+        if proxy.username:  # httpx.URL gives them decoded already
+            chosen = chosen.basic_auth(proxy.username, proxy.password or "")
         builder = builder.proxy(chosen)
     limits: httpx.Limits = extra.get("limits") or DEFAULT_LIMITS
     builder = builder.max_connections(limits.max_connections if capped else None)
@@ -92,8 +92,18 @@ def _bounded(request: httpx.Request) -> None:
         request.extensions["timeout"] = {"connect": total, "read": None, "write": None, "pool": None}
 
 
-def _possibly_sent(exc: httpx.TimeoutException, request: httpx.Request) -> httpx.ReadTimeout:
-    return httpx.ReadTimeout(f"no complete answer in time ({type(exc).__name__} from reqwest)", request=request)
+def _possibly_sent(exc: httpx.TransportError, request: httpx.Request) -> httpx.TransportError:
+    """`exc` as what it can mean for a request that may have been written (see the module's docstring)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return httpx.ReadTimeout(f"no complete answer in time ({type(exc).__name__} from reqwest)", request=request)
+    return httpx.RemoteProtocolError(f"the connection ended without an answer ({exc})", request=request)
+
+
+def _never_connected(exc: httpx.ConnectError) -> bool:
+    """pyreqwest's error chain says the connection was not made (so the request was not written)."""
+    details = getattr(exc.__cause__, "details", None)
+    causes = details.get("causes", []) if isinstance(details, dict) else []
+    return any(isinstance(c, dict) and c.get("message") == "client error (Connect)" for c in causes)
 
 
 def sync_transport(proxy: httpx.URL | None, extra: dict[str, Any]) -> httpx.BaseTransport:
@@ -106,6 +116,10 @@ def sync_transport(proxy: httpx.URL | None, extra: dict[str, Any]) -> httpx.Base
             try:
                 return super().handle_request(request)
             except httpx.TimeoutException as exc:
+                raise _possibly_sent(exc, request) from exc
+            except httpx.ConnectError as exc:
+                if _never_connected(exc):
+                    raise
                 raise _possibly_sent(exc, request) from exc
 
     client, own = _client("sync", SyncClientBuilder, proxy, extra)
@@ -122,6 +136,10 @@ def async_transport(proxy: httpx.URL | None, extra: dict[str, Any]) -> httpx.Asy
             try:
                 return await super().handle_async_request(request)
             except httpx.TimeoutException as exc:
+                raise _possibly_sent(exc, request) from exc
+            except httpx.ConnectError as exc:
+                if _never_connected(exc):
+                    raise
                 raise _possibly_sent(exc, request) from exc
 
     client, own = _client("async", ClientBuilder, proxy, extra)

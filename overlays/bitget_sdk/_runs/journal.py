@@ -106,7 +106,9 @@ def _cut(path: Path) -> str | None:
     pages, change, valid_for = (int.from_bytes(head[o : o + 4], "big") for o in (28, 24, 92))
     if page and size % page:
         return f"its size ({size} bytes) is not a whole number of {page}-byte pages: its end is cut"
-    if change == valid_for and size < pages * page:
+    wal = path.with_name(path.name + "-wal")
+    if change == valid_for and size < pages * page and not (wal.exists() and wal.stat().st_size > 0):
+        # (with a WAL beside it, a checkpoint cut by a kill leaves the file short and the WAL whole)
         return f"it holds {size // page} of its {pages} pages: its end is cut"
     return None
 
