@@ -68,9 +68,6 @@ class _Signals:
             raise Stopped(signum)
         # Later ones: the run is already stopping (and its report is written with the signals held).
 
-    def exit_code(self) -> int | None:
-        return None if self.first is None else 128 + self.first
-
 
 def _gather(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
     """cancel_orders keyword arguments from the flags and the file, and where each order came from

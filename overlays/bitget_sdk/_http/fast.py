@@ -23,9 +23,11 @@ connect error; only a connect error whose causes say the connection was never ma
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -106,21 +108,28 @@ def _never_connected(exc: httpx.ConnectError) -> bool:
     return any(isinstance(c, dict) and c.get("message") == "client error (Connect)" for c in causes)
 
 
+@contextlib.contextmanager
+def _what_was_sent(request: httpx.Request) -> Iterator[None]:
+    """Around one request of either transport: its time bound, and its errors as what they can mean."""
+    _bounded(request)
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise _possibly_sent(exc, request) from exc
+    except httpx.ConnectError as exc:
+        if _never_connected(exc):
+            raise
+        raise _possibly_sent(exc, request) from exc
+
+
 def sync_transport(proxy: httpx.URL | None, extra: dict[str, Any]) -> httpx.BaseTransport:
     from pyreqwest.client import SyncClientBuilder
     from pyreqwest.compatibility.httpx import SyncHttpxTransport
 
     class Transport(SyncHttpxTransport):
         def handle_request(self, request: httpx.Request) -> httpx.Response:
-            _bounded(request)
-            try:
+            with _what_was_sent(request):
                 return super().handle_request(request)
-            except httpx.TimeoutException as exc:
-                raise _possibly_sent(exc, request) from exc
-            except httpx.ConnectError as exc:
-                if _never_connected(exc):
-                    raise
-                raise _possibly_sent(exc, request) from exc
 
     client, own = _client("sync", SyncClientBuilder, proxy, extra)
     return Transport(client, close_client=own)
@@ -132,15 +141,8 @@ def async_transport(proxy: httpx.URL | None, extra: dict[str, Any]) -> httpx.Asy
 
     class Transport(HttpxTransport):
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            _bounded(request)
-            try:
+            with _what_was_sent(request):
                 return await super().handle_async_request(request)
-            except httpx.TimeoutException as exc:
-                raise _possibly_sent(exc, request) from exc
-            except httpx.ConnectError as exc:
-                if _never_connected(exc):
-                    raise
-                raise _possibly_sent(exc, request) from exc
 
     client, own = _client("async", ClientBuilder, proxy, extra)
     return Transport(client, close_client=own)
