@@ -6,6 +6,8 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import tempfile
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +16,10 @@ import httpx
 import pytest
 
 from bitget_mock import MockExchange, MockServer, Settings, demo_account
+
+# The CLI journals every run in the user's state directory by default: the suite's runs (and the CLI
+# processes it starts, which inherit this) journal into a directory of their own, not the home's.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="bitget-tests-state-")
 
 pytest_plugins = ["pytester"]
 

@@ -28,6 +28,7 @@ from bitget_mock.ratelimit import IpCap, max_in_window
 from bitget_sdk import AsyncBitgetClient, BitgetClient
 from bitget_sdk._limits.ip import IpBudget, RedisIpBudget, ip_budget
 from bitget_sdk._limits.window import OutOfTime
+from bitget_sdk._sync.limits import drive
 from tools.redisproc import RedisServer, redis_server
 
 from .conftest import DEMO, PATH, signed_headers
@@ -174,9 +175,9 @@ def test_a_late_wake_up_takes_a_new_time_and_a_deadline_takes_none(monkeypatch: 
     def sleep(seconds: float) -> None:
         clock.now += seconds + (late.pop() if late else 0.0)
 
-    monkeypatch.setattr("bitget_sdk._limits.ip.time.sleep", sleep)
+    monkeypatch.setattr("bitget_sdk._sync.backend.sleep", sleep)
     first = [budget.reserve() for _ in range(budget.room)]  # the span is full: the next time is a span away
-    budget.pace()  # woke 1 s after its time: gave it back, and took now (the first 9 are out of the span)
+    drive(budget.pace())  # woke 1 s after its time: gave it back, and took now (the first 9 are out of the span)
     assert (budget.sent, budget.retaken) == (1, 1)
     assert budget._log == [clock.now]
     for _ in range(budget.room - 1):
@@ -364,21 +365,21 @@ def test_two_processes_share_the_cap_through_redis(small_cap: MockServer, redis:
 def test_redis_lost_paces_on_a_local_share_and_rejoins_when_back(redis: RedisServer) -> None:
     budget = RedisIpBudget(redis.url, "http://ip-redis.test:80", 30, 1.0)
     for _ in range(3):
-        budget.pace()
+        drive(budget.pace())
     redis.kill()
-    budget.pace()
+    drive(budget.pace())
     assert budget.falling_back and budget._local is not None and budget._local.limit == 30  # one process: all of it
     redis.start()
     reserved = 0
     deadline = time.monotonic() + 15
     while budget.falling_back and time.monotonic() < deadline:
-        budget.pace()
+        drive(budget.pace())
         reserved = max(reserved, redis_py.Redis.from_url(redis.url).zcard(budget._keys[2]))
     assert not budget.falling_back
     assert reserved == 1  # its share was reserved there before it rejoined
     shared = redis_py.Redis.from_url(redis.url).zrange(budget._keys[0], 0, -1)
     assert [m for m in shared if m.startswith(budget._holder.encode())]  # and its recent requests written there
-    budget.pace()  # shared again
+    drive(budget.pace())  # shared again
 
 
 def test_redis_lost_counts_the_shared_log_it_last_saw(redis: RedisServer) -> None:

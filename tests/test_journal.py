@@ -56,7 +56,7 @@ def test_a_journaled_run_can_be_shown_and_resumes_to_the_same_report_without_sen
 def test_an_existing_journal_is_never_overwritten(mock: MockClient, tmp_path: Path) -> None:
     path = tmp_path / "run.db"
     path.write_bytes(b"something else")
-    with _client(mock.server.url) as client, pytest.raises(JournalError, match="already exists"):
+    with _client(mock.server.url) as client, pytest.raises(JournalError, match="is not a cancel journal"):
         client.cancel_orders(symbol="BTCUSDT", order_ids=["1"], journal=path)
     assert path.read_bytes() == b"something else"
     assert mock.server.exchange.stats.as_dict()["requests"] == 0
@@ -163,11 +163,64 @@ def test_cli_journal_show_and_resume(mock: MockClient, tmp_path: Path) -> None:
     assert again.returncode == 0 and "120 orders: 120 cancelled" in again.stdout
     wrong = run("resume", str(path), "--base-url", "http://127.0.0.1:9")
     assert wrong.returncode == 2 and "written against" in wrong.stderr
-    exists = run(
+    other = run(
         "cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--base-url", mock.server.url, "--journal", str(path)
     )
-    assert exists.returncode == 2 and "--journal" in exists.stderr and "already exists" in exists.stderr
+    assert other.returncode == 2 and "--journal" in other.stderr and "records another run" in other.stderr
     assert run("show", str(tmp_path / "nope.db")).returncode == 2
+
+
+def test_cli_cancel_on_its_own_journal_continues_that_run(mock: MockClient, tmp_path: Path) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 120)]
+    path = tmp_path / "run.db"
+    _crashed_journal(mock, path, ids)  # 50 answered, 50 sent without an answer, 20 never sent
+    path_counts = mock.server.exchange.stats.by_path
+    before = sum(path_counts.get("/api/v2/spot/trade/batch-cancel-order", {}).values())
+    again = run(
+        "cancel", "--symbol", "BTCUSDT", "--file", str(_ids_file(tmp_path, 0, ids)), "--base-url", mock.server.url,
+        "--journal", str(path), "--json",
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "exists: continuing its run" in again.stderr
+    assert json.loads(again.stdout)["counts"] == {"cancelled": 120, "failed": 0, "unknown": 0}
+    # The batch in flight is sent again (as an uncertain retry), the one never sent is sent; the answered one is not.
+    assert sum(path_counts["/api/v2/spot/trade/batch-cancel-order"].values()) - before == 2
+
+
+def test_cli_journals_every_run_by_default_and_says_where_first(mock: MockClient, tmp_path: Path) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
+    env = {**ENV, "XDG_STATE_HOME": str(tmp_path / "state")}
+    done = run("cancel", "--symbol", "BTCUSDT", "--order-id", ids[0], "--base-url", mock.server.url, env=env)
+    assert done.returncode == 0, done.stderr
+    journals = list((tmp_path / "state" / "bitget-batch-cancel").glob("cancel-*.db"))
+    assert len(journals) == 1 and oct(journals[0].stat().st_mode & 0o777) == "0o600"
+    assert done.stderr.splitlines()[0].startswith(f"journal: {journals[0]} ")
+    assert f"bitget-batch-cancel resume {journals[0]}" in done.stderr
+    assert journal_report(journals[0]).counts == {"cancelled": 1, "failed": 0, "unknown": 0}
+    off = run(
+        "cancel", "--symbol", "BTCUSDT", "--order-id", ids[1], "--base-url", mock.server.url, "--no-journal", env=env
+    )
+    assert off.returncode == 0 and "journal" not in off.stderr
+    assert len(list((tmp_path / "state" / "bitget-batch-cancel").glob("*.db"))) == 1
+    both = run("cancel", "--symbol", "BTCUSDT", "--order-id", "1", "--journal", "x.db", "--no-journal", env=env)
+    assert both.returncode == 2 and "not allowed with" in both.stderr
+
+
+def test_cli_runs_without_a_journal_when_the_state_directory_cannot_be_made(mock: MockClient, tmp_path: Path) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 1)]
+    (tmp_path / "state").write_text("a file where the state directory would go")
+    env = {**ENV, "XDG_STATE_HOME": str(tmp_path / "state")}
+    done = run("cancel", "--symbol", "BTCUSDT", "--order-id", ids[0], "--base-url", mock.server.url, "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "cannot create" in done.stderr and "keeps no journal" in done.stderr
+    assert json.loads(done.stdout)["counts"]["cancelled"] == 1
+
+
+def test_cli_resume_of_a_missing_journal_says_no_run_was_recorded_and_exits_5(tmp_path: Path) -> None:
+    missing = run("resume", str(tmp_path / "never-written.db"), "--base-url", "http://127.0.0.1:9")
+    assert missing.returncode == 5
+    assert "no run was recorded" in missing.stderr and "nothing was sent" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) <= 2
 
 
 # --- kill -9 at random points, then resume -------------------------------------------------------

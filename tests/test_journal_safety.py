@@ -4,6 +4,7 @@ each is one line naming the file, exit 2, nothing sent, no traceback. Journal fi
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import stat
 import subprocess
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bitget_sdk import BitgetClient, JournalError
+from bitget_sdk import BitgetClient, JournalError, journal_report
 
 from .conftest import MockClient
 from .test_cli import ENV, run
@@ -116,6 +117,26 @@ def test_a_damaged_journal_is_one_line_exit_2_and_nothing_sent(mock: MockClient,
         assert r.returncode == 2, (args, r.stdout[-500:], r.stderr)
         assert str(path) in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert _requests(mock) == before
+
+
+@pytest.mark.parametrize("damage", [_zero_middle_page, _flip_bytes, _cut_last_page])
+def test_show_reports_what_a_damaged_journal_still_holds(mock: MockClient, tmp_path: Path, damage: Any) -> None:
+    path = tmp_path / "run.db"
+    _unfinished_journal(mock, path)
+    whole = journal_report(path)
+    damage(path)
+    with pytest.raises(JournalError) as caught:
+        journal_report(path)
+    salvaged = caught.value.report
+    assert salvaged is not None and 0 < salvaged.total <= whole.total
+    rows = {o.order_id: s for s in ("cancelled", "failed", "unknown") for o in getattr(salvaged, s)}
+    before = {o.order_id: s for s in ("cancelled", "failed", "unknown") for o in getattr(whole, s)}
+    assert set(rows) <= set(before)
+    # A recorded outcome that survives stands; an order whose outcome cannot be read is unknown, never failed.
+    assert all(s == before[i] or s == "unknown" for i, s in rows.items())
+    shown = run("show", str(path), "--json", env=ENV)
+    assert shown.returncode == 2 and "what can still be read" in shown.stderr
+    assert json.loads(shown.stdout)["counts"] == salvaged.counts
 
 
 def test_read_only_places_and_full_disks_are_named_as_such(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from bitget_mock import MockExchange, MockServer, Settings
 from bitget_mock.accounts import demo_account
 from bitget_sdk import AsyncBitgetClient, BitgetClient
 from bitget_sdk._limits.window import ArrivalModel, OffsetBound, Permit, SlidingWindowLimiter
+from bitget_sdk._sync.limits import slot
 from tools.latency import LatencyProxy
 
 KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
@@ -413,7 +414,7 @@ def test_without_a_known_arrival_a_permit_frees_a_window_after_the_answers_heade
     safe, however long reading, parsing and classifying the answer then took (a busy event loop)."""
     clock = FakeClock()
     limiter = SlidingWindowLimiter(1, window_s=1.0, margin_s=0.005, clock=clock)
-    with limiter.slot() as permit:
+    with slot(limiter) as permit:
         permit.trace("http11.send_request_body.complete", {})
         clock.now += 0.02
         permit.trace("http11.receive_response_headers.complete", {})

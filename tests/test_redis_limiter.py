@@ -18,6 +18,7 @@ import redis as redis_py
 from bitget_mock import MockExchange, MockServer, Settings
 from bitget_sdk import BitgetClient, RateLimitBackendError
 from bitget_sdk._limits.redis_window import RedisWindowLimiter
+from bitget_sdk._sync.limits import slot
 from tools.mockproc import free_port
 from tools.redisproc import RedisServer, redis_server
 
@@ -79,7 +80,7 @@ def test_no_window_holds_more_than_the_limit_across_limiters(redis: RedisServer)
 
     def work(limiter: RedisWindowLimiter) -> None:
         for _ in range(6):
-            with limiter.slot():
+            with slot(limiter):
                 with lock:
                     starts.append(time.monotonic())
                 time.sleep(0.01)
@@ -101,7 +102,7 @@ def test_budget_keys_in_redis_expire_and_do_not_name_the_api_key(redis: RedisSer
     # A key of its own: an earlier test's in-process budget of the demo key can outlive its client by a
     # window (one key has one budget, and a client of it with a backend would be refused meanwhile).
     creds = {**CREDS, "api_key": "bg_redis_keys_test"}
-    with BitgetClient(**creds, rate_limit_backend=redis.url) as client, client.limiter.slot():
+    with BitgetClient(**creds, rate_limit_backend=redis.url) as client, slot(client.limiter):
         pass
     r = redis_py.Redis.from_url(redis.url)
     keys = [k.decode() for k in r.keys("*")]
@@ -213,7 +214,7 @@ def test_redis_killed_mid_run_loses_no_order_and_rejoins_when_back(
         redis.start()
         deadline = time.monotonic() + 10
         while limiter.falling_back and time.monotonic() < deadline:
-            with limiter.slot():
+            with slot(limiter):
                 pass
         assert not limiter.falling_back
         assert any("is back" in r.getMessage() for r in caplog.records)
@@ -236,3 +237,36 @@ def test_cli_names_the_flag_for_a_bad_or_unreachable_backend(mock: MockClient) -
     r = run(*base, "--rate-limit-backend", f"redis://127.0.0.1:{free_port()}/0")
     assert r.returncode == 4 and "cannot be reached" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
+
+
+def _when_sharing(redis: RedisServer) -> None:
+    deadline = time.monotonic() + 30
+    while not redis_py.Redis.from_url(redis.url).zcard(_members_key(redis)) >= 4:
+        assert time.monotonic() < deadline, "the processes never all used the backend"
+        time.sleep(0.05)
+    time.sleep(1.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("event", ["restart", "flush", "slow-then-fast"])
+def test_redis_restarted_flushed_or_slow_under_four_processes_costs_at_most_two_429s(
+    strict: MockClient, redis: RedisServer, event: str
+) -> None:
+    """Permits lost with Redis (restarted empty, flushed) or a Redis too slow for a while: each process
+    falls back to its share, and moves back to the shared budget when Redis answers again, without a
+    burst of requests the others' permits no longer account for."""
+
+    def meanwhile() -> None:
+        _when_sharing(redis)
+        if event == "restart":
+            redis.kill()
+            time.sleep(2.0)
+            redis.start()
+        elif event == "flush":
+            redis_py.Redis.from_url(redis.url).flushall()
+        else:  # every call times out (0.5 s) for 1.5 s, then Redis is fast again
+            redis_py.Redis.from_url(redis.url, socket_timeout=5).execute_command("DEBUG", "SLEEP", "1.5")
+
+    counts = _processes(strict, redis.url, per=1500, retries=3, meanwhile=meanwhile)
+    assert all(c == {"cancelled": 1500, "failed": 0, "unknown": 0} for c in counts), counts
+    assert _429s(strict) <= 2

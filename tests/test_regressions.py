@@ -22,7 +22,9 @@ from bitget_sdk import (
     CancelAbortedError,
     SlidingWindowLimiter,
 )
-from bitget_sdk._limits import window as ratelimit_module
+from bitget_sdk._async.limits import slot as aslot
+from bitget_sdk._sync import backend as sync_backend
+from bitget_sdk._sync.limits import slot
 
 from .conftest import DEMO, PATH, MockClient
 from .hostile import HostileServer, Reply, http
@@ -42,13 +44,13 @@ def test_async_cancellation_while_waiting_returns_the_permit() -> None:
 
     async def main() -> None:
         async def hold() -> None:
-            async with limiter.aslot():
+            async with aslot(limiter):
                 await asyncio.sleep(0.05)
 
         await asyncio.gather(hold(), hold())  # both permits used: free again only in 5 s
 
         async def wait_for_permit() -> None:
-            async with limiter.aslot():
+            async with aslot(limiter):
                 pass
 
         for _ in range(3):  # asyncio.wait_for, as the reproduction did
@@ -66,14 +68,14 @@ def test_async_cancellation_while_waiting_returns_the_permit() -> None:
 
 def test_keyboard_interrupt_while_waiting_returns_the_permit(monkeypatch: pytest.MonkeyPatch) -> None:
     limiter = SlidingWindowLimiter(1, window_s=5.0, margin_s=0.0)
-    with limiter.slot():
+    with slot(limiter):
         pass  # the permit is free again only in 5 s: the next slot() must sleep
 
     def interrupted_sleep(seconds: float) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ratelimit_module.time, "sleep", interrupted_sleep)
-    with pytest.raises(KeyboardInterrupt), limiter.slot():
+    monkeypatch.setattr(sync_backend, "sleep", interrupted_sleep)
+    with pytest.raises(KeyboardInterrupt), slot(limiter):
         pass
     assert len(limiter._idle) == 1
 

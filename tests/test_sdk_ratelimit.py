@@ -7,6 +7,8 @@ import threading
 import time
 
 from bitget_sdk import SlidingWindowLimiter
+from bitget_sdk._async.limits import slot as aslot
+from bitget_sdk._sync.limits import slot
 
 
 def _max_in_window(times: list[float], window: float) -> int:
@@ -21,7 +23,7 @@ def test_threads_never_exceed_the_limit_in_any_window() -> None:
 
     def worker() -> None:
         for _ in range(6):
-            with limiter.slot():
+            with slot(limiter):
                 with lock:
                     starts.append(time.monotonic())
                 time.sleep(0.003)  # the request in flight
@@ -44,7 +46,7 @@ def test_asyncio_tasks_share_it_too() -> None:
     starts: list[float] = []
 
     async def one() -> None:
-        async with limiter.aslot():
+        async with aslot(limiter):
             starts.append(time.monotonic())
             await asyncio.sleep(0.002)
 
@@ -59,7 +61,7 @@ def test_zero_means_off() -> None:
     limiter = SlidingWindowLimiter(0)
     begin = time.monotonic()
     for _ in range(1000):
-        with limiter.slot():
+        with slot(limiter):
             pass
     assert time.monotonic() - begin < 1.0
 

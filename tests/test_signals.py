@@ -106,3 +106,59 @@ def test_a_second_ctrl_c_cannot_cut_the_report(limited: tuple[str, httpx.Client]
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
     _check(proc, control, ids, 130)
+
+
+CHAOS_RUNS = int(os.environ.get("SIGNAL_CHAOS_RUNS", "20"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("journal", ["default journal", "--journal"])
+@pytest.mark.parametrize("what", ["SIGTERM", "Ctrl-C twice"])
+def test_signals_at_random_moments_lose_no_cancelled_order_and_cut_no_report(
+    tmp_path: Any, what: str, journal: str
+) -> None:
+    """`CHAOS_RUNS` runs (SIGNAL_CHAOS_RUNS) each stopped at a random moment from the start of sending to
+    after its end: every report is whole JSON, and every order the exchange cancelled is in it, as
+    `cancelled` or `unknown` (never `failed`, never missing)."""
+    import random
+
+    rng = random.Random(f"{what}/{journal}")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}, **ENV}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    with MockServer(MockExchange([DEMO], Settings(rate_limit=10))) as server:
+        control = httpx.Client(base_url=server.url, timeout=10)
+        control.post("/mock/faults", json={"delay_rate": 1.0, "delay_ms": 300}).raise_for_status()
+        for k in range(CHAOS_RUNS):
+            symbol = f"S{k}USDT"
+            seeded = control.post("/mock/orders", json={"symbol": symbol, "count": 600}).json()["orders"]
+            ids = [o["orderId"] for o in seeded]
+            args = ["cancel", "--symbol", symbol, "--base-url", server.url, "--json", "--no-settle"]
+            args += [x for i in ids for x in ("--order-id", i)]
+            if journal == "--journal":
+                args += ["--journal", str(tmp_path / f"run{k}.db")]
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "bitget_cli", *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            assert proc.stderr is not None
+            assert proc.stderr.readline().startswith("journal: ")  # printed once the signals are handled
+            time.sleep(rng.uniform(0.0, 2.0))  # 12 batches: 10 at once, 2 a second later, answers in 0.3 s
+            proc.send_signal(signal.SIGTERM if what == "SIGTERM" else signal.SIGINT)
+            if what == "Ctrl-C twice":
+                time.sleep(rng.uniform(0.0, 0.6))
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode in (0, 1, 143 if what == "SIGTERM" else 130), err
+            assert "Traceback" not in err
+            report = json.loads(out)  # whole
+            rows = {o["order_id"]: s for s in ("cancelled", "failed", "unknown") for o in report[s]}
+            assert sorted(rows) == sorted(ids)  # every order once
+            cancelled = control.get("/mock/orders", params={"status": "cancelled", "symbol": symbol}).json()
+            done = {o["orderId"] for o in cancelled["orders"]}
+            assert {i for i in done if rows[i] == "failed"} == set(), f"run {k}: cancelled but reported failed"
+            assert {i for i, s in rows.items() if s == "cancelled"} <= done
+        control.close()

@@ -1,4 +1,4 @@
-"""Write the blocking client from the asyncio one: `overlays/bitget_sdk/_async/{client,settler}.py` ->
+"""Write the blocking client from the asyncio one: `overlays/bitget_sdk/_async/{client,limits,settler}.py` ->
 `overlays/bitget_sdk/_sync/`, as httpcore writes its `_sync/` (scripts/unasync.py there).
 
 Line by line, token by token: `async def` -> `def`, `await x` -> `x`, `async with`/`async for` ->
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "overlays" / "bitget_sdk" / "_async"
 TARGET = ROOT / "overlays" / "bitget_sdk" / "_sync"
-FILES = ("client.py", "settler.py")  # backend.py is each side's own
+FILES = ("client.py", "limits.py", "settler.py")  # backend.py is each side's own
 
 # Whole words (identifiers, or dotted names), replaced in code, comments and docstrings alike.
 SUBS = {
@@ -30,6 +30,7 @@ SUBS = {
     "AsyncOperations": "Operations",
     "AsyncRawOperations": "RawOperations",
     "AsyncIterator": "Iterator",
+    "asynccontextmanager": "contextmanager",
     "Awaitable[Any]": "Any",
     "Awaitable[None]": "None",
     "agated": "gated",

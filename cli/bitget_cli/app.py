@@ -8,6 +8,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +32,7 @@ from bitget_sdk import (
 )
 
 from . import render
-from .args import EXIT_INVALID, parser
+from .args import EXIT_INVALID, EXIT_NO_RUN, parser
 from .inputs import InputError, read_orders_file
 
 EXIT_OK = 0  # every order cancelled
@@ -178,23 +179,66 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     if args.dry_run:
         render.print_batches(batches, args.json)
         return EXIT_OK
-    journal = str(args.journal) if args.journal is not None else None
-    return _run(
-        args,
-        len(refs),
-        lambda client, on_progress: client.cancel_orders(
-            **kwargs,
-            on_progress=on_progress,
-            settle=not args.no_settle,
-            deadline_s=args.deadline,
-            journal=journal,
-        ),
-    )
+    default = args.journal is None and not args.no_journal
+
+    def announce() -> None:
+        """Once the options are known good (the client is built): a run refused for a bad flag has no journal."""
+        if default:
+            args.journal = _default_journal()
+        if args.journal is not None and args.journal.exists():
+            render.note(f"journal: {args.journal} exists: continuing its run if it records these orders")
+        elif args.journal is not None:
+            hint = f"if this run stops, finish it with: bitget-batch-cancel resume {args.journal}"
+            render.note(f"journal: {args.journal} ({hint})")
+
+    def call(client: BitgetClient, on_progress: Any) -> CancelReport:
+        journal = None if args.journal is None else str(args.journal)
+        options = {"on_progress": on_progress, "settle": not args.no_settle, "deadline_s": args.deadline}
+        try:
+            return client.cancel_orders(**kwargs, **options, journal=journal)
+        except JournalError as e:
+            if not default or args.journal is None or args.journal.exists():
+                raise
+            # The default journal could not be made (full disk, read-only home): nothing was sent yet,
+            # and an incident is no time to stop for it.
+            render.error(f"{e}: this run keeps no journal")
+            args.journal = None
+            return client.cancel_orders(**kwargs, **options)
+
+    return _run(args, len(refs), call, announce)
+
+
+def state_dir() -> Path:
+    """Where runs are journaled by default: $XDG_STATE_HOME/bitget-batch-cancel (~/.local/state if unset)."""
+    base = Path(os.environ.get("XDG_STATE_HOME") or "~/.local/state").expanduser()
+    return (base if base.is_absolute() else Path.home() / ".local" / "state") / "bitget-batch-cancel"
+
+
+def _default_journal() -> Path | None:
+    """A new journal path in `state_dir` (made 0700), or None (said why) if the directory cannot be made."""
+    folder = state_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as e:
+        render.error(f"journal: cannot create {folder} ({e.strerror or e}): this run keeps no journal")
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    return folder / f"cancel-{stamp}-{os.getpid()}.db"
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """Finish a journal's run (against the exchange it was written for: --base-url must match)."""
-    total = _journal_report(args.journal).total
+    if not args.journal.exists():
+        # A journal is written whole before a run sends anything: no file, no run, nothing sent by one.
+        render.error(
+            f"no run was recorded in {args.journal} (no such file): nothing was sent by a run journaled there "
+            f"(runs are journaled in {state_dir()} unless --journal says where)"
+        )
+        return EXIT_NO_RUN
+    return _resume(args, _journal_report(args.journal).total)
+
+
+def _resume(args: argparse.Namespace, total: int) -> int:
     return _run(
         args,
         total,
@@ -253,7 +297,16 @@ def _checked_client(args: argparse.Namespace) -> BitgetClient:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    report = _journal_report(args.journal)
+    """A journal's report; of a damaged journal, the error and what can still be read of it (exit 2)."""
+    try:
+        report = journal_report(args.journal)
+    except JournalError as e:
+        if e.report is None:
+            raise InputError(str(e)) from None
+        with _held():
+            render.error(f"{e}; what can still be read of it follows")
+            render.print_report(e.report, args.json, args.all)
+        return EXIT_INVALID
     render.print_report(report, args.json, args.all)
     return exit_code(report)
 
@@ -269,9 +322,12 @@ def _run(
     args: argparse.Namespace,
     total: int,
     call: Callable[[BitgetClient, Any], CancelReport],
+    before: Callable[[], None] | None = None,
 ) -> int:
-    """Build the client, run `call`, print the report; the exit code says how it went."""
+    """Build the client, then `before()`, run `call`, print the report; the exit code says how it went."""
     client = _checked_client(args)  # e.g. an unreadable RSA key or a bad --base-url; never quotes key material
+    if before is not None:
+        before()
     show_bar = sys.stderr.isatty() and not args.json
     report: CancelReport | None = None
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 EXIT_INVALID = 2  # bad input; nothing was sent
+EXIT_NO_RUN = 5  # `resume`: no run was recorded at that path, so none sent anything
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +63,7 @@ def parser() -> argparse.ArgumentParser:
         description="Cancel Bitget spot orders in batches, and see what happened to each one.",
         epilog="Exit codes: 0 all cancelled, 1 some failed/unknown, 2 bad input (nothing sent), "
         "3 credentials refused, 4 exchange unreachable (nothing reached it), "
+        "5 resume: no run recorded in that journal (nothing was sent by it), "
         "130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (the report so far is printed).",
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
@@ -81,12 +83,15 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print the whole report as JSON")
     c.add_argument("--dry-run", action="store_true", help="validate and show the batches; send nothing")
     c.add_argument("--all", action="store_true", help="list every cancelled order in the table")
-    c.add_argument(
+    j = c.add_mutually_exclusive_group()
+    j.add_argument(
         "--journal",
         type=Path,
         metavar="FILE",
-        help="record the run in a new SQLite journal as it goes; if the process dies, `resume FILE` finishes it",
+        help="the run's SQLite journal (default: a new one in $XDG_STATE_HOME/bitget-batch-cancel, its path "
+        "printed first); if the process dies, `resume FILE` finishes it. A journal of the same orders is continued",
     )
+    j.add_argument("--no-journal", action="store_true", help="keep no journal (a crashed run cannot be resumed)")
     r = sub.add_parser("resume", help="finish a run recorded with --journal whose process stopped")
     r.add_argument("journal", type=Path, metavar="JOURNAL")
     _connection_flags(r)

@@ -136,5 +136,10 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def note(message: str) -> None:
+    """A line for the operator on stderr (stdout stays the report, JSON or table)."""
+    console(stderr=True).print(escape(message), soft_wrap=True, highlight=False)
+
+
 def error(message: str) -> None:
     console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, highlight=False)

@@ -53,7 +53,7 @@ from ._core.engine import (
     out_of_time,
     redacted_headers,
 )
-from ._core.errors import BatchValidationError, BitgetAPIError, BitgetTransportError
+from ._core.errors import BatchValidationError, BitgetAPIError, BitgetTransportError, JournalError
 from ._core.logs import configure_logging
 from ._core.operations import (
     BATCH_CANCEL,
@@ -508,6 +508,29 @@ class BaseClient:
         )
         run.listener = book
         return book
+
+    def _continues(self, run: CancelRun, path: str | os.PathLike[str] | None) -> bool:
+        """Whether `path` is an existing journal of the same orders as `run` (a run started again with its
+        own journal, as a supervisor restarts a command): then it is resumed, not refused. A journal of
+        other orders is JournalError, before anything is sent."""
+        if path is None or not isinstance(path, str | os.PathLike) or not os.path.lexists(path):
+            return False
+        book = Journal.open(path, lock=False)
+        try:
+            planned = book.batches()
+        finally:
+            book.close()
+
+        def orders(batches: Sequence[Batch]) -> list[tuple[str, str, str]]:
+            return sorted((o.symbol, o.order_id or "", o.client_oid or "") for b in batches for o in b.orders)
+
+        had, asked = orders(planned), orders(run.batches)
+        if had != asked:
+            raise JournalError(
+                f"journal {path} records another run ({len(had)} orders, not these {len(asked)}): resume it, "
+                "or choose a new path"
+            )
+        return True
 
     def _restore(
         self,

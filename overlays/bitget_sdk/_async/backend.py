@@ -33,6 +33,11 @@ _GRACE_S = 0.05
 sleep = asyncio.sleep
 
 
+async def blocking(call: Callable[[], T]) -> T:
+    """A blocking call (redis-py), off the event loop."""
+    return await asyncio.to_thread(call)
+
+
 class Queue(Generic[T]):
     """Unbounded; `put` never waits (callable from any task of the loop)."""
 

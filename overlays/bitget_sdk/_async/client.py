@@ -45,7 +45,6 @@ from .._core.operations import (
 from .._core.params import RequestOptions, Strategy, cancel_all_args, page_query
 from .._core.report import CancelReport
 from .._http.wire import Prepared, Wire
-from .._limits.ip import agated
 from .._limits.window import OutOfTime, Permit
 from .._runs.cancel_all import (
     CancelBatches,
@@ -63,6 +62,7 @@ from .._runs.resume import stored_report
 from .._runs.settle import PAGE, Read, Wait, settle_steps
 from .._surface import AsyncOperations, AsyncRawOperations
 from . import backend
+from .limits import agated
 from .settler import Settler
 
 log = logging.getLogger("bitget_sdk")
@@ -213,7 +213,8 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
 
         `journal="run.db"` records the run in a new SQLite file as it goes (the plan, each attempt before
         it is sent, each answer and outcome), so that if this process dies, `resume("run.db")` finishes
-        the run from another one (JournalError if the file already exists).
+        the run from another one. A journal that exists already is continued (as `resume`) if it records
+        the same orders (the command run again), else refused (JournalError), nothing sent.
 
         `deadline_s` bounds the whole run (sending, retries, settling): when it passes, batches not sent
         are `failed` ("not sent"), attempts in flight are cut short (`unknown`), settling stops, and the
@@ -239,6 +240,9 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         """
         client, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
         run = client._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s, stop)
+        if client._continues(run, journal):
+            assert journal is not None
+            return await client.resume(journal, deadline_s=deadline_s, on_progress=on_progress, stop=stop)
         book = client._journal_for(run, journal, settle)
         try:
             report = await client._execute(run, settle, range(len(run.batches)))

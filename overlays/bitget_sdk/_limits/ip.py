@@ -35,17 +35,18 @@ host share the address, and so share one log. Processes on other hosts (other ad
 Redis share it too (safe, slower; give them another Redis database). Redis lost: each process goes on
 with a local log at its share (`limit` divided by the processes seen lately), holding its last view of
 the shared log (counted by slices of the span, divided among the processes: together they add no more
-than the log had room for; a view older than `VIEW_S` is no view, and the share counts as spent, a
-span's wait). When Redis is back it reserves its share there (the others' room shrinks by it), keeps to
-its share for a probe interval and a span more (so every process still on its share has reserved too),
-then writes its recent requests into the shared log, drops the reservation and shares again.
+than the log had room for; a view older than `VIEW_S` is grown by twice its recent rate for its age;
+no view at all counts the share as spent, a span's wait). When Redis is back it reserves its share
+there (the others' room shrinks by it), keeps to its share for a probe interval and a span more (so
+every process still on its share has reserved too), then writes its recent requests into the shared
+log, drops the reservation and shares again.
 """
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import contextlib
+import functools
 import hashlib
 import itertools
 import logging
@@ -55,12 +56,12 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from bitget_api import facts
 
-from .window import STALL_MARGIN_S, Limiter, OffsetBound, OutOfTime, Permit, SlidingWindowLimiter
+from .window import STALL_MARGIN_S, Limiter, OutOfTime, Permit, SlidingWindowLimiter, Steps
 
 log = logging.getLogger("bitget_sdk")
 
@@ -171,28 +172,14 @@ class IpBudget:
         with self._lock:
             self.retaken += 1
 
-    def pace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> None:
-        """Wait for a send time (sync): returns at most `late_s` after it; OutOfTime if none is in time."""
+    def pace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> Steps[None]:
+        """The wait for a send time, as steps (`Steps`): ends at most `late_s` after it; OutOfTime if
+        none is in time. Abandoned while waiting, the time goes back."""
         while True:
             at = self.reserve(deadline, need_s)
             try:
                 if (delay := at - self._clock()) > 0:
-                    time.sleep(delay)
-            except BaseException:
-                self.release(at)
-                raise
-            if self._clock() - at <= self.late_s:
-                self.used()
-                return
-            self._late(at)
-
-    async def apace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> None:
-        """See `pace` (asyncio); cancelled while waiting, the time goes back."""
-        while True:
-            at = self.reserve(deadline, need_s)
-            try:
-                if (delay := at - self._clock()) > 0:
-                    await asyncio.sleep(delay)
+                    yield delay
             except BaseException:
                 self.release(at)
                 raise
@@ -363,17 +350,22 @@ class RedisIpBudget:
         return now + wait / 1e6, member
 
     def _seeds(self, members: int, room: int) -> list[float]:
-        """The shared log as the last answer saw it, divided among `members` (time.monotonic); no view, or
-        one older than VIEW_S: this process's whole `room`, now (the others may have spent the span)."""
+        """The shared log as the last answer saw it, divided among `members` (time.monotonic). A view older
+        than VIEW_S is grown by what the log may have taken since, at twice the rate of its busiest
+        recent slice (a process that last paced a while ago, waiting on its key's permit, knows the log
+        only that old). No view: this process's whole `room`, now (the others may have spent the span)."""
         now = time.monotonic()
         view = self._view
-        if view is None or now - view[0] > VIEW_S:
+        if view is None:
             return [now] * room
         seen, counts, ahead, last_us = view
         span = self._shape.span_s
         seeds: list[float] = []
         for i, count in enumerate(counts):  # each slice's requests at its end: they leave the span last
             seeds += [seen - span + (i + 1) * span / len(counts)] * -(-count // members)
+        if (age := now - seen) > VIEW_S:
+            rate = max(counts[-2:], default=0) / (span / len(counts))
+            seeds += [now] * min(room, math.ceil(2 * rate * age / members) + 1)
         return seeds + [seen + last_us / 1e6] * -(-ahead // members)
 
     def _lose(self, exc: BaseException) -> IpBudget:
@@ -441,29 +433,14 @@ class RedisIpBudget:
         with self._lock:
             self.retaken += 1
 
-    def pace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> None:
-        """See `IpBudget.pace`."""
+    def pace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> Steps[None]:
+        """See `IpBudget.pace`: Redis calls are blocking steps. Abandoned while waiting, a time in Redis
+        stays taken (it leaves the span with it): safe."""
         while True:
-            at, where = self._take(deadline, need_s)
+            at, where = yield functools.partial(self._take, deadline, need_s)
             try:
                 if (delay := at - time.monotonic()) > 0:
-                    time.sleep(delay)
-            except BaseException:
-                self._release(where, at)
-                raise
-            if time.monotonic() - at <= self.late_s:
-                self.used()
-                return
-            self._late(where, at)
-
-    async def apace(self, deadline: float | None = None, need_s: float = STALL_MARGIN_S) -> None:
-        """See `IpBudget.pace`: Redis calls run in a worker thread (redis-py is blocking). Cancelled while
-        waiting, a time in Redis stays taken (it leaves the span with it): safe."""
-        while True:
-            at, where = await asyncio.to_thread(self._take, deadline, need_s)
-            try:
-                if (delay := at - time.monotonic()) > 0:
-                    await asyncio.sleep(delay)
+                    yield delay
             except BaseException:
                 if isinstance(where, IpBudget):
                     where.release(at)
@@ -471,7 +448,7 @@ class RedisIpBudget:
             if time.monotonic() - at <= self.late_s:
                 self.used()
                 return
-            await asyncio.to_thread(self._late, where, at)
+            yield functools.partial(self._late, where, at)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -520,36 +497,13 @@ def origin_of(base_url: str) -> str:
     return f"{url.scheme}://{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
 
 
-def _need(limiter: Limiter) -> float:
+def need_s(limiter: Limiter) -> float:
+    """How long an attempt on `limiter`'s permit may take, as the per-IP budget's deadline gate asks."""
     return limiter.round_trip_s() if isinstance(limiter, SlidingWindowLimiter) else STALL_MARGIN_S
 
 
-def _restamp(permit: Permit) -> None:
+def restamp(permit: Permit) -> None:
     """The request goes now, not when the operation's permit was granted (its uplink delay and round
     trip are measured from here: the wait for the IP budget is neither)."""
     if permit.sent_at:
         permit.sent_at = permit.granted_at = permit._clock()
-
-
-@contextlib.contextmanager
-def gated(
-    limiter: Limiter, budget: Budget | None, deadline: float | None, server: OffsetBound | None
-) -> Iterator[Permit]:
-    """The operation's permit (`limiter.slot`), then a slot of the per-IP `budget` (None: none)."""
-    with limiter.slot(deadline, server) as permit:
-        if budget is not None:
-            budget.pace(deadline, _need(limiter))
-            _restamp(permit)
-        yield permit
-
-
-@contextlib.asynccontextmanager
-async def agated(
-    limiter: Limiter, budget: Budget | None, deadline: float | None, server: OffsetBound | None
-) -> AsyncIterator[Permit]:
-    """See `gated` (asyncio)."""
-    async with limiter.aslot(deadline, server) as permit:
-        if budget is not None:
-            await budget.apace(deadline, _need(limiter))
-            _restamp(permit)
-        yield permit

@@ -20,7 +20,9 @@ have left the window; logged once. Every other process that lost Redis does the 
 they stay within the limit. It probes Redis once a second; when Redis answers, it first reserves its
 share there (others' grants leave room for it), keeps to that share for one more probe interval plus
 a window (so every process still on its share has seen Redis back and reserved too), then writes its
-recent local permits into Redis and shares again. A process that can reach Redis while others cannot
+recent local permits into Redis and shares again; work waiting on the local share moves to Redis as
+soon as it is back. Permits gone under a process that was using them (FLUSHALL, or a restart it did
+not see) come back held for a window, not all free. A process that can reach Redis while others cannot
 (a partition, not an outage) is not covered: the others' local shares are then on top of its budget.
 
 Why Lua on a hash of permits rather than a library: the Redis rate-limit libraries for Python count
@@ -30,30 +32,34 @@ what makes a strict server's window safe under jitter.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import os
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .._core.errors import RateLimitBackendError
-from .window import OffsetBound, OutOfTime, Permit, SlidingWindowLimiter
+from .window import OffsetBound, OutOfTime, Permit, SlidingWindowLimiter, Steps
 
 log = logging.getLogger("bitget_sdk")
 
 _POLL_S = 0.002
 PROBE_S = 1.0
+# How often work waiting on the local share looks whether Redis is back (`_on_share`).
+_REJOIN_CHECK_S = 0.05
 MEMBER_TTL_S = 10.0
 SOCKET_TIMEOUT_S = 0.5
 
-# KEYS: permits, members, reserved. ARGV: limit, lease µs, holder, key ttl s, member ttl µs.
+# KEYS: permits, members, reserved. ARGV: limit, lease µs, holder, key ttl s, member ttl µs, whether the
+# holder was granted a permit lately ("1": the permits must exist), µs of a window and margin.
 # Returns {1, index, members} on a grant, else {0, µs until a permit may free (-1: poll), members}.
+# Permits gone under a holder that was using them (FLUSHALL, or a restart it did not see) may have
+# requests in the window still: they come back held for a window, not all free at once.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -69,6 +75,12 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
   if holder ~= ARGV[3] then reserved = reserved + tonumber(share) end
 end
 local limit = tonumber(ARGV[1])
+if ARGV[6] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then
+  local hold = string.format('%d|', now + tonumber(ARGV[7]))
+  for i = 0, limit - 1 do redis.call('HSET', KEYS[1], i, hold) end
+  redis.call('EXPIRE', KEYS[1], ttl)
+  return {0, tonumber(ARGV[7]), members}
+end
 local busy, free, soonest = 0, nil, nil
 for i = 0, limit - 1 do
   local v = redis.call('HGET', KEYS[1], i)
@@ -199,6 +211,7 @@ class RedisWindowLimiter:
         self._in_flight = 0
         self._local: SlidingWindowLimiter | None = None  # the share while Redis is lost
         self._probe_at = 0.0
+        self._granted_at = -1e18  # when Redis last granted this process a permit
         self._back_since: float | None = None
         try:
             self._redis.ping()
@@ -221,13 +234,13 @@ class RedisWindowLimiter:
     def _ttl_s(self) -> int:
         return int(self.hold_s + self.window_s + self.margin_s + MEMBER_TTL_S) + 1
 
-    # --- one step of acquiring, shared by slot() and aslot() -----------------------------------
+    # --- one step of acquiring -----------------------------------------------------------------
 
     def _step(self) -> _Grant | SlidingWindowLimiter | float:
         """A grant, the local limiter to use instead (Redis lost), or seconds to wait before trying again."""
         local = self._local
         if local is not None:
-            if time.monotonic() >= self._probe_at:
+            if self._probe_due():
                 self._probe(local)
             return self._local or local
         try:
@@ -239,12 +252,15 @@ class RedisWindowLimiter:
                     self._holder,
                     self._ttl_s(),
                     int(MEMBER_TTL_S * 1e6),
+                    "1" if time.monotonic() - self._granted_at < self._ttl_s() - 2 else "0",
+                    int((self.window_s + self.margin_s) * 1e6),
                 ],
             )
         except self._errors as exc:
             return self._lose(exc)
         self._members = max(1, int(members))
         if ok:
+            self._granted_at = time.monotonic()
             return _Grant(int(value))
         wait = int(value)
         return _POLL_S if wait < 0 else min(max(wait / 1e6, _POLL_S), self.window_s)
@@ -300,60 +316,73 @@ class RedisWindowLimiter:
         except self._errors as exc:
             self._lose(exc)  # the permit stays held in Redis until its lease ends: safe
 
-    # --- the slot API of SlidingWindowLimiter ------------------------------------------------------
+    # --- the acquire API of SlidingWindowLimiter ---------------------------------------------------
 
-    @contextlib.contextmanager
-    def slot(self, deadline: float | None = None, server: OffsetBound | None = None) -> Iterator[Permit]:
-        """See `SlidingWindowLimiter.slot`: the permit is free a window after the answer (processes on
+    def acquire(self, deadline: float | None = None, server: OffsetBound | None = None) -> Steps[Permit]:
+        """See `SlidingWindowLimiter.acquire`: the permit is free a window after the answer (processes on
         other links share it, so one process's arrival estimates do not bound theirs; `server` serves
-        the in-process fallback)."""
+        the in-process fallback). Redis calls are blocking steps (redis-py is blocking: the async
+        client runs them in a worker thread). Abandoned during one, a grant it made stays held until
+        its lease ends: safe."""
         if self.limit == 0:
-            yield Permit()
-            return
+            return Permit()
         while True:
-            step = self._step()
+            step = yield self._step
             if isinstance(step, SlidingWindowLimiter):
-                with step.slot(deadline, server) as permit:
-                    yield permit
-                return
+                local = yield from self._on_share(step, deadline, server)
+                if local is not None:
+                    return local
+                continue  # Redis is back: ask it
             if isinstance(step, _Grant):
                 break
             _check_time(deadline, step)
-            time.sleep(step)
+            yield step
         with self._lock:
             self._in_flight += 1
-        try:
-            yield Permit()
-        finally:
-            with self._lock:
-                self._in_flight -= 1
-            self._done(step)
+        permit = Permit()
+        permit.release = functools.partial(self._release_steps, step)
+        return permit
 
-    @contextlib.asynccontextmanager
-    async def aslot(self, deadline: float | None = None, server: OffsetBound | None = None) -> AsyncIterator[Permit]:
-        """Redis calls run in a worker thread (redis-py is blocking), waits on the event loop."""
-        if self.limit == 0:
-            yield Permit()
-            return
-        while True:
-            # Cancelled here, a grant made by the abandoned call stays held until its lease ends: safe.
-            step = await asyncio.to_thread(self._step)
-            if isinstance(step, SlidingWindowLimiter):
-                async with step.aslot(deadline, server) as permit:
-                    yield permit
-                return
-            if isinstance(step, _Grant):
-                break
-            _check_time(deadline, step)
-            await asyncio.sleep(step)
-        with self._lock:
-            self._in_flight += 1
+    def _on_share(
+        self, local: SlidingWindowLimiter, deadline: float | None, server: OffsetBound | None
+    ) -> Steps[Permit | None]:
+        """A permit of this process's local share (Redis lost), or None as soon as Redis is back: work
+        waiting on the share then moves to the shared budget at once (what it took goes back), rather
+        than sending on a share whose reservation in Redis is about to end. While it waits, it probes
+        Redis when a probe is due, so a process whose every worker waits on the share still rejoins."""
+        steps = local.acquire(deadline, server)
         try:
-            yield Permit()
-        finally:
-            with self._lock:
-                self._in_flight -= 1
-            await asyncio.to_thread(self._done, step)
+            step = next(steps)
+            while True:
+                assert not callable(step)  # the local limiter only sleeps
+                ends = time.monotonic() + step
+                while (left := ends - time.monotonic()) > 0:
+                    yield min(left, _REJOIN_CHECK_S)
+                    if self._probe_due():
+                        yield functools.partial(self._probe, local)
+                    if self._local is not local:
+                        steps.close()  # gives back what it took
+                        return None
+                step = steps.send(None)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        except BaseException:
+            steps.close()
+            raise
+
+    def _probe_due(self) -> bool:
+        """Whether this caller is the one to probe Redis now (one probe per interval, whoever asks)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._local is None or now < self._probe_at:
+                return False
+            self._probe_at = now + PROBE_S
+            return True
+
+    def _release_steps(self, grant: _Grant) -> Steps[None]:
+        with self._lock:
+            self._in_flight -= 1
+        yield functools.partial(self._done, grant)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

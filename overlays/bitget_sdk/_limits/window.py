@@ -33,27 +33,41 @@ calm window, so two uncoordinated senders settle near their shares instead of tr
 server that throws the odd 429 costs little.
 
 One limiter serves threads and asyncio tasks of sync and async clients alike: state changes under a
-lock, waiting happens outside it.
+lock, and the waiting is the client's (`acquire` yields the sleeps as `Steps`; `_async/limits.py`
+drives them, `_sync/limits.py` is written from it).
 """
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import collections
-import contextlib
+import functools
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import Any, Protocol
+from collections.abc import Callable, Generator
+from typing import Any, Protocol, TypeVar
 
 _POLL_S = 0.002
 # Added to the slowest recent attempt when the deadline gate asks whether one more would fit.
 STALL_MARGIN_S = 0.05
 # A permit taken this long before it is usable is asked again halfway (`SlidingWindowLimiter._review`).
 _REVIEW_AFTER_S = 0.1
+
+
+T = TypeVar("T")
+# A budget's wait, sans I/O (h11's idea): a generator yielding seconds to sleep, or a blocking call (a
+# Redis round trip) to run where blocking is allowed, its result sent back; it returns what it waited
+# for. An exception thrown in while it waits (cancellation, KeyboardInterrupt) gives back what it took.
+# The clients drive it (`drive` in `_async/limits.py`, and `_sync/limits.py` written from it), so the
+# budgets hold no sleeping or threading of their own and exist once for both clients.
+Step = float | Callable[[], Any]
+Steps = Generator[Step, Any, T]
+
+
+def _no_steps() -> Steps[None]:
+    return
+    yield
 
 
 class OutOfTime(Exception):
@@ -87,7 +101,7 @@ class Permit:
     reads them had its turn.
     """
 
-    __slots__ = ("_clock", "granted_at", "headers_at", "request_time_ms", "sent_at", "server", "throttled")
+    __slots__ = ("_clock", "granted_at", "headers_at", "release", "request_time_ms", "sent_at", "server", "throttled")
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, server: OffsetBound | None = None) -> None:
         self._clock = clock
@@ -97,6 +111,8 @@ class Permit:
         self.headers_at = 0.0
         self.request_time_ms: int | None = None
         self.throttled = False
+        # The steps that give the permit back (set by the limiter that granted it; none: nothing to give).
+        self.release: Callable[[], Steps[None]] = _no_steps
 
     def answered(self, request_time_ms: int | None, *, throttled: bool = False) -> None:
         self.request_time_ms = request_time_ms
@@ -124,13 +140,7 @@ class Limiter(Protocol):
     limit: int
     margin_s: float
 
-    def slot(
-        self, deadline: float | None = None, server: OffsetBound | None = None
-    ) -> AbstractContextManager[Permit]: ...
-
-    def aslot(
-        self, deadline: float | None = None, server: OffsetBound | None = None
-    ) -> AbstractAsyncContextManager[Permit]: ...
+    def acquire(self, deadline: float | None = None, server: OffsetBound | None = None) -> Steps[Permit]: ...
 
     def idle(self) -> bool: ...
 
@@ -496,65 +506,37 @@ class SlidingWindowLimiter:
         with self._lock:
             return self._arrivals.spread()
 
-    @contextlib.contextmanager
-    def slot(self, deadline: float | None = None, server: OffsetBound | None = None) -> Iterator[Permit]:
-        """Hold a permit around one request (sync); stamp the answer on the yielded `Permit`.
-
-        A permit taken and not used (KeyboardInterrupt or any exception while waiting) goes back with
-        the time it had; one used (even if the request then failed) is released by what it learned.
-        `deadline` (time.monotonic): OutOfTime if no permit is usable by then. `server`: the clock bound
-        of the request's server (`server_clock` of its origin; None: the limiter's own).
-        """
+    def acquire(self, deadline: float | None = None, server: OffsetBound | None = None) -> Steps[Permit]:
+        """The wait for a permit, as steps (`Steps`); returns it, to release with `permit.release()` after
+        the request (even one that failed: it is released by what it learned). Abandoned while waiting
+        (any exception thrown in, KeyboardInterrupt or cancellation), the permit taken goes back with the
+        time it had. `deadline` (time.monotonic): OutOfTime if no permit is usable by then. `server`: the
+        clock bound of the request's server (`server_clock` of its origin; None: the limiter's own)."""
         permit = Permit(self._clock, server)
         if self.limit == 0:
-            yield permit
-            return
+            return permit
         taken: tuple[_Idle, float, bool] | None = None
         try:
             while (taken := self._take_idle(deadline, server)) is None:
-                time.sleep(_POLL_S)
+                yield _POLL_S
             idle, at, review = taken
             if review and (delay := at - self._clock()) > _REVIEW_AFTER_S:
-                time.sleep(delay / 2)
+                yield delay / 2
                 at = self._review(idle, at, server)
             if (delay := at - self._clock()) > 0:
-                time.sleep(delay)
+                yield delay
         except BaseException:
             if taken is not None:
                 self._put_back(taken[0])
             raise
         permit.sent_at = permit.granted_at = self._clock()
-        try:
-            yield permit
-        finally:
-            self._used(permit)
+        permit.release = functools.partial(self._release, permit)
+        return permit
 
-    @contextlib.asynccontextmanager
-    async def aslot(self, deadline: float | None = None, server: OffsetBound | None = None) -> AsyncIterator[Permit]:
-        """Hold a permit around one request (asyncio); cancellation while waiting returns it unused."""
-        permit = Permit(self._clock, server)
-        if self.limit == 0:
-            yield permit
-            return
-        taken: tuple[_Idle, float, bool] | None = None
-        try:
-            while (taken := self._take_idle(deadline, server)) is None:
-                await asyncio.sleep(_POLL_S)
-            idle, at, review = taken
-            if review and (delay := at - self._clock()) > _REVIEW_AFTER_S:
-                await asyncio.sleep(delay / 2)
-                at = self._review(idle, at, server)
-            if (delay := at - self._clock()) > 0:
-                await asyncio.sleep(delay)
-        except BaseException:
-            if taken is not None:
-                self._put_back(taken[0])
-            raise
-        permit.sent_at = permit.granted_at = self._clock()
-        try:
-            yield permit
-        finally:
-            self._used(permit)
+    def _release(self, permit: Permit) -> Steps[None]:
+        self._used(permit)
+        return
+        yield
 
     def __repr__(self) -> str:
         return f"SlidingWindowLimiter(limit={self.limit}, window_s={self.window_s}, margin_s={self.margin_s})"

@@ -377,3 +377,58 @@ class Journal:
                 f"journal {self.path} was written under contract {meta.get('contract_version')}, this SDK implements "
                 f"{facts.CONTRACT_VERSION}: finish it with the SDK that wrote it"
             )
+
+
+def salvage(path: Path) -> tuple[list[OrderRef], dict[int, tuple[str, OrderOutcome]]]:
+    """What a damaged journal still holds: the orders whose rows can be read (in input order), and
+    the outcomes recorded for them. Read only; rows on damaged pages are skipped, never guessed."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return [], {}
+    try:
+        orders = _readable(conn, "SELECT position, symbol, order_id, client_oid FROM orders", "orders")
+        outcomes = _readable(conn, "SELECT position, status, outcome FROM outcomes", "outcomes")
+    finally:
+        conn.close()
+    refs = [OrderRef(p, s, oid, coid) for p, s, oid, coid in orders if _plausible(p, s, oid, coid)]
+    recorded: dict[int, tuple[str, OrderOutcome]] = {}
+    for position, status, text in outcomes:
+        with contextlib.suppress(Exception):  # a damaged row's JSON: that outcome is not known
+            recorded[position] = (status, _outcome(text))
+    return refs, recorded
+
+
+def _plausible(position: Any, symbol: Any, order_id: Any, client_oid: Any) -> bool:
+    """A row as the journal wrote it (a damaged page can read as a row of garbage: NULs, wrong types)."""
+    texts = [t for t in (symbol, order_id, client_oid) if t is not None]
+    return (
+        isinstance(position, int)
+        and isinstance(symbol, str)
+        and (order_id is not None or client_oid is not None)
+        and all(isinstance(t, str) and t and t.isprintable() for t in texts)
+    )
+
+
+def _readable(conn: sqlite3.Connection, select: str, table: str, chunk: int = 512) -> list[tuple[Any, ...]]:
+    """The rows of `select` that can be read: all at once, else by ranges of `position` (a damaged page
+    fails only the ranges whose rows it holds), then row by row within a failing range."""
+    try:
+        return conn.execute(f"{select} ORDER BY position").fetchall()
+    except sqlite3.DatabaseError:
+        pass
+    try:
+        top = int(conn.execute(f"SELECT max(position) FROM {table}").fetchone()[0] or 0)  # noqa: S608
+    except (sqlite3.DatabaseError, TypeError, ValueError):
+        top = 1_000_000
+    rows: list[tuple[Any, ...]] = []
+    for low in range(0, top + 1, chunk):
+        try:
+            rows += conn.execute(f"{select} WHERE position BETWEEN ? AND ?", (low, low + chunk - 1)).fetchall()
+            continue
+        except sqlite3.DatabaseError:
+            pass
+        for position in range(low, low + chunk):
+            with contextlib.suppress(sqlite3.DatabaseError):
+                rows += conn.execute(f"{select} WHERE position = ?", (position,)).fetchall()
+    return rows

@@ -14,12 +14,15 @@ For every batch of the plan, the journal says one of three things:
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from .._core.batching import OrderRef
 from .._core.engine import CancelRun, Resolved
+from .._core.errors import JournalError
 from .._core.report import CancelReport, OrderOutcome
-from .journal import Journal
+from .journal import Journal, salvage
 
+_DAMAGED = "outcome unknown: the journal is damaged where it was recorded"
 _IN_FLIGHT = "outcome unknown: sent by an earlier process that stopped before the answer was recorded"
 
 
@@ -45,6 +48,20 @@ def _in_flight(o: OrderRef, attempts: int) -> Resolved:
     return Resolved(o.position, "unknown", OrderOutcome(o.symbol, o.order_id, o.client_oid, None, _IN_FLIGHT, attempts))
 
 
+def _salvaged(path: Path) -> CancelReport | None:
+    refs, recorded = salvage(path)
+    if not refs:
+        return None
+    report = CancelReport()
+    for ref in refs:
+        status, outcome = recorded.get(ref.position, ("unknown", None))
+        if outcome is None or status not in ("cancelled", "failed", "unknown"):
+            status = "unknown"
+            outcome = OrderOutcome(ref.symbol, ref.order_id, ref.client_oid, None, _DAMAGED, 0)
+        getattr(report, status).append(outcome)
+    return report
+
+
 def stored_report(book: Journal, run: CancelRun) -> CancelReport:
     """A finished run's report, from its journal alone."""
     report = run.snapshot()
@@ -62,12 +79,21 @@ def stored_report(book: Journal, run: CancelRun) -> CancelReport:
 
 def journal_report(path: str | os.PathLike[str]) -> CancelReport:
     """The report of any journal, without credentials or I/O: a finished run's report; for a run that
-    did not finish, recorded outcomes, orders in flight `unknown`, orders never sent `failed`."""
-    book = Journal.open(path, lock=False)
+    did not finish, recorded outcomes, orders in flight `unknown`, orders never sent `failed`.
+
+    A damaged journal is a JournalError whose `.report` holds what can still be read: the orders whose
+    rows survive, with their recorded outcomes, the rest of them `unknown` (the journal no longer says
+    whether they were sent); None if no order can be read."""
     try:
-        run = CancelRun(book.batches())
-        run.unfinished_reason = "the run did not finish (resume its journal)"
-        restore_run(run, book, resuming=False)
-        return stored_report(book, run) if book.meta().get("finished") == "1" else run.snapshot()
-    finally:
-        book.close()
+        book = Journal.open(path, lock=False)
+        try:
+            run = CancelRun(book.batches())
+            run.unfinished_reason = "the run did not finish (resume its journal)"
+            restore_run(run, book, resuming=False)
+            return stored_report(book, run) if book.meta().get("finished") == "1" else run.snapshot()
+        finally:
+            book.close()
+    except JournalError as exc:
+        if "damaged" in str(exc):
+            exc.report = _salvaged(Path(path))
+        raise

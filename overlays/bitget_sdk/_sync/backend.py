@@ -28,6 +28,13 @@ from .._limits.window import OutOfTime, Permit
 T = TypeVar("T")
 
 sleep = time.sleep
+
+
+def blocking(call: Callable[[], T]) -> T:
+    """A blocking call (redis-py), made here."""
+    return call()
+
+
 # An interrupted run waits this long for the answers in flight before it reports them as unknown:
 # long enough for a loopback or a near exchange to answer, short enough for an operator (and for
 # systemd's or Kubernetes' grace period after SIGTERM).
