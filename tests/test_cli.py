@@ -224,11 +224,13 @@ def test_version_flag() -> None:
 
 def test_demo_cancels_everything_and_checks_itself() -> None:
     r = run("demo", "--orders", "120", "--unknown", "3", env={})
-    assert r.returncode == EXIT_OK, r.stdout + r.stderr
+    assert r.returncode == 1, r.stdout + r.stderr  # as `cancel`: 3 failed (the IDs that do not exist)
     assert "123 orders: 120 cancelled, 3 failed, 0 unknown" in r.stdout
     assert "matches the mock's ground truth (0 orders still open, 0 x HTTP 429)" in r.stdout
     j = json.loads(run("demo", "--orders", "10", "--unknown", "1", "--json", env={}).stdout)
     assert j["counts"] == {"cancelled": 10, "failed": 1, "unknown": 0}
+    clean = run("demo", "--orders", "30", "--unknown", "0", env={})
+    assert clean.returncode == EXIT_OK and "matches the mock's ground truth" in clean.stdout
 
 
 def test_rsa_key_from_a_file(tmp_path: Path) -> None:
@@ -300,3 +302,22 @@ def test_help_version_and_a_bad_flag_are_answered_before_the_sdk_is_imported(fla
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
     assert result.returncode in (0, 2), result.stderr[-2000:]
     assert imported and not {"bitget_sdk", "httpx", "rich", "bitget_api"} & imported
+
+
+def test_file_dash_reads_the_orders_from_standard_input(mock: MockClient) -> None:
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
+    base = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}
+    for text in ("symbol,orderId\n" + "".join(f"BTCUSDT,{i}\n" for i in ids[:2]), json.dumps([{"orderId": ids[2]}])):
+        args = ["cancel", "--symbol", "BTCUSDT", "--file", "-", "--json", "--base-url", mock.server.url, "--no-journal"]
+        done = subprocess.run(
+            [sys.executable, "-m", "bitget_cli", *args],
+            input=text, capture_output=True, text=True, env={**base, **ENV}, timeout=60, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["counts"]["cancelled"] == (2 if text.startswith("symbol") else 1)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bitget_cli", "cancel", "--file", "-", "--dry-run"],
+        input="symbol,orderId\nBTCUSDT\n", capture_output=True, text=True, env={**base, **ENV}, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "<stdin> line 2" in bad.stderr

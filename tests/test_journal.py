@@ -156,9 +156,15 @@ def test_cli_journal_show_and_resume(mock: MockClient, tmp_path: Path) -> None:
     shown = run("show", str(path), "--json")
     assert shown.returncode == 1, shown.stderr
     assert json.loads(shown.stdout)["counts"] == {"cancelled": 50, "failed": 20, "unknown": 50}
-    resumed = run("resume", str(path), "--base-url", mock.server.url, "--json")
+    resumed = run("resume", str(path), "--json")  # to the exchange the journal names
     assert resumed.returncode == 0, resumed.stderr
-    assert json.loads(resumed.stdout)["counts"] == {"cancelled": 120, "failed": 0, "unknown": 0}
+    assert f"exchange: {mock.server.url} (the journal's)" in resumed.stderr
+    record = json.loads(resumed.stdout)
+    assert record["counts"] == {"cancelled": 120, "failed": 0, "unknown": 0}
+    run_info = record["run"]
+    assert (run_info["base_url"], run_info["journal"], run_info["resumed"]) == (mock.server.url, str(path), True)
+    assert run_info["command"] == "bitget-batch-cancel resume" and run_info["sdk_version"]
+    assert run_info["started_at"] <= run_info["ended_at"] and run_info["account"].startswith("API key bg_dem")
     again = run("show", str(path))
     assert again.returncode == 0 and "120 orders: 120 cancelled" in again.stdout
     wrong = run("resume", str(path), "--base-url", "http://127.0.0.1:9")

@@ -235,7 +235,11 @@ def cmd_resume(args: argparse.Namespace) -> int:
             f"(runs are journaled in {state_dir()} unless --journal says where)"
         )
         return EXIT_NO_RUN
-    return _resume(args, _journal_report(args.journal).total)
+    recorded = _journal_report(args.journal)
+    if args.base_url is None and not os.environ.get("BITGET_BASE_URL") and recorded.run.get("base_url"):
+        args.base_url = recorded.run["base_url"]  # where the run was sent: the journal says
+        render.note(f"exchange: {args.base_url} (the journal's)")
+    return _resume(args, recorded.total)
 
 
 def _resume(args: argparse.Namespace, total: int) -> int:
@@ -318,6 +322,12 @@ def _journal_report(path: Path) -> CancelReport:
         raise InputError(str(e)) from None
 
 
+def _recorded(args: argparse.Namespace, report: CancelReport) -> CancelReport:
+    """The report with the command that made it, for the incident record (`report.run`)."""
+    report.run.setdefault("command", f"bitget-batch-cancel {args.command}")
+    return report
+
+
 def _run(
     args: argparse.Namespace,
     total: int,
@@ -339,14 +349,14 @@ def _run(
         with _held():
             render.error(f"the exchange refused the request: {e}")
             if e.report is not None and args.json:
-                render.print_report(e.report, True, args.all)
+                render.print_report(_recorded(args, e.report), True, args.all)
         return EXIT_REFUSED
     except BitgetError as e:  # the exchange unreachable, or the run stopped: the report still has every order
         if e.report is None:
             raise
         with _held():
             render.error(str(e))
-            render.print_report(e.report, args.json, args.all)
+            render.print_report(_recorded(args, e.report), args.json, args.all)
         return exit_code(e.report)
     except KeyboardInterrupt as e:
         with _held():
@@ -354,14 +364,14 @@ def _run(
             render.error(f"{what}: orders whose answer did not come are unknown, orders not sent are failed")
             partial = getattr(e, "report", None) or report  # a signal after the run ended: its report
             if isinstance(partial, CancelReport):
-                render.print_report(partial, args.json, args.all)
+                render.print_report(_recorded(args, partial), args.json, args.all)
             journal = getattr(args, "journal", None)
             if journal is not None and isinstance(partial, CancelReport) and (partial.unknown or partial.failed):
                 render.error(f"to finish the run: bitget-batch-cancel resume {journal}")
         return 128 + e.signum if isinstance(e, Stopped) else 130
     assert report is not None
     with _held():
-        render.print_report(report, args.json, args.all)
+        render.print_report(_recorded(args, report), args.json, args.all)
     return exit_code(report)
 
 

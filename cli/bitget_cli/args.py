@@ -72,7 +72,12 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--symbol", help="trading pair, e.g. BTCUSDT (default symbol for file rows without one)")
     c.add_argument("--order-id", action="append", default=[], metavar="ID", help="an order ID (repeatable)")
     c.add_argument("--client-oid", action="append", default=[], metavar="OID", help="a client order ID (repeatable)")
-    c.add_argument("--file", type=Path, help="orders from a .csv (columns symbol,orderId,clientOid) or .json file")
+    c.add_argument(
+        "--file",
+        type=Path,
+        help="orders from a .csv (columns symbol,orderId,clientOid) or .json file; - reads standard input "
+        "(JSON if it starts with [ or {, else CSV)",
+    )
     c.add_argument("--batch-mode", choices=["auto", "single", "multiple"], default="auto")
     _connection_flags(c)
     c.add_argument(

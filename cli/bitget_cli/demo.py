@@ -20,6 +20,7 @@ SYMBOLS = ("BTCUSDT", "ETHUSDT", "SOLUSDT")
 
 
 def run_demo(n_orders: int, n_unknown: int, *, as_json: bool = False, show_all: bool = False) -> int:
+    """Seed, cancel, check against the mock's record; the exit code follows `cancel`'s rules."""
     if n_orders < 0 or n_unknown < 0 or n_orders + n_unknown == 0:
         render.error("--orders and --unknown must be >= 0, and not both 0")
         return 2
@@ -65,4 +66,6 @@ def run_demo(n_orders: int, n_unknown: int, *, as_json: bool = False, show_all: 
     if not as_json:
         verdict = "matches" if expected else "DOES NOT match"
         print(f"the report {verdict} the mock's ground truth ({len(live)} orders still open, {throttled} x HTTP 429)")
-    return 0 if expected else 1
+    # As `cancel` exits (1: some failed, as the IDs that do not exist do); a report that disagrees with
+    # the mock's record is 1 whatever the counts, and says so above.
+    return 1 if not expected or report.failed or report.unknown else 0

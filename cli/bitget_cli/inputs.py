@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,8 +41,10 @@ def _rows(reader: Any, path: Path) -> Iterator[list[str]]:
         raise InputError(f"{path} line {reader.line_num}: malformed CSV: {e}") from None
 
 
-def read_csv(path: Path, default_symbol: str | None = None) -> tuple[list[dict[str, str]], list[str]]:
-    with path.open(newline="", encoding="utf-8-sig") as f:
+def read_csv(
+    path: Path, default_symbol: str | None = None, text: str | None = None
+) -> tuple[list[dict[str, str]], list[str]]:
+    with path.open(newline="", encoding="utf-8-sig") if text is None else io.StringIO(text, newline="") as f:
         reader = csv.reader(f, strict=True)
         try:
             header = next(reader)
@@ -64,9 +68,11 @@ def read_csv(path: Path, default_symbol: str | None = None) -> tuple[list[dict[s
     return orders, where
 
 
-def read_json(path: Path, default_symbol: str | None = None) -> tuple[list[dict[str, str]], list[str]]:
+def read_json(
+    path: Path, default_symbol: str | None = None, text: str | None = None
+) -> tuple[list[dict[str, str]], list[str]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8") if text is None else text)
     except json.JSONDecodeError as e:
         raise InputError(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
     if isinstance(data, dict) and set(data) == {"orders"}:
@@ -87,7 +93,22 @@ def read_orders_file(path: Path, default_symbol: str | None = None) -> tuple[lis
     """The orders in a .csv or .json file, and where each came from (for error messages).
 
     CSV is read strictly (an unterminated quote is an error, not a field that swallows the rest).
+    `-` is standard input: JSON if it starts with `[` or `{`, else CSV.
     """
+    if str(path) == "-":
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError("--file -: standard input is not UTF-8 text") from None
+        where = Path("<stdin>")
+        try:
+            if text.lstrip()[:1] in ("[", "{"):
+                return read_json(where, default_symbol, text)
+            return read_csv(where, default_symbol, text)
+        except csv.Error as e:
+            raise InputError(f"<stdin>: malformed CSV: {e}") from None
+        except RecursionError:
+            raise InputError("<stdin>: JSON nested too deeply") from None
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()

@@ -488,7 +488,7 @@ class BaseClient:
             raise BatchValidationError("stop", "must have is_set() (a threading.Event)")
         deadline_s = check_deadline(deadline_s)
         deadline = None if deadline_s is None else time.monotonic() + deadline_s
-        return CancelRun(
+        run = CancelRun(
             batches,
             on_progress,
             target=self.base_url + BATCH_CANCEL.path,
@@ -496,6 +496,13 @@ class BaseClient:
             deadline_s=deadline_s,
             stop=stop,
         )
+        run.context = {
+            "base_url": self.base_url,
+            "account": self._owner_hint,
+            "uid": self.uid,
+            "sdk_version": __version__,
+        }
+        return run
 
     def _journal_for(self, run: CancelRun, path: str | os.PathLike[str] | None, settle: bool) -> Journal | None:
         """A new journal for this run (before anything is sent), listening to it."""
@@ -507,6 +514,7 @@ class BaseClient:
             path, run.batches, owner=self._owner, owner_hint=self._owner_hint, base_url=self.base_url, settle=settle
         )
         run.listener = book
+        run.context["journal"] = str(book.path)
         return book
 
     def _continues(self, run: CancelRun, path: str | os.PathLike[str] | None) -> bool:
@@ -547,6 +555,7 @@ class BaseClient:
         try:
             book.check(self._owner, self.base_url)
             run = self._new_run(book.batches(), on_progress, deadline_s, stop)
+            run.context.update(journal=str(book.path), resumed=True)
             run.listener = book
             restore_run(run, book)
         except BaseException:

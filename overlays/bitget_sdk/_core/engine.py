@@ -4,6 +4,7 @@ what each order's outcome is. The clients only send requests and sleep; every de
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import json
 import operator
@@ -693,6 +694,9 @@ class CancelRun:
         stop: StopFlag | None = None,
     ) -> None:
         self.batches = batches
+        # Where and for whom (see `CancelReport.run`): the client's, plus the run's times.
+        self.context: dict[str, Any] = {}
+        self._started_at = time.time()
         self._stop_flag = stop
         self._stopped = False
         self.listener = listener
@@ -982,6 +986,7 @@ class CancelRun:
             report.read_count, report.settled_count, report.settle_s = self._reads, self._settled, self._settle_s
             report.deadline_passed = self._deadline_passed
             report.stopped = self._stopped
+            report.run = {"started_at": iso(self._started_at), "ended_at": iso(time.time()), **self.context}
             return report
 
     def report(self) -> CancelReport:
@@ -991,3 +996,8 @@ class CancelRun:
             stop.report = report
             raise stop
         return report
+
+
+def iso(at: float) -> str:
+    """A wall-clock time as an incident record writes it: ISO 8601, UTC, milliseconds."""
+    return datetime.datetime.fromtimestamp(at, datetime.UTC).isoformat(timespec="milliseconds")

@@ -99,6 +99,9 @@ class CancelReport:
     the end (each also in `failed`, saying why).
     `requests`: one `RequestRecord` per attempt this process made (cancels and settling reads), in the
     order they ended.
+    `run`: what an incident record needs besides the orders: `base_url`, `account` (a hint: the UID,
+    or the API key's first characters), `uid`, `sdk_version`, `started_at` / `ended_at` (ISO 8601,
+    UTC), `journal` (its path, if any), `resumed` (a journal's run finished by this process).
     """
 
     cancelled: list[OrderOutcome] = attrs.field(factory=list)
@@ -116,6 +119,7 @@ class CancelReport:
     rounds: int = 0
     remaining: list[OrderOutcome] = attrs.field(factory=list)
     requests: list[RequestRecord] = attrs.field(factory=list)
+    run: dict[str, Any] = attrs.field(factory=dict)
     # Orders not yet made into OrderOutcome lists (see `deferred`); None once they are.
     _rows: Sequence[tuple[Any, ...]] | None = attrs.field(default=None, init=False, repr=False, eq=False)
 
@@ -181,6 +185,7 @@ class CancelReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "run": dict(self.run),
             "counts": self.counts,
             "request_count": self.request_count,
             "retry_count": self.retry_count,

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from .._core.batching import OrderRef
-from .._core.engine import CancelRun, Resolved
+from .._core.engine import CancelRun, Resolved, iso
 from .._core.errors import JournalError
 from .._core.report import CancelReport, OrderOutcome
 from .journal import Journal, salvage
@@ -88,6 +88,14 @@ def journal_report(path: str | os.PathLike[str]) -> CancelReport:
         book = Journal.open(path, lock=False)
         try:
             run = CancelRun(book.batches())
+            meta = book.meta()
+            run.context = {
+                "base_url": meta.get("base_url"),
+                "account": meta.get("owner_hint"),
+                "journal": str(book.path),
+                "started_at": iso(float(meta.get("created_at") or 0)),
+                "ended_at": None,  # the journal does not say
+            }
             run.unfinished_reason = "the run did not finish (resume its journal)"
             restore_run(run, book, resuming=False)
             return stored_report(book, run) if book.meta().get("finished") == "1" else run.snapshot()
