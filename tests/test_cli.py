@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -321,3 +323,44 @@ def test_file_dash_reads_the_orders_from_standard_input(mock: MockClient) -> Non
         check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "<stdin> line 2" in bad.stderr
+
+
+def test_the_terminal_shows_a_bounded_table_and_report_file_has_every_order(mock: MockClient, tmp_path: Path) -> None:
+    ids = [str(9 * 10**11 + i) for i in range(100)]  # none exists: 100 failed
+    base = ["cancel", "--symbol", "BTCUSDT", "--base-url", mock.server.url, "--no-settle", "--no-journal"]
+    base += [x for i in ids for x in ("--order-id", i)]
+    shown = run(*base, "--report", str(tmp_path / "all.csv"))
+    assert shown.returncode == 1, shown.stderr
+    assert shown.stdout.count("failed") < 30 and "80 more (every row: --report FILE, or --all)" in shown.stdout
+    rows = (tmp_path / "all.csv").read_text().splitlines()
+    assert rows[0].startswith("outcome,symbol,orderId,clientOid,code,message") and len(rows) == 101
+    assert sorted(r.split(",")[2] for r in rows[1:]) == sorted(ids)
+    whole = run(*base, "--report", str(tmp_path / "all.json"), "--all")
+    assert whole.stdout.count("43001") == 100
+    assert len(json.loads((tmp_path / "all.json").read_text())["failed"]) == 100
+    bad = run(*base, "--report", str(tmp_path / "all.txt"))
+    assert bad.returncode == 2 and "--report" in bad.stderr and ".json or .csv" in bad.stderr
+
+
+@pytest.mark.slow
+def test_200000_orders_print_within_2_s_of_the_last_answer_in_under_300_mb(mock: MockClient, tmp_path: Path) -> None:
+    import resource
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text("symbol,orderId\n" + "".join(f"BTCUSDT,{9 * 10**11 + i}\n" for i in range(200_000)))
+    args = ["cancel", "--file", str(orders), "--base-url", mock.server.url, "--deadline", "3", "--no-settle"]
+    args += ["--no-journal", "--report", str(tmp_path / "all.json")]
+    done = subprocess.run(
+        [sys.executable, "-m", "bitget_cli", *args],
+        capture_output=True, text=True, timeout=300, check=False,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}, **ENV},
+    )  # fmt: skip
+    exited = time.time()
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert len(done.stdout.splitlines()) < 120  # counts and a bounded table, not 200,000 rows
+    report = json.loads((tmp_path / "all.json").read_text())
+    assert sum(report["counts"].values()) == 200_000
+    # From the run's end (the report's `ended_at`) to the process's end: the file and the terminal's view.
+    ended = datetime.datetime.fromisoformat(report["run"]["ended_at"]).timestamp()
+    assert exited - ended < 2.0, exited - ended
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 300 * 1024  # KiB

@@ -309,9 +309,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             raise InputError(str(e)) from None
         with _held():
             render.error(f"{e}; what can still be read of it follows")
-            render.print_report(e.report, args.json, args.all)
+            _emit(args, e.report)
         return EXIT_INVALID
-    render.print_report(report, args.json, args.all)
+    _emit(args, report)
     return exit_code(report)
 
 
@@ -322,10 +322,17 @@ def _journal_report(path: Path) -> CancelReport:
         raise InputError(str(e)) from None
 
 
-def _recorded(args: argparse.Namespace, report: CancelReport) -> CancelReport:
-    """The report with the command that made it, for the incident record (`report.run`)."""
+def _emit(args: argparse.Namespace, report: CancelReport) -> None:
+    """The report, with the command that made it (`report.run`): every order to `--report FILE` if
+    given, then the terminal's view (bounded) or `--json`."""
     report.run.setdefault("command", f"bitget-batch-cancel {args.command}")
-    return report
+    seen = render.Outcomes(report)
+    if getattr(args, "report", None) is not None:
+        try:
+            render.write_report_file(seen, args.report)
+        except OSError as e:
+            render.error(f"--report: {args.report} cannot be written ({e.strerror or e}); the report follows here")
+    render.print_report(seen, args.json, args.all)
 
 
 def _run(
@@ -349,14 +356,14 @@ def _run(
         with _held():
             render.error(f"the exchange refused the request: {e}")
             if e.report is not None and args.json:
-                render.print_report(_recorded(args, e.report), True, args.all)
+                _emit(args, e.report)
         return EXIT_REFUSED
     except BitgetError as e:  # the exchange unreachable, or the run stopped: the report still has every order
         if e.report is None:
             raise
         with _held():
             render.error(str(e))
-            render.print_report(_recorded(args, e.report), args.json, args.all)
+            _emit(args, e.report)
         return exit_code(e.report)
     except KeyboardInterrupt as e:
         with _held():
@@ -364,14 +371,14 @@ def _run(
             render.error(f"{what}: orders whose answer did not come are unknown, orders not sent are failed")
             partial = getattr(e, "report", None) or report  # a signal after the run ended: its report
             if isinstance(partial, CancelReport):
-                render.print_report(_recorded(args, partial), args.json, args.all)
+                _emit(args, partial)
             journal = getattr(args, "journal", None)
             if journal is not None and isinstance(partial, CancelReport) and (partial.unknown or partial.failed):
                 render.error(f"to finish the run: bitget-batch-cancel resume {journal}")
         return 128 + e.signum if isinstance(e, Stopped) else 130
     assert report is not None
     with _held():
-        render.print_report(_recorded(args, report), args.json, args.all)
+        _emit(args, report)
     return exit_code(report)
 
 
@@ -412,10 +419,13 @@ def run_parsed(args: argparse.Namespace) -> int:
 
 def _main(args: argparse.Namespace) -> int:
     try:
+        report_file = getattr(args, "report", None)
+        if report_file is not None and report_file.suffix.lower() not in (".json", ".csv"):
+            raise InputError(f"--report: {report_file} must end in .json or .csv (the format it is written in)")
         if args.command == "demo":
             from .demo import run_demo
 
-            return run_demo(args.orders, args.unknown, as_json=args.json, show_all=args.all)
+            return run_demo(args.orders, args.unknown, as_json=args.json, show_all=args.all, report_file=args.report)
         if args.command == "resume":
             return cmd_resume(args)
         if args.command == "show":

@@ -85,9 +85,8 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not read back the state of orders whose outcome is unknown or 'does not exist'",
     )
-    c.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    _report_flags(c)
     c.add_argument("--dry-run", action="store_true", help="validate and show the batches; send nothing")
-    c.add_argument("--all", action="store_true", help="list every cancelled order in the table")
     j = c.add_mutually_exclusive_group()
     j.add_argument(
         "--journal",
@@ -100,12 +99,10 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("resume", help="finish a run recorded with --journal whose process stopped")
     r.add_argument("journal", type=Path, metavar="JOURNAL")
     _connection_flags(r)
-    r.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    r.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    _report_flags(r)
     w = sub.add_parser("show", help="print the report of a journal, finished or not (no credentials, no I/O)")
     w.add_argument("journal", type=Path, metavar="JOURNAL")
-    w.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    w.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    _report_flags(w)
     a = sub.add_parser("cancel-all", help="cancel every open order of some symbols (or all), until none is open")
     a.add_argument("--symbol", action="append", default=[], metavar="SYMBOL", help="a symbol (repeatable)")
     a.add_argument("--all-symbols", action="store_true", help="every symbol of the account")
@@ -119,14 +116,26 @@ def parser() -> argparse.ArgumentParser:
     _connection_flags(a)
     a.add_argument("--dry-run", action="store_true", help="list what is open and stop; cancel nothing")
     a.add_argument("--yes", action="store_true", help="do not ask for confirmation on a terminal")
-    a.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    a.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    _report_flags(a)
     d = sub.add_parser("demo", help="the main job on an embedded mock exchange: no network, no credentials")
     d.add_argument("--orders", type=_count, default=500, help="open orders to seed and cancel (default 500)")
     d.add_argument("--unknown", type=_count, default=10, help="extra order IDs that do not exist (default 10)")
-    d.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    d.add_argument("--all", action="store_true", help="list every cancelled order in the table")
+    _report_flags(d)
     return p
+
+
+def _report_flags(c: argparse.ArgumentParser) -> None:
+    """How the report comes out: shared by every command that makes one."""
+    c.add_argument("--json", action="store_true", help="print the whole report as JSON (one order per line)")
+    c.add_argument(
+        "--all", action="store_true", help="list every order in the table (default: the first 10-20 of each outcome)"
+    )
+    c.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="also write every order to FILE: .json (the --json report) or .csv (outcome,symbol,orderId,clientOid,...)",
+    )
 
 
 def _connection_flags(c: argparse.ArgumentParser) -> None:

@@ -8,6 +8,7 @@ all through the SDK, and checks the report against the mock's own ground truth.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import httpx
 
@@ -19,7 +20,9 @@ from . import render
 SYMBOLS = ("BTCUSDT", "ETHUSDT", "SOLUSDT")
 
 
-def run_demo(n_orders: int, n_unknown: int, *, as_json: bool = False, show_all: bool = False) -> int:
+def run_demo(
+    n_orders: int, n_unknown: int, *, as_json: bool = False, show_all: bool = False, report_file: Path | None = None
+) -> int:
     """Seed, cancel, check against the mock's record; the exit code follows `cancel`'s rules."""
     if n_orders < 0 or n_unknown < 0 or n_orders + n_unknown == 0:
         render.error("--orders and --unknown must be >= 0, and not both 0")
@@ -55,6 +58,8 @@ def run_demo(n_orders: int, n_unknown: int, *, as_json: bool = False, show_all: 
             report = client.cancel_orders(orders=orders, on_progress=on_progress)
         live = control.get("/mock/orders", params={"status": "live"}).json()["orders"]
         throttled = exchange.stats.count(429)
+    if report_file is not None:
+        render.write_report_file(report, report_file)
     render.print_report(report, as_json, show_all)
     expected = (
         len(report.cancelled) == n_orders

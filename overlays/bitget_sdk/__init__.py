@@ -31,7 +31,7 @@ from ._core.errors import (
 )
 from ._core.params import ClientOptions, RequestOptions
 from ._core.raw import RawResponse
-from ._core.report import CancelReport, OrderOutcome, RequestRecord
+from ._core.report import OUTCOME_FIELDS, CancelReport, OrderOutcome, RequestRecord
 from ._core.signing import BitgetAuth, Clock, HmacSigner, RsaSigner, prehash
 from ._limits.window import SlidingWindowLimiter
 from ._runs.resume import journal_report
@@ -40,6 +40,7 @@ from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "OUTCOME_FIELDS",
     "AsyncBitgetClient",
     "AuthenticationError",
     "Batch",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -32,8 +33,11 @@ class OrderOutcome:
     request_time: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return attrs.asdict(self)
+        return {name: getattr(self, name) for name in OUTCOME_FIELDS}  # attrs.asdict: 4x the time
 
+
+# OrderOutcome's fields, in order: the shape of `CancelReport.iter_rows`'s tuples.
+OUTCOME_FIELDS: tuple[str, ...] = tuple(f.name for f in attrs.fields(OrderOutcome))
 
 RecordOutcome = Literal["retried", "cancelled", "failed", "unknown", "mixed", "read", "read_failed", "interrupted"]
 
@@ -161,13 +165,30 @@ class CancelReport:
             return sum(1 for row in rows if row[0] == name)
         return len(getattr(self, name))
 
+    def iter_rows(self, name: str) -> Iterator[tuple[Any, ...]]:
+        """The orders of list `name` ("cancelled", "failed" or "unknown"), in input order, as tuples of
+        OrderOutcome's fields (`OUTCOME_FIELDS`), without making the report's lists: a writer streaming
+        200,000 orders to a file or a terminal need not make 200,000 objects first (a second)."""
+        if name not in _LISTS:
+            raise ValueError(f"name must be one of {', '.join(_LISTS)}, not {name!r}")
+        rows = self._rows
+        if rows is None:
+            return (tuple(getattr(o, f) for f in OUTCOME_FIELDS) for o in getattr(self, name))
+        return (row[1:] for row in rows if row[0] == name)
+
     @property
     def total(self) -> int:
+        rows = self._rows
+        if rows is not None:
+            return len(rows)
         return self._count("cancelled") + self._count("failed") + self._count("unknown")
 
     @property
     def ok(self) -> bool:
         """True when every order was cancelled."""
+        rows = self._rows
+        if rows is not None:
+            return all(row[0] == "cancelled" for row in rows)  # stops at the first that is not
         return not self._count("failed") and not self._count("unknown")
 
     @property
@@ -177,14 +198,20 @@ class CancelReport:
 
     @property
     def counts(self) -> dict[str, int]:
+        rows = self._rows
+        if rows is not None:  # one pass, not three
+            seen = collections.Counter(row[0] for row in rows)
+            return {name: seen[name] for name in _LISTS}
         return {name: self._count(name) for name in _LISTS}
 
     @property
     def cancels_per_second(self) -> float:
         return self._count("cancelled") / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, rows: bool = True) -> dict[str, Any]:
+        """The report as JSON-ready data; `rows=False` leaves out the three order lists (a writer that
+        streams them one by one, as the CLI's, takes the rest from here)."""
+        out = {
             "run": dict(self.run),
             "counts": self.counts,
             "request_count": self.request_count,
@@ -198,11 +225,11 @@ class CancelReport:
             "rounds": self.rounds,
             "remaining": [o.to_dict() for o in self.remaining],
             "elapsed_s": round(self.elapsed_s, 4),
-            "cancelled": [o.to_dict() for o in self.cancelled],
-            "failed": [o.to_dict() for o in self.failed],
-            "unknown": [o.to_dict() for o in self.unknown],
             "requests": [r.to_dict() for r in self.requests],
         }
+        if rows:
+            out.update({name: [o.to_dict() for o in getattr(self, name)] for name in _LISTS})
+        return out
 
     def __repr__(self) -> str:
         """Counts, not orders: a report of a 5,000-order run reprs in a line, not in megabytes (asyncio
