@@ -107,8 +107,12 @@ def summary_line(report: CancelReport | Outcomes) -> str:
     # burst, or a journal's lost clock, made it many times any ceiling).
     when = ""
     if report.elapsed_s > 0 and report.request_count:
-        rate = report.request_count / report.elapsed_s
-        when = f" in {report.elapsed_s:.2f} s ({rate:.1f} requests/s; Bitget allows {LIMIT})"
+        # This process's cancel attempts over its time (a resumed run's count includes the earlier
+        # process's requests, its elapsed time does not).
+        sent_here = sum(1 for r in report.requests if r.batch is not None)
+        when = f" in {report.elapsed_s:.2f} s"
+        if sent_here:
+            when += f" ({sent_here / report.elapsed_s:.1f} requests/s here; Bitget allows {LIMIT})"
     return (
         f"{sum(counts.values())} orders: {counts['cancelled']} cancelled, {counts['failed']} failed"
         f"{f' ({n_filled} filled)' if n_filled else ''}, {counts['unknown']} unknown; "
