@@ -20,6 +20,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .args import parser
 
     args = parser().parse_args(argv)  # --help, --version and bad flags end here, before any heavy import
+    # httpx imports its own command line when click and rich are installed (the `cli` extra brings
+    # rich): click, rich.syntax and pygments, ~70 ms before the first cancel can leave. This process
+    # never runs httpx's command line, so it is not imported (httpx then defines a stub `main`).
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     try:
         from .app import run_parsed as run
     except ModuleNotFoundError as e:

@@ -10,7 +10,8 @@ namespace is the public surface.
         print(report)
 """
 
-from ._async.client import AsyncBitgetClient
+from typing import TYPE_CHECKING, Any
+
 from ._base_client import DEFAULT_BASE_URL
 from ._core.batching import Batch, OrderItem, OrderRef, collect_orders, plan_batches
 from ._core.credentials import Credentials
@@ -37,6 +38,20 @@ from ._limits.window import SlidingWindowLimiter
 from ._runs.resume import journal_report
 from ._sync.client import BitgetClient
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._async.client import AsyncBitgetClient
+
+
+def __getattr__(name: str) -> Any:
+    """`AsyncBitgetClient` is imported when first asked for: a blocking program (the CLI) does not pay
+    for asyncio's side (anyio) before its first request."""
+    if name == "AsyncBitgetClient":
+        from ._async.client import AsyncBitgetClient
+
+        return AsyncBitgetClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_BASE_URL",
