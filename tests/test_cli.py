@@ -364,3 +364,41 @@ def test_200000_orders_print_within_2_s_of_the_last_answer_in_under_300_mb(mock:
     ended = datetime.datetime.fromisoformat(report["run"]["ended_at"]).timestamp()
     assert exited - ended < 2.0, exited - ended
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 300 * 1024  # KiB
+
+
+def test_a_server_that_is_not_bitget_stops_the_run_at_once_with_exit_4(tmp_path: Path) -> None:
+    """A wrong --base-url (a web site answering 404 in HTML): the first answers say it is not Bitget's
+    API, so the run stops there (not 20 requests and "1000 failed"), naming the URL, exit 4."""
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class NotBitget(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen.append(self.path)
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            body = b"<html><body><h1>404 Not Found</h1></body></html>"
+            self.send_response(404)
+            self.send_header("content-type", "text/html")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotBitget)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        ids = [str(10**12 + i) for i in range(1000)]
+        done = run("cancel", "--symbol", "BTCUSDT", "--base-url", url, "--json", "--no-journal",
+                   *[x for i in ids for x in ("--order-id", i)])  # fmt: skip
+    finally:
+        server.shutdown()
+    assert done.returncode == 4, done.stderr
+    assert "not Bitget's API" in done.stderr and url in done.stderr
+    assert len(seen) <= 10  # the requests already going when the first answer came, no more
+    report = json.loads(done.stdout)
+    assert report["counts"] == {"cancelled": 0, "failed": 1000, "unknown": 0} and report["sent_count"] == 0

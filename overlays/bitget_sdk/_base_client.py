@@ -418,6 +418,8 @@ class BaseClient:
             response.headers.get("retry-after") if status == 429 else None,
             response.headers,
             elapsed,
+            op.method,
+            self.base_url + op.path,
         )
         if log.isEnabledFor(logging.DEBUG):
             code = attempt.error.code if isinstance(attempt.error, BitgetAPIError) else "00000"

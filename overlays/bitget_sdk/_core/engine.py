@@ -154,13 +154,18 @@ def classify_response(
     retry_after: str | None = None,
     headers: httpx.Headers | None = None,
     elapsed_s: float = 0.0,
+    method: str = "",
+    url: str = "",
 ) -> Attempt:
     """What an HTTP answer means for the orders it was about. `content` None: abandoned at the size cap.
     `redactor` scrubs the credentials' secrets from everything the answer says before it is kept.
 
     Only a fully readable success is `ok`. Any other 2xx, a 3xx (redirects are not followed), a 5xx or a
     status outside HTTP's classes is uncertain: the request may have been processed. A 4xx is a rejection
-    before any effect (429 among them, retried); its envelope's code picks the exception class.
+    before any effect (429 among them, retried); its envelope's code picks the exception class. A 4xx
+    without Bitget's envelope (an HTML 404, a proxy's refusal; a bare 401, 403 or 429 aside) is not
+    Bitget's API answering at all: a wrong base URL or something in the way, which every request would
+    meet, so it is fatal and counts as not having reached the exchange.
     """
     payload = _decode(content, redactor)
     stamped = _request_time_ms(payload)
@@ -178,6 +183,15 @@ def classify_response(
     msg = payload.get("msg") or payload.get("message")
     request_time = payload.get("requestTime")
     request_time = request_time if type(request_time) in (int, str) else None
+    if 400 <= status < 500 and not (type(raw_code) is str and raw_code) and status not in (401, 403, 429):
+        stranger = BitgetTransportError(
+            f"HTTP {status} {reason} without Bitget's answer envelope ({_snippet(content, redactor)}): this is "
+            "not Bitget's API answering (a wrong base URL, or a proxy in the way); the run stopped",
+            sent=False,
+            method=method,
+            url=url,
+        )
+        return answer("fatal", error=stranger, connect_failed=True)
     if 400 <= status < 500:
         text = str(msg) if isinstance(msg, str) and msg else (reason or f"HTTP {status}")
         error = error_class(code, status)(code, text, status, request_time)
