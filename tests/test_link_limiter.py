@@ -5,6 +5,7 @@ and the simulated link itself."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ import pytest
 from bitget_mock import MockExchange, MockServer, Settings
 from bitget_mock.accounts import demo_account
 from bitget_sdk import AsyncBitgetClient, BitgetClient
-from bitget_sdk._limits.window import ArrivalModel, OffsetBound, Permit, SlidingWindowLimiter
+from bitget_sdk._limits.window import WRITE_UNHEARD, ArrivalModel, OffsetBound, Permit, SlidingWindowLimiter
 from bitget_sdk._sync.limits import slot
 from tools.latency import LatencyProxy
 
@@ -549,3 +550,19 @@ def test_headers_at_is_when_the_async_pool_read_the_answer_not_when_the_task_ran
     fake.sent_at = 1.0
     fake.trace("http11.receive_response_headers.complete", {"received_at": read})
     assert fake.headers_at == 1000.0
+
+
+def test_a_request_whose_write_was_not_heard_teaches_no_arrival_floor() -> None:
+    """A transport without httpcore's trace (pyreqwest's) leaves `sent_at` at the grant: the wait for the
+    event loop or a connection would count as uplink delay, a floor too high (permits reused too early:
+    20 sub-accounts on a loaded machine earned 8-38 x 429). Only a heard write feeds the arrival model."""
+    limiter = SlidingWindowLimiter(10, margin_s=0.0)
+    for _ in range(10):
+        with slot(limiter) as permit:
+            permit.trace(WRITE_UNHEARD, {})
+            permit.answered(int(time.monotonic() * 1000) + 5)
+    assert limiter._arrivals._samples == collections.deque()  # nothing learnt
+    with slot(limiter) as permit:
+        permit.trace("http11.send_request_body.complete", {})
+        permit.answered(int(time.monotonic() * 1000) + 5)
+    assert len(limiter._arrivals._samples) == 1

@@ -33,6 +33,7 @@ from typing import Any
 
 import httpx
 
+from .._limits.window import WRITE_UNHEARD
 from .transport import DEFAULT_LIMITS, current_deadline
 
 _SHARED: dict[tuple[str, str | None, str | None], Any] = {}
@@ -122,14 +123,26 @@ def _what_was_sent(request: httpx.Request) -> Iterator[None]:
         raise _possibly_sent(exc, request) from exc
 
 
+# The answer's head is in (the body streams after): told to the rate limit as httpcore tells it, so that a
+# permit is reused a window after the head rather than after the body was read. reqwest says nothing of
+# when the request was written: it says so (`WRITE_UNHEARD`), rather than make a write event up.
+_HEAD_IN = "http11.receive_response_headers.complete"
+
+
 def sync_transport(proxy: httpx.URL | None, extra: dict[str, Any]) -> httpx.BaseTransport:
     from pyreqwest.client import SyncClientBuilder
     from pyreqwest.compatibility.httpx import SyncHttpxTransport
 
     class Transport(SyncHttpxTransport):
         def handle_request(self, request: httpx.Request) -> httpx.Response:
+            trace = request.extensions.get("trace")
+            if trace is not None:
+                trace(WRITE_UNHEARD, {})
             with _what_was_sent(request):
-                return super().handle_request(request)
+                response = super().handle_request(request)
+            if trace is not None:
+                trace(_HEAD_IN, {})
+            return response
 
     client, own = _client("sync", SyncClientBuilder, proxy, extra)
     return Transport(client, close_client=own)
@@ -141,8 +154,14 @@ def async_transport(proxy: httpx.URL | None, extra: dict[str, Any]) -> httpx.Asy
 
     class Transport(HttpxTransport):
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            trace = request.extensions.get("trace")
+            if trace is not None:
+                await trace(WRITE_UNHEARD, {})
             with _what_was_sent(request):
-                return await super().handle_async_request(request)
+                response = await super().handle_async_request(request)
+            if trace is not None:
+                await trace(_HEAD_IN, {})
+            return response
 
     client, own = _client("async", ClientBuilder, proxy, extra)
     return Transport(client, close_client=own)
