@@ -15,7 +15,7 @@ import pytest
 import trustme
 
 from bitget_mock import MockExchange, MockServer, Settings
-from bitget_sdk import AsyncBitgetClient, BitgetClient, BitgetError, CancelReport
+from bitget_sdk import AsyncBitgetClient, BitgetClient, BitgetError, BitgetTransportError, CancelReport
 
 from .conftest import DEMO, MockClient
 from .proxy import ForwardProxy
@@ -124,9 +124,14 @@ def test_a_proxy_that_refuses_the_credentials_fails_every_order_nothing_reached_
         with BitgetClient(**CREDS, base_url=mock.server.url, rate_limit=0, proxy=bad, settle_lag_s=0.1) as client:
             with pytest.raises(BitgetError, match="407") as refused:
                 client.get_server_time()
-            report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids)
+            # Not Bitget answering: the run stops at once, every order failed, nothing sent to the exchange.
+            with pytest.raises(BitgetTransportError, match="407") as stopped:
+                client.cancel_orders(symbol="BTCUSDT", order_ids=ids)
+    report = stopped.value.report
+    assert report is not None and report.sent_count == 0
     assert "CANARY" not in str(refused.value) and "CANARY" not in str(report.to_dict())
-    assert {o.error_code for o in report.failed} == {"407"} and not report.cancelled
+    assert len(report.failed) == 3 and not report.cancelled and not report.unknown
+    assert all("407" in (o.error_msg or "") for o in report.failed)
     assert len(mock.orders(status="live")) == 3
 
 
