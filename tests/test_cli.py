@@ -335,6 +335,8 @@ def test_the_terminal_shows_a_bounded_table_and_report_file_has_every_order(mock
     rows = (tmp_path / "all.csv").read_text().splitlines()
     assert rows[0].startswith("outcome,symbol,orderId,clientOid,code,message") and len(rows) == 101
     assert sorted(r.split(",")[2] for r in rows[1:]) == sorted(ids)
+    again = run("cancel", "--file", str(tmp_path / "all.csv"), "--dry-run")  # the report's CSV reads back
+    assert again.returncode == 0 and "2 requests would be sent" in again.stdout, again.stderr
     whole = run(*base, "--report", str(tmp_path / "all.json"), "--all")
     assert whole.stdout.count("43001") == 100
     assert len(json.loads((tmp_path / "all.json").read_text())["failed"]) == 100

@@ -351,11 +351,16 @@ def _run(
         with client, render.progress(show_bar, total) as on_progress:
             report = call(client, on_progress)
     except JournalError as e:
+        if isinstance(e.report, CancelReport):  # the journal failed after orders went out: they are reported
+            with _held():
+                render.error(str(e))
+                _emit(args, e.report)
+            return exit_code(e.report)
         raise InputError(f"--journal: {e}" if args.command == "cancel" else str(e)) from None
     except (AuthenticationError, PermissionDeniedError, TimestampError) as e:
         with _held():
             render.error(f"the exchange refused the request: {e}")
-            if e.report is not None and args.json:
+            if e.report is not None and (args.json or getattr(args, "report", None) is not None):
                 _emit(args, e.report)
         return EXIT_REFUSED
     except BitgetError as e:  # the exchange unreachable, or the run stopped: the report still has every order

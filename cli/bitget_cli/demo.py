@@ -59,7 +59,10 @@ def run_demo(
         live = control.get("/mock/orders", params={"status": "live"}).json()["orders"]
         throttled = exchange.stats.count(429)
     if report_file is not None:
-        render.write_report_file(report, report_file)
+        try:
+            render.write_report_file(report, report_file)
+        except OSError as e:
+            render.error(f"--report: {report_file} cannot be written ({e.strerror or e})")
     render.print_report(report, as_json, show_all)
     expected = (
         len(report.cancelled) == n_orders

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 COLUMNS = ("symbol", "orderId", "clientOid")
+# The other columns of a `--report FILE.csv`, which `cancel --file` takes back (their values ignored).
+REPORT_COLUMNS = ("outcome", "code", "message", "attempts", "status", "filled_size", "request_time")
 
 
 class InputError(Exception):
@@ -51,7 +53,7 @@ def read_csv(
         except StopIteration:
             raise InputError(f"{path}: empty file (expected a header: {','.join(COLUMNS)})") from None
         header = [h.strip() for h in header]
-        unknown = [h for h in header if h not in COLUMNS]
+        unknown = [h for h in header if h not in COLUMNS and h not in REPORT_COLUMNS]
         if unknown:
             raise InputError(f"{path}: unknown column {unknown[0]!r} (allowed: {', '.join(COLUMNS)})")
         if len(set(header)) != len(header):
@@ -63,7 +65,8 @@ def read_csv(
                 continue
             if len(row) != len(header):
                 raise InputError(f"{line}: expected {len(header)} fields ({','.join(header)}), got {len(row)}")
-            orders.append(_row_order(dict(zip(header, row, strict=True)), line, default_symbol, "column"))
+            given = {k: v for k, v in zip(header, row, strict=True) if k in COLUMNS}
+            orders.append(_row_order(given, line, default_symbol, "column"))
             where.append(line)
     return orders, where
 

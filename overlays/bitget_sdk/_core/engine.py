@@ -144,6 +144,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, seconds)
 
 
+# Statuses that, without Bitget's envelope, mean something else answered (see `classify_response`).
+_NOT_BITGET = frozenset({404, 405, 407})
+
+
 def classify_response(
     status: int,
     content: bytes | None,
@@ -162,10 +166,11 @@ def classify_response(
 
     Only a fully readable success is `ok`. Any other 2xx, a 3xx (redirects are not followed), a 5xx or a
     status outside HTTP's classes is uncertain: the request may have been processed. A 4xx is a rejection
-    before any effect (429 among them, retried); its envelope's code picks the exception class. A 4xx
-    without Bitget's envelope (an HTML 404, a proxy's refusal; a bare 401, 403 or 429 aside) is not
-    Bitget's API answering at all: a wrong base URL or something in the way, which every request would
-    meet, so it is fatal and counts as not having reached the exchange.
+    before any effect (429 among them, retried); its envelope's code picks the exception class. A 404,
+    405 or 407 without Bitget's envelope (an HTML 404 page, a proxy's refusal) is not Bitget's API
+    answering at all: a wrong base URL or something in the way, which every request would meet, so it
+    is fatal and counts as not having reached the exchange. (Other bare 4xx, which a gateway may give
+    one request, as a 408 on a reused connection, stay one batch's rejection.)
     """
     payload = _decode(content, redactor)
     stamped = _request_time_ms(payload)
@@ -183,7 +188,7 @@ def classify_response(
     msg = payload.get("msg") or payload.get("message")
     request_time = payload.get("requestTime")
     request_time = request_time if type(request_time) in (int, str) else None
-    if 400 <= status < 500 and not (type(raw_code) is str and raw_code) and status not in (401, 403, 429):
+    if status in _NOT_BITGET and not (type(raw_code) is str and raw_code):
         stranger = BitgetTransportError(
             f"HTTP {status} {reason} without Bitget's answer envelope ({_snippet(content, redactor)}): this is "
             "not Bitget's API answering (a wrong base URL, or a proxy in the way); the run stopped",

@@ -353,13 +353,14 @@ class RedisIpBudget:
         """The shared log as the last answer saw it, divided among `members` (time.monotonic). A view older
         than VIEW_S is grown by what the log may have taken since, at twice the rate of its busiest
         recent slice (a process that last paced a while ago, waiting on its key's permit, knows the log
-        only that old). No view: this process's whole `room`, now (the others may have spent the span)."""
+        only that old). No view, or one a span old: this process's whole `room`, now (the others may
+        have spent the span)."""
         now = time.monotonic()
         view = self._view
-        if view is None:
+        span = self._shape.span_s
+        if view is None or now - view[0] >= span:  # no view, or one whose requests have all left the span
             return [now] * room
         seen, counts, ahead, last_us = view
-        span = self._shape.span_s
         seeds: list[float] = []
         for i, count in enumerate(counts):  # each slice's requests at its end: they leave the span last
             seeds += [seen - span + (i + 1) * span / len(counts)] * -(-count // members)

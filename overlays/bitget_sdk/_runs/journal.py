@@ -382,21 +382,36 @@ class Journal:
 def salvage(path: Path) -> tuple[list[OrderRef], dict[int, tuple[str, OrderOutcome]]]:
     """What a damaged journal still holds: the orders whose rows can be read (in input order), and
     the outcomes recorded for them. Read only; rows on damaged pages are skipped, never guessed."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error:
-        return [], {}
-    try:
-        orders = _readable(conn, "SELECT position, symbol, order_id, client_oid FROM orders", "orders")
-        outcomes = _readable(conn, "SELECT position, status, outcome FROM outcomes", "outcomes")
-    finally:
-        conn.close()
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bitget-journal-") as tmp:
+        # A copy with its WAL, so that the last commits (a crashed run's newest outcomes) are read too,
+        # and the file itself is never written.
+        copy = Path(tmp) / "journal.db"
+        try:
+            shutil.copyfile(path, copy)
+            wal = path.with_name(path.name + "-wal")
+            if wal.exists():
+                shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+            conn = sqlite3.connect(copy)
+        except (OSError, sqlite3.Error):
+            return [], {}
+        try:
+            orders = _readable(conn, "SELECT position, symbol, order_id, client_oid FROM orders", "orders")
+            outcomes = _readable(conn, "SELECT position, status, outcome FROM outcomes", "outcomes")
+        finally:
+            conn.close()
     refs = [OrderRef(p, s, oid, coid) for p, s, oid, coid in orders if _plausible(p, s, oid, coid)]
     recorded: dict[int, tuple[str, OrderOutcome]] = {}
     for position, status, text in outcomes:
         with contextlib.suppress(Exception):  # a damaged row's JSON: that outcome is not known
             recorded[position] = (status, _outcome(text))
     return refs, recorded
+
+
+# Positions read row by row at most, when a damaged table cannot say how many it holds.
+_MAX_SALVAGED = 1_000_000
 
 
 def _plausible(position: Any, symbol: Any, order_id: Any, client_oid: Any) -> bool:
@@ -415,12 +430,16 @@ def _readable(conn: sqlite3.Connection, select: str, table: str, chunk: int = 51
     fails only the ranges whose rows it holds), then row by row within a failing range."""
     try:
         return conn.execute(f"{select} ORDER BY position").fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []  # not a journal's table at all: nothing to read row by row
     except sqlite3.DatabaseError:
         pass
     try:
         top = int(conn.execute(f"SELECT max(position) FROM {table}").fetchone()[0] or 0)  # noqa: S608
     except (sqlite3.DatabaseError, TypeError, ValueError):
-        top = 1_000_000
+        top = _MAX_SALVAGED
+    top = min(top, _MAX_SALVAGED)  # a damaged page can read as any number
     rows: list[tuple[Any, ...]] = []
     for low in range(0, top + 1, chunk):
         try:
