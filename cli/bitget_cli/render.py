@@ -161,7 +161,7 @@ def write_csv(report: CancelReport | Outcomes, out: TextIO) -> None:
     writer = csv.writer(out)
     writer.writerow(["outcome", "symbol", "orderId", "clientOid", "code", "message", *OUTCOME_FIELDS[5:]])
     for name, rows in Outcomes.of(report).rows.items():
-        writer.writerows((name, *("" if v is None else v for v in row)) for row in rows)
+        writer.writerows((name, *row) for row in rows)  # csv writes None as an empty field
 
 
 def write_report_file(report: CancelReport | Outcomes, path: Path) -> None:
