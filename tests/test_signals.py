@@ -19,7 +19,7 @@ import pytest
 
 from bitget_mock import MockExchange, MockServer, Settings
 
-from .conftest import DEMO
+from .conftest import DEMO, MockClient
 from .test_cli import ENV
 
 ORDERS = 1500  # 30 batches: 10 at once, then 10 a second
@@ -162,3 +162,57 @@ def test_signals_at_random_moments_lose_no_cancelled_order_and_cut_no_report(
             assert {i for i in done if rows[i] == "failed"} == set(), f"run {k}: cancelled but reported failed"
             assert {i for i, s in rows.items() if s == "cancelled"} <= done
         control.close()
+
+
+@pytest.mark.parametrize(
+    ("where", "sent"),
+    [
+        ("plan", False),  # the input still being planned: no run yet
+        ("create", False),  # the journal being made
+        ("finished", True),  # the run over, its journal being sealed
+        ("close", True),  # ... being closed
+    ],
+)
+def test_a_signal_outside_the_sending_still_prints_every_order_once(
+    mock: MockClient,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Any,
+    where: str,
+    sent: bool,
+) -> None:
+    """A signal lands anywhere, not only while batches are in flight: before the run is planned (then
+    nothing was sent and every order is `failed`), or while the journal is made, sealed or closed."""
+    from bitget_cli.app import Stopped, main
+    from bitget_sdk import _base_client
+    from bitget_sdk._runs.journal import Journal
+
+    ids = [o["orderId"] for o in mock.seed(count=120)]
+    owner: Any = _base_client if where == "plan" else Journal
+    real = getattr(owner, where)
+    landed: list[str] = []
+
+    def signal_lands(*args: Any, **kwargs: Any) -> Any:
+        if landed:
+            return real(*args, **kwargs)
+        landed.append(where)
+        if sent:
+            real(*args, **kwargs)  # the signal comes right after it
+        raise Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(owner, where, signal_lands)
+    for k, v in ENV.items():
+        monkeypatch.setenv(k, v)
+    args = ["cancel", "--symbol", "BTCUSDT", "--base-url", mock.server.url, "--json", "--no-settle"]
+    args += ["--journal", str(tmp_path / "run.db")] + [x for i in ids for x in ("--order-id", i)]
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert landed and code == 143, err
+    report = json.loads(out)
+    rows = {o["order_id"]: status for status in ("cancelled", "failed", "unknown") for o in report[status]}
+    assert sorted(rows) == sorted(ids)  # every order once
+    cancelled = {o["orderId"] for o in mock.orders(status="cancelled")}
+    if sent:
+        assert set(rows.values()) == {"cancelled"} and cancelled == set(ids)
+    else:
+        assert set(rows.values()) == {"failed"} and cancelled == set()

@@ -205,7 +205,14 @@ def cmd_cancel(args: argparse.Namespace) -> int:
             args.journal = None
             return client.cancel_orders(**kwargs, **options)
 
-    return _run(args, len(refs), call, announce)
+    def not_sent() -> CancelReport:
+        """Stopped before the run was planned: every order, none sent (a run stopped before its first batch)."""
+        stop = threading.Event()
+        stop.set()
+        with _checked_client(args) as fresh:
+            return fresh.cancel_orders(**kwargs, settle=False, stop=stop)
+
+    return _run(args, len(refs), call, announce, not_sent)
 
 
 def state_dir() -> Path:
@@ -247,6 +254,7 @@ def _resume(args: argparse.Namespace, total: int) -> int:
         args,
         total,
         lambda client, on_progress: client.resume(str(args.journal), deadline_s=args.deadline, on_progress=on_progress),
+        not_sent=lambda: journal_report(args.journal),  # stopped before resuming: the journal as it was
     )
 
 
@@ -340,8 +348,10 @@ def _run(
     total: int,
     call: Callable[[BitgetClient, Any], CancelReport],
     before: Callable[[], None] | None = None,
+    not_sent: Callable[[], CancelReport] | None = None,
 ) -> int:
-    """Build the client, then `before()`, run `call`, print the report; the exit code says how it went."""
+    """Build the client, then `before()`, run `call`, print the report; the exit code says how it went.
+    A stop before the SDK had planned the run (so it has no report: nothing was sent) prints `not_sent()`."""
     client = _checked_client(args)  # e.g. an unreadable RSA key or a bad --base-url; never quotes key material
     if before is not None:
         before()
@@ -375,6 +385,11 @@ def _run(
             what = f"stopped by {e.args[0]}" if isinstance(e, Stopped) else "interrupted"
             render.error(f"{what}: orders whose answer did not come are unknown, orders not sent are failed")
             partial = getattr(e, "report", None) or report  # a signal after the run ended: its report
+            if partial is None and not_sent is not None:
+                try:
+                    partial = not_sent()
+                except BitgetError as err:
+                    render.error(f"nothing was sent; the report cannot be made: {err}")
             if isinstance(partial, CancelReport):
                 _emit(args, partial)
             journal = getattr(args, "journal", None)

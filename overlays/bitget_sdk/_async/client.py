@@ -232,7 +232,8 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         `on_progress(orders_done, orders_total)` is called after each batch, from the workers.
         An interrupt (KeyboardInterrupt; with asyncio, cancelling the task) starts no new batch, lets the
         requests in flight end (blocking: for 2 s at most; asyncio: they are cancelled), and propagates with
-        `.report` set on it: every order as things stood.
+        `.report` set on it: every order as things stood (an interrupt while the input is still being
+        validated and planned has none: nothing was sent).
 
         `stop=threading.Event()` stops the run from another thread or a signal handler (`stop.set()`): no
         batch starts after it, the answers in flight are filed as they come, nothing is settled, and the
@@ -240,17 +241,21 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         """
         client, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
         run = client._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s, stop)
-        if client._continues(run, journal):
-            assert journal is not None
-            return await client.resume(journal, deadline_s=deadline_s, on_progress=on_progress, stop=stop)
-        book = client._journal_for(run, journal, settle)
         try:
-            report = await client._execute(run, settle, range(len(run.batches)))
-            _seal(book, report)
-            return report
-        finally:
-            if book is not None:
-                book.close()
+            if client._continues(run, journal):
+                assert journal is not None
+                return await client.resume(journal, deadline_s=deadline_s, on_progress=on_progress, stop=stop)
+            book = client._journal_for(run, journal, settle)
+            try:
+                report = await client._execute(run, settle, range(len(run.batches)))
+                _seal(book, report)
+                return report
+            finally:
+                if book is not None:
+                    book.close()
+        except BaseException as exc:
+            _account(exc, run)
+            raise
 
     async def resume(
         self,
@@ -276,13 +281,17 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
             return await scoped.resume(journal, deadline_s=deadline_s, on_progress=on_progress, stop=stop)
         book, run, settle = self._restore(journal, deadline_s, on_progress, stop)
         try:
-            if book.meta().get("finished") == "1":
-                return stored_report(book, run)
-            report = await self._execute(run, settle, run.pending())
-            _seal(book, report)
-            return report
-        finally:
-            book.close()
+            try:
+                if book.meta().get("finished") == "1":
+                    return stored_report(book, run)
+                report = await self._execute(run, settle, run.pending())
+                _seal(book, report)
+                return report
+            finally:
+                book.close()
+        except BaseException as exc:
+            _account(exc, run)
+            raise
 
     async def _execute(self, run: CancelRun, settle: bool, todo: Iterable[int]) -> CancelReport:
         """Send batches `todo` of the run (`max_concurrency` workers taking batches in order), settle, and
@@ -527,6 +536,16 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def _account(exc: BaseException, run: CancelRun) -> None:
+    """An interrupt (a signal, a cancelled task) that lands outside the sending (opening, sealing or
+    closing the journal) still carries the run's report: only one raised before the run was planned
+    has none, and then nothing was sent."""
+    if not isinstance(exc, Exception) and getattr(exc, "report", None) is None:
+        run.interrupt(exc)
+        with contextlib.suppress(AttributeError):
+            exc.report = run.snapshot()  # type: ignore[attr-defined]
 
 
 def _seal(book: Journal | None, report: CancelReport) -> None:
