@@ -8,7 +8,8 @@ header except those a negative case removed or mangled on purpose, which must th
 
 A positive `cancelOrder` case must name an open order to be answered 2xx (Bitget refuses any other
 with 43001, HTTP 400), so before it is sent an order is placed for it through the mock's control API
-(`FUZZ_MOCK_URL`), and the case re-signed if it had to be pointed at that order.
+(`FUZZ_MOCK_URL`), and the case re-signed if it had to be pointed at that order. A positive
+`cancelPlanOrder` case likewise gets a live plan order placed for it.
 """
 
 from __future__ import annotations
@@ -150,14 +151,30 @@ def _target_an_open_order(base: str, body: dict[str, Any]) -> bool:
     return True
 
 
+def _target_an_open_plan_order(base: str, body: dict[str, Any]) -> bool:
+    """Make the plan cancel `body` name a live plan order (Bitget refuses any other, 43025/43026): a new
+    one, whose mock-assigned orderId (or, by clientOid only, clientOid) replaces the generated one."""
+    answer = requests.post(f"{base}/mock/plan-orders", json={"apiKey": API_KEY, "symbol": "BTCUSDT"}, timeout=10)
+    if answer.status_code != 200:
+        raise RuntimeError(f"the mock did not place a plan order: HTTP {answer.status_code} {answer.text}")
+    placed = answer.json()["orders"][0]
+    key = "orderId" if "orderId" in body else "clientOid"
+    body[key] = placed[key]
+    return True
+
+
+TARGETS = {"cancelOrder": _target_an_open_order, "cancelPlanOrder": _target_an_open_plan_order}
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     base = os.environ.get("FUZZ_MOCK_URL")
-    if base is None or case.operation.definition.raw.get("operationId") != "cancelOrder":
+    target = TARGETS.get(case.operation.definition.raw.get("operationId"))
+    if base is None or target is None:
         return
     meta = case.meta
     body = case.body
     if meta is None or not meta.generation.mode.is_positive or not isinstance(body, dict):
         return
-    if _target_an_open_order(base.rstrip("/"), body):
+    if target(base.rstrip("/"), body):
         BitgetSignature().set(case, {}, None)

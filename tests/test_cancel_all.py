@@ -229,3 +229,101 @@ def test_a_run_longer_than_the_read_lag_ends_at_its_first_empty_listing() -> Non
     actions, report = _drive_steps([["1"], ["2"], ["3"], []], clock, lag_s=2.0)
     assert not any(isinstance(a, Pause) for a in actions)
     assert {o.order_id for o in report.cancelled} == {"1", "2", "3"} and report.rounds == 3
+
+
+@pytest.fixture
+def slow_cancels() -> Iterator[MockServer]:
+    """10 batch cancels a second per UID, each answered 0.3 s after it takes effect: 3,000 open orders
+    take ~6 s to cancel, so an interrupt 2 s in lands mid-run, with answers in flight."""
+    with MockServer(MockExchange([demo_account()], Settings(rate_limit=10))) as srv:
+        httpx.post(srv.url + "/mock/faults", json={"delay_rate": 1.0, "delay_ms": 300}, timeout=10)
+        for symbol in ("BTCUSDT", "ETHUSDT", "SOLUSDT"):
+            _seed(srv.url, symbol, 1000)
+        yield srv
+
+
+def _agrees_with_the_exchange(url: str, report: dict[str, list[dict[str, Any]]], mid_run: bool = True) -> None:
+    """Every order the exchange cancelled is in the report, as `cancelled` or `unknown` (never `failed`,
+    never missing); nothing is reported cancelled that the exchange did not cancel; none twice."""
+    rows = [(o["order_id"], status) for status in ("cancelled", "failed", "unknown") for o in report[status]]
+    ids = dict(rows)
+    assert len(ids) == len(rows)  # exactly once
+    states = _states(url)
+    done = {i for i, s in states.items() if s == "cancelled"}
+    assert done and (len(done) < len(states) or not mid_run)  # the interrupt came mid-run
+    assert {i for i in done if ids.get(i) not in ("cancelled", "unknown")} == set()
+    assert {i for i, s in ids.items() if s == "cancelled"} <= done
+    assert set(ids) <= set(states)
+
+
+@pytest.mark.parametrize("strategy", ["batch", "auto"])
+def test_an_interrupted_cancel_all_reports_every_order_listed_and_sent(slow_cancels: MockServer, strategy: str) -> None:
+    """Ctrl-C (a real SIGINT) 2 s into a blocking cancel_open_orders: the KeyboardInterrupt carries the
+    report of the whole run so far, not of the 500-order chunk it was cancelling."""
+    import os
+    import signal
+
+    timer = threading.Timer(2.0, os.kill, (os.getpid(), signal.SIGINT))
+    with _client(slow_cancels.url) as client:
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt) as e:
+                client.cancel_open_orders(all_symbols=True, strategy=strategy)  # type: ignore[arg-type]
+        finally:
+            timer.cancel()
+    report = e.value.report  # type: ignore[attr-defined]
+    assert report.total > 500
+    # auto: cancel-symbol-order cancels all at once; the interrupt then lands while reading back (unknown)
+    _agrees_with_the_exchange(slow_cancels.url, report.to_dict(), mid_run=strategy == "batch")
+
+
+def test_a_cancelled_async_cancel_all_reports_every_order_listed_and_sent(slow_cancels: MockServer) -> None:
+    async def main() -> Any:
+        async with AsyncBitgetClient(KEY, SECRET, PASSPHRASE, base_url=slow_cancels.url) as client:
+            task = asyncio.create_task(client.cancel_open_orders(all_symbols=True, strategy="batch"))
+            await asyncio.sleep(2.0)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError) as e:
+                await task
+            return e.value.report  # type: ignore[attr-defined]
+
+    report = asyncio.run(main())
+    assert report.total > 500
+    _agrees_with_the_exchange(slow_cancels.url, report.to_dict())
+
+
+def test_cli_cancel_all_stopped_by_sigterm_prints_every_order_listed(slow_cancels: MockServer) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from .test_cli import ENV
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}
+    args = ["cancel-all", "--all-symbols", "--yes", "--strategy", "batch", "--json", "--base-url", slow_cancels.url]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bitget_cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**base, **ENV},
+    )
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and "Traceback" not in err, err
+    _agrees_with_the_exchange(slow_cancels.url, json.loads(out))
+
+
+def test_cancel_all_progress_moves_from_the_first_page(server: MockServer) -> None:
+    """on_progress(done, listed): both grow while the run goes on, and end at every order."""
+    _seed(server.url, "BTCUSDT", 700)
+    seen: list[tuple[int, int]] = []
+    with _client(server.url) as client:
+        report = client.cancel_open_orders(
+            symbols=["BTCUSDT"], strategy="batch", on_progress=lambda d, t: seen.append((d, t))
+        )
+    assert report.counts["cancelled"] == 700
+    assert seen[0][1] <= 100 and seen[-1] == (700, 700)  # the first call came after one page
+    assert all(d <= t for d, t in seen) and [d for d, _ in seen] == sorted(d for d, _ in seen)

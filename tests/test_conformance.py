@@ -30,6 +30,7 @@ SNAKE = {
     "batchMode": "batch_mode",
     "orderList": "order_list",
     "tpslType": "tpsl_type",
+    "symbolList": "symbol_list",
 }
 METHODS = {
     "batchCancelOrders": "batch_cancel_orders",
@@ -39,6 +40,11 @@ METHODS = {
     "getHistoryOrders": "get_history_orders",
     "cancelSymbolOrders": "cancel_symbol_orders",
     "cancelOrder": "cancel_order",
+    "getSymbols": "get_symbols",
+    "getCurrentPlanOrders": "get_current_plan_orders",
+    "getHistoryPlanOrders": "get_history_plan_orders",
+    "cancelPlanOrder": "cancel_plan_order",
+    "batchCancelPlanOrders": "batch_cancel_plan_orders",
 }
 
 

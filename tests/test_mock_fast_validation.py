@@ -83,8 +83,23 @@ def _near_valid_one(draw: st.DrawFn) -> Any:
     return body
 
 
+# Plan orders: one by orderId or clientOid (no symbol), or every one of a symbol list (or of the account).
+_plan_one = st.fixed_dictionaries({}, optional={"orderId": st.one_of(_id, _scalar), "clientOid": _id, "extra": _scalar})
+_plan_batch = st.one_of(
+    st.fixed_dictionaries({}, optional={"symbolList": st.lists(_id, min_size=1, max_size=3)}),
+    st.fixed_dictionaries({}, optional={"symbolList": st.one_of(st.lists(_id, max_size=3), _scalar), "symbol": _id}),
+)
 _body = st.one_of(
-    _near_valid(), _near_valid(), _near_valid(), _near_valid_one(), _symbol_body, _scalar, st.lists(_scalar, max_size=2)
+    _near_valid(),
+    _near_valid(),
+    _near_valid(),
+    _near_valid_one(),
+    _symbol_body,
+    _plan_one,
+    _plan_batch,
+    _plan_batch,
+    _scalar,
+    st.lists(_scalar, max_size=2),
 )
 
 

@@ -101,9 +101,15 @@ class Scenario:
             r = http.post("/mock/orders", json=spec)
             r.raise_for_status()
             self.orders += r.json()["orders"]
+        for spec in setup.get("planOrders", []):
+            r = http.post("/mock/plan-orders", json=spec)
+            r.raise_for_status()
+            self.orders += r.json()["orders"]
         fills = substitute(setup.get("fill", []), self.orders)
         if fills:
             http.post("/mock/fill", json={"orders": fills}).raise_for_status()
+        for trigger in substitute(setup.get("trigger", []), self.orders):
+            http.post("/mock/trigger", json=trigger).raise_for_status()
 
     @property
     def call(self) -> dict[str, Any]:

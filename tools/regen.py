@@ -189,6 +189,10 @@ def _call_facts(op: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
             rule = {"name": name, **{k: prop[k] for k in _CONSTRAINTS if k in prop}}
             if "enum" in prop:
                 rule["enum"] = list(prop["enum"])
+            if prop.get("type") == "array":  # a list of plain values: its bounds and each item's rule
+                items = _resolve(prop.get("items", {}), spec)
+                rule.update({k: prop[k] for k in ("minItems", "maxItems") if k in prop})
+                rule["items"] = {k: items[k] for k in _CONSTRAINTS if k in items}
             body[_snake(name)] = rule
         required += [_snake(n) for n in schema.get("required", [])]
         for part in (schema, *schema.get("allOf", [])):

@@ -195,7 +195,9 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         journal = None if args.journal is None else str(args.journal)
         options = {"on_progress": on_progress, "settle": not args.no_settle, "deadline_s": args.deadline}
         try:
-            return client.cancel_orders(**kwargs, **options, journal=journal)
+            return client.cancel_orders(**kwargs, **options, journal=journal, check_symbols=True)
+        except BatchValidationError as e:  # a symbol the exchange does not list: nothing was sent
+            raise InputError(_validation_message(e, kwargs, where, args.file)) from None
         except JournalError as e:
             if not default or args.journal is None or args.journal.exists():
                 raise
@@ -264,20 +266,25 @@ def cmd_cancel_all(args: argparse.Namespace) -> int:
         raise InputError("give --symbol (repeatable) or --all-symbols, not both and not neither")
     symbols = None if args.all_symbols else list(dict.fromkeys(args.symbol))
     client = _checked_client(args)
+    where = "all symbols" if symbols is None else ", ".join(symbols)
+    asks = sys.stdin.isatty() and not args.yes and not args.json
+    listed: list[Any] = []
     with client:
         try:
-            listed = [o for s in symbols or [None] for o in client.iter_unfilled_orders(symbol=s)]
+            if symbols is not None:
+                client.check_symbols(symbols)  # a wrong one would list nothing, and "0 open" reads as done
+            if args.dry_run or asks:  # else nothing is listed ahead: the run lists and cancels at once
+                listed = [o for s in symbols or [None] for o in client.iter_unfilled_orders(symbol=s)]
         except BatchValidationError as e:
             raise InputError(f"--symbol: {e.message}") from None
         except BitgetError as e:
             render.error(f"listing the open orders failed: {e}")
             refused = isinstance(e, AuthenticationError | PermissionDeniedError | TimestampError)
             return EXIT_REFUSED if refused else EXIT_UNREACHABLE
-        where = "all symbols" if symbols is None else ", ".join(symbols)
         if args.dry_run:
             render.print_open(listed, where, args.json)
             return EXIT_OK
-        if sys.stdin.isatty() and not args.yes and not args.json:
+        if asks:
             render.print_open(listed, where, False)
             if not listed:
                 return EXIT_OK
@@ -288,8 +295,13 @@ def cmd_cancel_all(args: argparse.Namespace) -> int:
     return _run(
         args,
         len(listed),
-        lambda c, _progress: c.cancel_open_orders(
-            symbols=symbols, all_symbols=symbols is None, strategy=args.strategy, deadline_s=args.deadline
+        lambda c, progress: c.cancel_open_orders(
+            symbols=symbols,
+            all_symbols=symbols is None,
+            strategy=args.strategy,
+            deadline_s=args.deadline,
+            plan_orders=not args.no_plan_orders,
+            on_progress=progress,
         ),
     )
 

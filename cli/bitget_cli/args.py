@@ -116,6 +116,11 @@ def parser() -> argparse.ArgumentParser:
     _connection_flags(a)
     a.add_argument("--dry-run", action="store_true", help="list what is open and stop; cancel nothing")
     a.add_argument("--yes", action="store_true", help="do not ask for confirmation on a terminal")
+    a.add_argument(
+        "--no-plan-orders",
+        action="store_true",
+        help="leave plan (trigger) orders open (by default they are cancelled too, and reported apart)",
+    )
     _report_flags(a)
     d = sub.add_parser("demo", help="the main job on an embedded mock exchange: no network, no credentials")
     d.add_argument("--orders", type=_count, default=500, help="open orders to seed and cancel (default 500)")

@@ -49,7 +49,7 @@ def progress(enabled: bool, total: int) -> Iterator[Any]:
     )
     task = bar.add_task("cancel", total=total)
     with bar:
-        yield lambda done, _total: bar.update(task, completed=done)
+        yield lambda done, total: bar.update(task, completed=done, total=total)  # cancel-all's total grows
 
 
 # Where a row (`CancelReport.iter_rows`) holds the table's cells and the exchange's status.
@@ -122,7 +122,19 @@ def summary_line(report: CancelReport | Outcomes) -> str:
         f"{f', {report.read_count} reads to settle' if report.read_count else ''}{when}"
         f"{'; the --deadline passed: orders are reported as they stood' if report.deadline_passed else ''}"
         f"{f'; {report.rounds} rounds, {len(report.remaining)} still open' if report.rounds else ''}"
+        f"{plan_line(report.plan_orders)}"
     )
+
+
+def plan_line(plans: CancelReport | None) -> str:
+    """cancel-all's plan (trigger) orders, counted apart (their rows are in the JSON and --report)."""
+    if plans is None:
+        return ""
+    if "error" in plans.run:
+        return f"; plan orders: {plans.run['error']}"
+    c = plans.counts
+    still = f", {len(plans.remaining)} still open" if plans.remaining else ""
+    return f"; plan orders: {c['cancelled']} cancelled, {c['failed']} failed, {c['unknown']} unknown{still}"
 
 
 def print_report(report: CancelReport | Outcomes, as_json: bool, show_all: bool) -> None:

@@ -25,6 +25,7 @@ from .contract import OperationContract, first_invalid_text
 from .exchange import MockExchange
 from .faults import FaultConfig
 from .orders import HISTORY_DAYS, NOT_FOUND, OPEN, STATUSES, OrderBookFull, OrderSpec
+from .plans import ENDED_PLAN, OPEN_PLAN
 
 access_log = logging.getLogger("bitget_mock.access")
 
@@ -206,6 +207,40 @@ async def _cancel_symbol(call: Call) -> Response:
     return envelope("00000", "success", {"symbol": symbol}, status=200)
 
 
+def _spot_symbol(symbol: str) -> dict[str, str]:
+    """A listed pair in Bitget's shape (documented example's values; base and quote split at a known quote)."""
+    quote = next((q for q in ("USDT", "USDC", "BTC", "ETH") if symbol.endswith(q) and symbol != q), "USDT")
+    return {
+        "symbol": symbol,
+        "baseCoin": symbol[: -len(quote)] if symbol.endswith(quote) else symbol,
+        "quoteCoin": quote,
+        "minTradeAmount": "0",
+        "maxTradeAmount": "900000000000000000000",
+        "takerFeeRate": "0.002",
+        "makerFeeRate": "0.002",
+        "pricePrecision": "2",
+        "quantityPrecision": "6",
+        "quotePrecision": "8",
+        "status": "online",
+        "minTradeUSDT": "1",
+        "buyLimitPriceRatio": "0.05",
+        "sellLimitPriceRatio": "0.05",
+        "areaSymbol": "no",
+        "orderQuantity": "200",
+        "openTime": "1532454360000",
+        "offTime": "",
+    }
+
+
+async def _symbols(call: Call) -> Response:
+    """The configured symbols and those of every order seeded; `symbol=` one of them, else none (what
+    Bitget answers for a pair it does not list is not documented)."""
+    ex = call.exchange
+    listed = sorted({*ex.settings.symbols, *ex.orders.symbols(), *ex.plans.symbols()})
+    wanted = call.query.get("symbol")
+    return envelope("00000", "success", [_spot_symbol(s) for s in listed if wanted in (None, s)], status=200)
+
+
 async def _server_time(call: Call) -> Response:
     return envelope("00000", "success", {"serverTime": str(_now_ms())}, status=200)
 
@@ -251,6 +286,50 @@ def _list_orders(statuses: frozenset[str], history: bool) -> Handler:
     return handler
 
 
+def _plan_pages(statuses: frozenset[str], default_limit: int) -> Handler:
+    async def handler(call: Call) -> Response:
+        ex, uid, q = call.exchange, call.uid, call.query
+        assert uid is not None
+        _read_fault(ex)
+        plans, more = ex.plans.page(
+            uid,
+            statuses,
+            symbol=q.get("symbol"),
+            id_less_than=q.get("idLessThan"),
+            limit=q.get("limit", default_limit),
+            start_time=q.get("startTime"),
+            end_time=q.get("endTime"),
+        )
+        cursor = plans[-1].order_id if plans else None
+        page = {"nextFlag": more, "idLessThan": cursor, "orderList": [p.as_api() for p in plans]}
+        return envelope("00000", "success", page, status=200)
+
+    return handler
+
+
+PLAN_ERRORS = {"43025": "Plan order does not exist", "43026": "The planned order has been closed"}
+
+
+async def _cancel_plan(call: Call) -> Response:
+    ex, uid, body = call.exchange, call.uid, call.body
+    assert uid is not None
+    decision = _cancel_faults(ex)
+    error = ex.plans.cancel_one(uid, body.get("orderId"), None if "orderId" in body else body.get("clientOid"))
+    if error is not None:
+        raise _Reject(error, PLAN_ERRORS[error])
+    return await _cancel_answer(ex, decision, {"result": "success"})
+
+
+async def _batch_cancel_plan(call: Call) -> Response:
+    """Every open plan order of `symbolList` (absent: of the account), at once; none fails here."""
+    ex, uid = call.exchange, call.uid
+    assert uid is not None
+    decision = _cancel_faults(ex)
+    done = ex.plans.cancel_symbols(uid, call.body.get("symbolList"))
+    success = [{"orderId": p.order_id, "clientOid": p.client_oid or ""} for p in done]
+    return await _cancel_answer(ex, decision, {"successList": success, "failureList": []})
+
+
 # What each operation of the contract does, by operationId. Paths, methods, signing, limits and
 # validation come from the contract; an operation without a handler here fails the mock's start.
 HANDLERS: dict[str, Handler] = {
@@ -258,6 +337,11 @@ HANDLERS: dict[str, Handler] = {
     "cancelOrder": _cancel_order,
     "cancelSymbolOrders": _cancel_symbol,
     "getServerTime": _server_time,
+    "getSymbols": _symbols,
+    "getCurrentPlanOrders": _plan_pages(OPEN_PLAN, 20),
+    "getHistoryPlanOrders": _plan_pages(ENDED_PLAN, 100),
+    "cancelPlanOrder": _cancel_plan,
+    "batchCancelPlanOrders": _batch_cancel_plan,
     "getOrderInfo": _order_info,
     "getUnfilledOrders": _list_orders(OPEN, history=False),
     "getHistoryOrders": _list_orders(frozenset({"filled", "cancelled"}), history=True),
@@ -435,6 +519,38 @@ async def mock_fill(request: Request, ex: MockExchange) -> Response:
     return _SafeJSON({"orders": [o.as_dict() for o in filled]})
 
 
+async def mock_plan_orders(request: Request, ex: MockExchange) -> Response:
+    """GET: the account's plan orders (`?status=`, `?symbol=`); POST `{"symbol", "count"}`: place that many
+    live plan orders (each with a clientOid)."""
+    if request.method == "GET":
+        q = request.query_params
+        plans = ex.plans.select(_account_uid(ex, q.get("apiKey")), q.get("symbol"), q.get("status"))
+        return _SafeJSON({"orders": [p.as_dict() for p in plans]})
+    data = await _json_body(request)
+    if not isinstance(data, dict):
+        raise _Reject("40017", "body must be a JSON object")
+    uid = _account_uid(ex, data.get("apiKey"))
+    symbol = _nonempty_str(data.get("symbol"), "symbol")
+    count = data.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10_000:
+        raise _Reject("40017", "count must be an integer from 1 to 10000")
+    prefix = f"plan-{secrets.token_hex(4)}-"
+    created = ex.plans.add(uid, symbol, count, (f"{prefix}{i}" for i in range(count)))
+    return _SafeJSON({"orders": [p.as_dict() for p in created]})
+
+
+async def mock_trigger(request: Request, ex: MockExchange) -> Response:
+    """`{"orderId"?, "symbol"?}`: fire open plan orders (that one, that symbol's, or all): each becomes
+    `executed` and places a live ordinary order, as a trigger price reached does on Bitget."""
+    data = await _json_body(request)
+    if not isinstance(data, dict) or set(data) - {"orderId", "symbol", "apiKey"}:
+        raise _Reject("40017", "body must be an object with orderId?, symbol?")
+    uid = _account_uid(ex, data.get("apiKey"))
+    oid = _nonempty_str(data["orderId"], "orderId") if "orderId" in data else None
+    symbol = _nonempty_str(data["symbol"], "symbol") if "symbol" in data else None
+    return _SafeJSON({"orders": [p.as_dict() for p in ex.plans.trigger(uid, oid, symbol)]})
+
+
 async def mock_reset(request: Request, ex: MockExchange) -> Response:
     ex.reset()
     if ex.settings.freeze_seeded_orders:
@@ -517,6 +633,8 @@ def create_app(exchange: MockExchange | None = None) -> _Instrument:
     routes += [
         Route("/mock/orders", _control(mock_orders), methods=["GET", "POST"]),
         Route("/mock/fill", _control(mock_fill), methods=["POST"]),
+        Route("/mock/plan-orders", _control(mock_plan_orders), methods=["GET", "POST"]),
+        Route("/mock/trigger", _control(mock_trigger), methods=["POST"]),
         Route("/mock/reset", _control(mock_reset), methods=["POST"]),
         Route("/mock/faults", _control(mock_faults), methods=["GET", "POST"]),
         Route("/mock/stats", _control(mock_stats), methods=["GET"]),

@@ -12,7 +12,7 @@ import uvicorn
 
 from .accounts import DEMO_PASSPHRASE, DEMO_SECRET_KEY, Account, account_from_env
 from .app import create_app
-from .exchange import MockExchange, Settings
+from .exchange import DEFAULT_SYMBOLS, MockExchange, Settings
 from .server import UVICORN_OPTIONS
 
 
@@ -105,6 +105,13 @@ def parser() -> argparse.ArgumentParser:
         help="cancel-symbol-order is asynchronous: the symbol's open orders are cancelled this long after the "
         "answer; orders placed in between survive (default 300)",
     )
+    p.add_argument(
+        "--symbols",
+        type=lambda v: tuple(x.strip() for x in v.split(",") if x.strip()),
+        default=DEFAULT_SYMBOLS,
+        metavar="A,B,...",
+        help=f"the spot symbols getSymbols lists, besides those of seeded orders (default {','.join(DEFAULT_SYMBOLS)})",
+    )
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     return p
 
@@ -122,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         ip_rate_limit=args.ip_rate_limit,
         ip_rate_window_ms=args.ip_rate_window_ms,
         ip_penalty_ms=args.ip_penalty_ms,
+        symbols=args.symbols,
     )
     if not 0 <= args.cancel_symbol_delay_ms <= 120_000:
         print("bitget-mock: --cancel-symbol-delay-ms must be from 0 to 120000", file=sys.stderr)

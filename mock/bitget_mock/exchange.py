@@ -11,7 +11,10 @@ from .accounts import Account, account_from_env
 from .contract import Contract
 from .faults import Faults
 from .orders import OrderBook
+from .plans import PlanBook
 from .ratelimit import IpCap, SlidingWindowLimiter
+
+DEFAULT_SYMBOLS = ("BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "BGBUSDT", "DOGEUSDT", "LTCUSDT", "TRXUSDT", "ETHBTC")
 
 
 @dataclass
@@ -41,6 +44,9 @@ class Settings:
     # Each address's last this many counted arrivals are kept (`MockExchange.ip_cap.arrivals(ip)`): tests
     # check every window of them. 0 keeps none.
     ip_arrival_record: int = 100_000
+    # The spot symbols getSymbols lists (with those of every order seeded): a cancel for a symbol not
+    # listed is refused by clients before it is sent.
+    symbols: tuple[str, ...] = DEFAULT_SYMBOLS
 
 
 @dataclass
@@ -96,6 +102,7 @@ class MockExchange:
             self.limiters[op.id] = SlidingWindowLimiter(limit, window_s=op.rate_window_s)
         self.ip_cap = self._ip_cap()
         self.orders = OrderBook()
+        self.plans = PlanBook(self.orders)
         self.faults = Faults()
         self.stats = Stats()
 
@@ -126,6 +133,7 @@ class MockExchange:
 
     def reset(self) -> None:
         self.orders.reset()
+        self.plans.reset()
         for limiter in self.limiters.values():
             limiter.reset()
         self.ip_cap.reset()

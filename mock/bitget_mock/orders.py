@@ -189,9 +189,11 @@ class OrderBook:
         self._by_id: dict[tuple[str, str], Order] = {}  # (uid, orderId)
         self._by_client_oid: dict[tuple[str, str], Order] = {}  # (uid, clientOid)
         self._by_uid: dict[str, list[Order]] = {}  # creation order = orderId order
+        self._symbols: set[str] = set()  # of every order seeded: the exchange lists them
 
     def reset(self) -> None:
         with self._lock:
+            self._symbols.clear()
             self._by_id.clear()
             self._by_client_oid.clear()
             self._by_uid.clear()
@@ -220,7 +222,18 @@ class OrderBook:
                     self._by_client_oid[(uid, spec.client_oid)] = order
                 own.append(order)
                 created.append(order)
+                self._symbols.add(spec.symbol)
             return created
+
+    def next_id(self) -> str:
+        """A new order id (plan orders share the sequence)."""
+        with self._lock:
+            return str(next(self._ids))
+
+    def symbols(self) -> set[str]:
+        """The symbols of every order seeded since the last reset."""
+        with self._lock:
+            return set(self._symbols)
 
     def select(self, uid: str, symbol: str | None = None, status: str | None = None) -> list[Order]:
         with self._lock:

@@ -20,7 +20,7 @@ import random
 import threading
 import time
 import weakref
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence, Sized
 from typing import Any, Literal, Self, Unpack
 
 import attrs
@@ -73,6 +73,7 @@ from ._core.params import (
 from ._core.raw import RawResponse, raw_response
 from ._core.report import CancelReport
 from ._core.signing import BitgetAuth, Clock
+from ._core.symbols import SymbolCache
 from ._http.transport import (
     proxy_for,
 )
@@ -200,6 +201,7 @@ class BaseClient:
         self.uid = options.check_uid(uid)
         owner = f"uid:{self.uid}" if self.uid is not None else f"key:{credentials.api_key}"
         self._owner = owner
+        self._symbols = SymbolCache()  # getSymbols' answer, shared with the clients with_options makes
         self._owner_hint = f"uid {self.uid}" if self.uid is not None else f"API key {credentials.api_key[:6]}..."
         self._releases: list[weakref.finalize[Any, Any]] = []
         self._limiters = self._budgets(owner, rate_limit, margin, backend)
@@ -604,6 +606,14 @@ _FOLLOWERS_AFTER_S = 0.005
 def listed(order: Order) -> Listed:
     coid = order.client_oid if isinstance(order.client_oid, str) and order.client_oid else None
     return Listed(order.symbol, order.order_id, coid)
+
+
+def sized(values: Any) -> Any:
+    """An iterator of ids as a list (its length then tells where `orders` begin in the input); anything
+    else as given, for the input checks to judge (a str is not a list of ids)."""
+    if values is None or isinstance(values, str | bytes | Sized | Mapping) or not isinstance(values, Iterable):
+        return values
+    return list(values)
 
 
 def left(deadline: float | None) -> float | None:

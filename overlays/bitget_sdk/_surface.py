@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from bitget_api.models import (
     BatchCancelOrderItem,
+    BatchCancelPlanResponse,
     BatchCancelResponse,
     CancelOrderResponse,
+    CancelPlanOrderResponse,
     CancelSymbolResponse,
     OrderListResponse,
+    PlanOrderPageResponse,
     ServerTimeResponse,
+    SymbolListResponse,
     UnfilledOrderListResponse,
 )
 
@@ -54,6 +58,19 @@ class Operations:
         )
         return result
 
+    def batch_cancel_plan_orders(
+        self, *, symbol_list: Sequence[str] | None = None, **options: Unpack[RequestOptions]
+    ) -> BatchCancelPlanResponse:
+        """Cancel every plan (trigger) order of some symbols, or of the account.
+
+        `POST /api/v2/spot/trade/batch-cancel-plan-order` (5 per 1 s per UID). Cancels the plan orders not yet
+        triggered of the symbols in `symbolList`, or **every spot plan order of the account** when
+        `symbolList` is absent. The answer lists what was cancelled (`successList`) and what was not
+        (`failureList`, with `errorMsg`; no error code is documented).
+        """
+        result: BatchCancelPlanResponse = self._op("batchCancelPlanOrders", options, {"symbol_list": symbol_list})
+        return result
+
     def cancel_order(
         self,
         *,
@@ -76,6 +93,21 @@ class Operations:
         )
         return result
 
+    def cancel_plan_order(
+        self, *, order_id: str | None = None, client_oid: str | None = None, **options: Unpack[RequestOptions]
+    ) -> CancelPlanOrderResponse:
+        """Cancel one plan (trigger) order, by orderId or clientOid.
+
+        `POST /api/v2/spot/trade/cancel-plan-order` (20 per 1 s per UID). Cancels one plan order not yet
+        triggered, named by `orderId` or `clientOid` (one is required; there is no `symbol`). The answer says
+        only `result`; a plan order that does not exist is `43025`, one already triggered or cancelled `43026`
+        (HTTP 400, nothing cancelled).
+        """
+        result: CancelPlanOrderResponse = self._op(
+            "cancelPlanOrder", options, {"order_id": order_id, "client_oid": client_oid}
+        )
+        return result
+
     def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
         """Cancel every open order of one symbol (asynchronous).
 
@@ -87,6 +119,38 @@ class Operations:
         harmless.
         """
         result: CancelSymbolResponse = self._op("cancelSymbolOrders", options, {"symbol": symbol})
+        return result
+
+    def get_current_plan_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PlanOrderPageResponse:
+        """Open plan (trigger) orders, newest first.
+
+        `GET /api/v2/spot/trade/current-plan-order` (20 per 1 s per UID). Lists the plan (trigger) orders not
+        yet triggered, newest first, at most `limit` (≤ 100, 20 by default) a page; the next page:
+        `idLessThan` = the page's `data.idLessThan` (while `data.nextFlag`). A plan order lives apart from the
+        ordinary orders: `unfilled-orders` does not list it and `batch-cancel-order` does not cancel it, and
+        when its trigger fires it places an ordinary order. A cancel-all that leaves plan orders lets new
+        orders appear mid-incident.
+        """
+        result: PlanOrderPageResponse = self._op(
+            "getCurrentPlanOrders",
+            options,
+            {
+                "symbol": symbol,
+                "start_time": start_time,
+                "end_time": end_time,
+                "id_less_than": id_less_than,
+                "limit": limit,
+            },
+        )
         return result
 
     def get_history_orders(
@@ -121,6 +185,36 @@ class Operations:
                 "order_id": order_id,
                 "request_time": request_time,
                 "receive_window": receive_window,
+            },
+        )
+        return result
+
+    def get_history_plan_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PlanOrderPageResponse:
+        """Plan orders that ended (executed, failed, cancelled) in the last 90 days, newest first.
+
+        `GET /api/v2/spot/trade/history-plan-order` (20 per 1 s per UID). Lists plan orders that were
+        triggered (`executed`, `fail_execute`) or `cancelled`, newest first, at most `limit` (≤ 100, the
+        default) a page, paged like `current-plan-order`. `symbol`, `startTime` and `endTime` are optional
+        (Bitget's changelog, 2025-10-21); the window is at most 90 days.
+        """
+        result: PlanOrderPageResponse = self._op(
+            "getHistoryPlanOrders",
+            options,
+            {
+                "symbol": symbol,
+                "start_time": start_time,
+                "end_time": end_time,
+                "id_less_than": id_less_than,
+                "limit": limit,
             },
         )
         return result
@@ -160,6 +254,18 @@ class Operations:
         `ACCESS-TIMESTAMP` must be within the server's window (code `40008` otherwise). Needs no signature.
         """
         result: ServerTimeResponse = self._op("getServerTime", options, {})
+        return result
+
+    def get_symbols(self, *, symbol: str | None = None, **options: Unpack[RequestOptions]) -> SymbolListResponse:
+        """Spot symbols (trading pairs) the exchange lists.
+
+        `GET /api/v2/spot/public/symbols` (20 per 1 s per IP). Every spot trading pair the exchange lists, or
+        the one `symbol` names. Needs no signature. Symbols are upper case without a separator (`BTCUSDT`); a
+        symbol not in this list has no orders to cancel, so clients refuse it before sending any cancel
+        (`btcusdt` is not `BTCUSDT`). What Bitget answers to `symbol=` of a pair it does not list is not
+        documented: clients read the whole list.
+        """
+        result: SymbolListResponse = self._op("getSymbols", options, {"symbol": symbol})
         return result
 
     def get_unfilled_orders(
@@ -223,6 +329,19 @@ class AsyncOperations:
         )
         return result
 
+    async def batch_cancel_plan_orders(
+        self, *, symbol_list: Sequence[str] | None = None, **options: Unpack[RequestOptions]
+    ) -> BatchCancelPlanResponse:
+        """Cancel every plan (trigger) order of some symbols, or of the account.
+
+        `POST /api/v2/spot/trade/batch-cancel-plan-order` (5 per 1 s per UID). Cancels the plan orders not yet
+        triggered of the symbols in `symbolList`, or **every spot plan order of the account** when
+        `symbolList` is absent. The answer lists what was cancelled (`successList`) and what was not
+        (`failureList`, with `errorMsg`; no error code is documented).
+        """
+        result: BatchCancelPlanResponse = await self._op("batchCancelPlanOrders", options, {"symbol_list": symbol_list})
+        return result
+
     async def cancel_order(
         self,
         *,
@@ -245,6 +364,21 @@ class AsyncOperations:
         )
         return result
 
+    async def cancel_plan_order(
+        self, *, order_id: str | None = None, client_oid: str | None = None, **options: Unpack[RequestOptions]
+    ) -> CancelPlanOrderResponse:
+        """Cancel one plan (trigger) order, by orderId or clientOid.
+
+        `POST /api/v2/spot/trade/cancel-plan-order` (20 per 1 s per UID). Cancels one plan order not yet
+        triggered, named by `orderId` or `clientOid` (one is required; there is no `symbol`). The answer says
+        only `result`; a plan order that does not exist is `43025`, one already triggered or cancelled `43026`
+        (HTTP 400, nothing cancelled).
+        """
+        result: CancelPlanOrderResponse = await self._op(
+            "cancelPlanOrder", options, {"order_id": order_id, "client_oid": client_oid}
+        )
+        return result
+
     async def cancel_symbol_orders(self, *, symbol: str, **options: Unpack[RequestOptions]) -> CancelSymbolResponse:
         """Cancel every open order of one symbol (asynchronous).
 
@@ -256,6 +390,38 @@ class AsyncOperations:
         harmless.
         """
         result: CancelSymbolResponse = await self._op("cancelSymbolOrders", options, {"symbol": symbol})
+        return result
+
+    async def get_current_plan_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PlanOrderPageResponse:
+        """Open plan (trigger) orders, newest first.
+
+        `GET /api/v2/spot/trade/current-plan-order` (20 per 1 s per UID). Lists the plan (trigger) orders not
+        yet triggered, newest first, at most `limit` (≤ 100, 20 by default) a page; the next page:
+        `idLessThan` = the page's `data.idLessThan` (while `data.nextFlag`). A plan order lives apart from the
+        ordinary orders: `unfilled-orders` does not list it and `batch-cancel-order` does not cancel it, and
+        when its trigger fires it places an ordinary order. A cancel-all that leaves plan orders lets new
+        orders appear mid-incident.
+        """
+        result: PlanOrderPageResponse = await self._op(
+            "getCurrentPlanOrders",
+            options,
+            {
+                "symbol": symbol,
+                "start_time": start_time,
+                "end_time": end_time,
+                "id_less_than": id_less_than,
+                "limit": limit,
+            },
+        )
         return result
 
     async def get_history_orders(
@@ -290,6 +456,36 @@ class AsyncOperations:
                 "order_id": order_id,
                 "request_time": request_time,
                 "receive_window": receive_window,
+            },
+        )
+        return result
+
+    async def get_history_plan_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PlanOrderPageResponse:
+        """Plan orders that ended (executed, failed, cancelled) in the last 90 days, newest first.
+
+        `GET /api/v2/spot/trade/history-plan-order` (20 per 1 s per UID). Lists plan orders that were
+        triggered (`executed`, `fail_execute`) or `cancelled`, newest first, at most `limit` (≤ 100, the
+        default) a page, paged like `current-plan-order`. `symbol`, `startTime` and `endTime` are optional
+        (Bitget's changelog, 2025-10-21); the window is at most 90 days.
+        """
+        result: PlanOrderPageResponse = await self._op(
+            "getHistoryPlanOrders",
+            options,
+            {
+                "symbol": symbol,
+                "start_time": start_time,
+                "end_time": end_time,
+                "id_less_than": id_less_than,
+                "limit": limit,
             },
         )
         return result
@@ -329,6 +525,18 @@ class AsyncOperations:
         `ACCESS-TIMESTAMP` must be within the server's window (code `40008` otherwise). Needs no signature.
         """
         result: ServerTimeResponse = await self._op("getServerTime", options, {})
+        return result
+
+    async def get_symbols(self, *, symbol: str | None = None, **options: Unpack[RequestOptions]) -> SymbolListResponse:
+        """Spot symbols (trading pairs) the exchange lists.
+
+        `GET /api/v2/spot/public/symbols` (20 per 1 s per IP). Every spot trading pair the exchange lists, or
+        the one `symbol` names. Needs no signature. Symbols are upper case without a separator (`BTCUSDT`); a
+        symbol not in this list has no orders to cancel, so clients refuse it before sending any cancel
+        (`btcusdt` is not `BTCUSDT`). What Bitget answers to `symbol=` of a pair it does not list is not
+        documented: clients read the whole list.
+        """
+        result: SymbolListResponse = await self._op("getSymbols", options, {"symbol": symbol})
         return result
 
     async def get_unfilled_orders(
@@ -395,6 +603,21 @@ class RawOperations:
         )
         return result
 
+    def batch_cancel_plan_orders(
+        self, *, symbol_list: Sequence[str] | None = None, **options: Unpack[RequestOptions]
+    ) -> RawResponse[BatchCancelPlanResponse]:
+        """Cancel every plan (trigger) order of some symbols, or of the account.
+
+        `POST /api/v2/spot/trade/batch-cancel-plan-order` (5 per 1 s per UID). Cancels the plan orders not yet
+        triggered of the symbols in `symbolList`, or **every spot plan order of the account** when
+        `symbolList` is absent. The answer lists what was cancelled (`successList`) and what was not
+        (`failureList`, with `errorMsg`; no error code is documented).
+        """
+        result: RawResponse[BatchCancelPlanResponse] = self._client._op(
+            "batchCancelPlanOrders", options, {"symbol_list": symbol_list}, raw=True
+        )
+        return result
+
     def cancel_order(
         self,
         *,
@@ -418,6 +641,21 @@ class RawOperations:
         )
         return result
 
+    def cancel_plan_order(
+        self, *, order_id: str | None = None, client_oid: str | None = None, **options: Unpack[RequestOptions]
+    ) -> RawResponse[CancelPlanOrderResponse]:
+        """Cancel one plan (trigger) order, by orderId or clientOid.
+
+        `POST /api/v2/spot/trade/cancel-plan-order` (20 per 1 s per UID). Cancels one plan order not yet
+        triggered, named by `orderId` or `clientOid` (one is required; there is no `symbol`). The answer says
+        only `result`; a plan order that does not exist is `43025`, one already triggered or cancelled `43026`
+        (HTTP 400, nothing cancelled).
+        """
+        result: RawResponse[CancelPlanOrderResponse] = self._client._op(
+            "cancelPlanOrder", options, {"order_id": order_id, "client_oid": client_oid}, raw=True
+        )
+        return result
+
     def cancel_symbol_orders(
         self, *, symbol: str, **options: Unpack[RequestOptions]
     ) -> RawResponse[CancelSymbolResponse]:
@@ -432,6 +670,39 @@ class RawOperations:
         """
         result: RawResponse[CancelSymbolResponse] = self._client._op(
             "cancelSymbolOrders", options, {"symbol": symbol}, raw=True
+        )
+        return result
+
+    def get_current_plan_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[PlanOrderPageResponse]:
+        """Open plan (trigger) orders, newest first.
+
+        `GET /api/v2/spot/trade/current-plan-order` (20 per 1 s per UID). Lists the plan (trigger) orders not
+        yet triggered, newest first, at most `limit` (≤ 100, 20 by default) a page; the next page:
+        `idLessThan` = the page's `data.idLessThan` (while `data.nextFlag`). A plan order lives apart from the
+        ordinary orders: `unfilled-orders` does not list it and `batch-cancel-order` does not cancel it, and
+        when its trigger fires it places an ordinary order. A cancel-all that leaves plan orders lets new
+        orders appear mid-incident.
+        """
+        result: RawResponse[PlanOrderPageResponse] = self._client._op(
+            "getCurrentPlanOrders",
+            options,
+            {
+                "symbol": symbol,
+                "start_time": start_time,
+                "end_time": end_time,
+                "id_less_than": id_less_than,
+                "limit": limit,
+            },
+            raw=True,
         )
         return result
 
@@ -467,6 +738,37 @@ class RawOperations:
                 "order_id": order_id,
                 "request_time": request_time,
                 "receive_window": receive_window,
+            },
+            raw=True,
+        )
+        return result
+
+    def get_history_plan_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[PlanOrderPageResponse]:
+        """Plan orders that ended (executed, failed, cancelled) in the last 90 days, newest first.
+
+        `GET /api/v2/spot/trade/history-plan-order` (20 per 1 s per UID). Lists plan orders that were
+        triggered (`executed`, `fail_execute`) or `cancelled`, newest first, at most `limit` (≤ 100, the
+        default) a page, paged like `current-plan-order`. `symbol`, `startTime` and `endTime` are optional
+        (Bitget's changelog, 2025-10-21); the window is at most 90 days.
+        """
+        result: RawResponse[PlanOrderPageResponse] = self._client._op(
+            "getHistoryPlanOrders",
+            options,
+            {
+                "symbol": symbol,
+                "start_time": start_time,
+                "end_time": end_time,
+                "id_less_than": id_less_than,
+                "limit": limit,
             },
             raw=True,
         )
@@ -508,6 +810,20 @@ class RawOperations:
         `ACCESS-TIMESTAMP` must be within the server's window (code `40008` otherwise). Needs no signature.
         """
         result: RawResponse[ServerTimeResponse] = self._client._op("getServerTime", options, {}, raw=True)
+        return result
+
+    def get_symbols(
+        self, *, symbol: str | None = None, **options: Unpack[RequestOptions]
+    ) -> RawResponse[SymbolListResponse]:
+        """Spot symbols (trading pairs) the exchange lists.
+
+        `GET /api/v2/spot/public/symbols` (20 per 1 s per IP). Every spot trading pair the exchange lists, or
+        the one `symbol` names. Needs no signature. Symbols are upper case without a separator (`BTCUSDT`); a
+        symbol not in this list has no orders to cancel, so clients refuse it before sending any cancel
+        (`btcusdt` is not `BTCUSDT`). What Bitget answers to `symbol=` of a pair it does not list is not
+        documented: clients read the whole list.
+        """
+        result: RawResponse[SymbolListResponse] = self._client._op("getSymbols", options, {"symbol": symbol}, raw=True)
         return result
 
     def get_unfilled_orders(
@@ -575,6 +891,21 @@ class AsyncRawOperations:
         )
         return result
 
+    async def batch_cancel_plan_orders(
+        self, *, symbol_list: Sequence[str] | None = None, **options: Unpack[RequestOptions]
+    ) -> RawResponse[BatchCancelPlanResponse]:
+        """Cancel every plan (trigger) order of some symbols, or of the account.
+
+        `POST /api/v2/spot/trade/batch-cancel-plan-order` (5 per 1 s per UID). Cancels the plan orders not yet
+        triggered of the symbols in `symbolList`, or **every spot plan order of the account** when
+        `symbolList` is absent. The answer lists what was cancelled (`successList`) and what was not
+        (`failureList`, with `errorMsg`; no error code is documented).
+        """
+        result: RawResponse[BatchCancelPlanResponse] = await self._client._op(
+            "batchCancelPlanOrders", options, {"symbol_list": symbol_list}, raw=True
+        )
+        return result
+
     async def cancel_order(
         self,
         *,
@@ -598,6 +929,21 @@ class AsyncRawOperations:
         )
         return result
 
+    async def cancel_plan_order(
+        self, *, order_id: str | None = None, client_oid: str | None = None, **options: Unpack[RequestOptions]
+    ) -> RawResponse[CancelPlanOrderResponse]:
+        """Cancel one plan (trigger) order, by orderId or clientOid.
+
+        `POST /api/v2/spot/trade/cancel-plan-order` (20 per 1 s per UID). Cancels one plan order not yet
+        triggered, named by `orderId` or `clientOid` (one is required; there is no `symbol`). The answer says
+        only `result`; a plan order that does not exist is `43025`, one already triggered or cancelled `43026`
+        (HTTP 400, nothing cancelled).
+        """
+        result: RawResponse[CancelPlanOrderResponse] = await self._client._op(
+            "cancelPlanOrder", options, {"order_id": order_id, "client_oid": client_oid}, raw=True
+        )
+        return result
+
     async def cancel_symbol_orders(
         self, *, symbol: str, **options: Unpack[RequestOptions]
     ) -> RawResponse[CancelSymbolResponse]:
@@ -612,6 +958,39 @@ class AsyncRawOperations:
         """
         result: RawResponse[CancelSymbolResponse] = await self._client._op(
             "cancelSymbolOrders", options, {"symbol": symbol}, raw=True
+        )
+        return result
+
+    async def get_current_plan_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[PlanOrderPageResponse]:
+        """Open plan (trigger) orders, newest first.
+
+        `GET /api/v2/spot/trade/current-plan-order` (20 per 1 s per UID). Lists the plan (trigger) orders not
+        yet triggered, newest first, at most `limit` (≤ 100, 20 by default) a page; the next page:
+        `idLessThan` = the page's `data.idLessThan` (while `data.nextFlag`). A plan order lives apart from the
+        ordinary orders: `unfilled-orders` does not list it and `batch-cancel-order` does not cancel it, and
+        when its trigger fires it places an ordinary order. A cancel-all that leaves plan orders lets new
+        orders appear mid-incident.
+        """
+        result: RawResponse[PlanOrderPageResponse] = await self._client._op(
+            "getCurrentPlanOrders",
+            options,
+            {
+                "symbol": symbol,
+                "start_time": start_time,
+                "end_time": end_time,
+                "id_less_than": id_less_than,
+                "limit": limit,
+            },
+            raw=True,
         )
         return result
 
@@ -647,6 +1026,37 @@ class AsyncRawOperations:
                 "order_id": order_id,
                 "request_time": request_time,
                 "receive_window": receive_window,
+            },
+            raw=True,
+        )
+        return result
+
+    async def get_history_plan_orders(
+        self,
+        *,
+        symbol: str | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        id_less_than: str | None = None,
+        limit: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[PlanOrderPageResponse]:
+        """Plan orders that ended (executed, failed, cancelled) in the last 90 days, newest first.
+
+        `GET /api/v2/spot/trade/history-plan-order` (20 per 1 s per UID). Lists plan orders that were
+        triggered (`executed`, `fail_execute`) or `cancelled`, newest first, at most `limit` (≤ 100, the
+        default) a page, paged like `current-plan-order`. `symbol`, `startTime` and `endTime` are optional
+        (Bitget's changelog, 2025-10-21); the window is at most 90 days.
+        """
+        result: RawResponse[PlanOrderPageResponse] = await self._client._op(
+            "getHistoryPlanOrders",
+            options,
+            {
+                "symbol": symbol,
+                "start_time": start_time,
+                "end_time": end_time,
+                "id_less_than": id_less_than,
+                "limit": limit,
             },
             raw=True,
         )
@@ -688,6 +1098,22 @@ class AsyncRawOperations:
         `ACCESS-TIMESTAMP` must be within the server's window (code `40008` otherwise). Needs no signature.
         """
         result: RawResponse[ServerTimeResponse] = await self._client._op("getServerTime", options, {}, raw=True)
+        return result
+
+    async def get_symbols(
+        self, *, symbol: str | None = None, **options: Unpack[RequestOptions]
+    ) -> RawResponse[SymbolListResponse]:
+        """Spot symbols (trading pairs) the exchange lists.
+
+        `GET /api/v2/spot/public/symbols` (20 per 1 s per IP). Every spot trading pair the exchange lists, or
+        the one `symbol` names. Needs no signature. Symbols are upper case without a separator (`BTCUSDT`); a
+        symbol not in this list has no orders to cancel, so clients refuse it before sending any cancel
+        (`btcusdt` is not `BTCUSDT`). What Bitget answers to `symbol=` of a pair it does not list is not
+        documented: clients read the whole list.
+        """
+        result: RawResponse[SymbolListResponse] = await self._client._op(
+            "getSymbols", options, {"symbol": symbol}, raw=True
+        )
         return result
 
     async def get_unfilled_orders(

@@ -129,6 +129,56 @@ func call(client *bitgetapi.ClientWithResponses, c map[string]any) (int, any, er
 			return 0, nil, err
 		}
 		status, body = r.StatusCode(), r.Body
+	case "getCurrentPlanOrders":
+		var params bitgetapi.GetCurrentPlanOrdersParams
+		if err := reencode(query, &params); err != nil {
+			return 0, nil, err
+		}
+		r, err := client.GetCurrentPlanOrdersWithResponse(ctx, &params)
+		if err != nil {
+			return 0, nil, err
+		}
+		status, body = r.StatusCode(), r.Body
+	case "getHistoryPlanOrders":
+		var params bitgetapi.GetHistoryPlanOrdersParams
+		if err := reencode(query, &params); err != nil {
+			return 0, nil, err
+		}
+		r, err := client.GetHistoryPlanOrdersWithResponse(ctx, &params)
+		if err != nil {
+			return 0, nil, err
+		}
+		status, body = r.StatusCode(), r.Body
+	case "cancelPlanOrder":
+		var req bitgetapi.CancelPlanOrderRequest
+		if err := reencode(c["body"], &req); err != nil {
+			return 0, nil, err
+		}
+		r, err := client.CancelPlanOrderWithResponse(ctx, &bitgetapi.CancelPlanOrderParams{}, req)
+		if err != nil {
+			return 0, nil, err
+		}
+		status, body = r.StatusCode(), r.Body
+	case "batchCancelPlanOrders":
+		var req bitgetapi.BatchCancelPlanRequest
+		if err := reencode(c["body"], &req); err != nil {
+			return 0, nil, err
+		}
+		r, err := client.BatchCancelPlanOrdersWithResponse(ctx, &bitgetapi.BatchCancelPlanOrdersParams{}, req)
+		if err != nil {
+			return 0, nil, err
+		}
+		status, body = r.StatusCode(), r.Body
+	case "getSymbols":
+		var params bitgetapi.GetSymbolsParams
+		if err := reencode(query, &params); err != nil {
+			return 0, nil, err
+		}
+		r, err := client.GetSymbolsWithResponse(ctx, &params)
+		if err != nil {
+			return 0, nil, err
+		}
+		status, body = r.StatusCode(), r.Body
 	case "getOrderInfo":
 		// The scenario's query is as on the wire (`orderId=...`); the params take the exploded `order` object.
 		order, rest := map[string]any{}, map[string]any{}
@@ -212,8 +262,22 @@ func TestConformance(t *testing.T) {
 					orders = append(orders, got.Orders...)
 				}
 			}
+			if specs, ok := sc.Setup["planOrders"].([]any); ok {
+				for _, spec := range specs {
+					var got struct {
+						Orders []map[string]any `json:"orders"`
+					}
+					control(t, base, "/mock/plan-orders", spec, &got)
+					orders = append(orders, got.Orders...)
+				}
+			}
 			if fills, ok := substitute(sc.Setup["fill"], orders).([]any); ok && len(fills) > 0 {
 				control(t, base, "/mock/fill", map[string]any{"orders": fills}, nil)
+			}
+			if triggers, ok := substitute(sc.Setup["trigger"], orders).([]any); ok {
+				for _, trigger := range triggers {
+					control(t, base, "/mock/trigger", trigger, nil)
+				}
 			}
 			name := sc.Account
 			if name == "" {

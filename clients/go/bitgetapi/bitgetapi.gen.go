@@ -115,6 +115,30 @@ func (e PapTrading) Valid() bool {
 	}
 }
 
+// Defines values for SymbolStatus.
+const (
+	Gray    SymbolStatus = "gray"
+	Halt    SymbolStatus = "halt"
+	Offline SymbolStatus = "offline"
+	Online  SymbolStatus = "online"
+)
+
+// Valid indicates whether the value is a known member of the SymbolStatus enum.
+func (e SymbolStatus) Valid() bool {
+	switch e {
+	case Gray:
+		return true
+	case Halt:
+		return true
+	case Offline:
+		return true
+	case Online:
+		return true
+	default:
+		return false
+	}
+}
+
 // BatchCancelFailureItem An order that could not be cancelled, with the reason. Bitget documents both identifiers on
 // every failure item; the one the request did not give is `null` (or `""`, or absent: clients
 // accept all three).
@@ -149,6 +173,32 @@ type BatchCancelOrderItem struct {
 	//
 	// Examples: BTCUSDT
 	Symbol *string `json:"symbol,omitempty"`
+}
+
+// BatchCancelPlanRequest The symbols whose plan orders to cancel; without `symbolList`, every spot plan order of the account.
+type BatchCancelPlanRequest struct {
+	SymbolList *[]string `json:"symbolList,omitempty"`
+}
+
+// BatchCancelPlanResponse Envelope of a batch plan cancel (HTTP 200).
+type BatchCancelPlanResponse struct {
+	// Code `00000` on success.
+	Code string                `json:"code"`
+	Data BatchCancelPlanResult `json:"data"`
+
+	// Msg Human-readable status, `success` on success.
+	Msg *string `json:"msg,omitempty"`
+
+	// RequestTime Server time of the response, milliseconds since the Unix epoch. An integer here, a decimal string on some other endpoints; accept both.
+	//
+	// Examples: 1695808949356
+	RequestTime *RequestTime `json:"requestTime,omitempty"`
+}
+
+// BatchCancelPlanResult defines model for BatchCancelPlanResult.
+type BatchCancelPlanResult struct {
+	FailureList *[]PlanOrderFailure `json:"failureList,omitempty"`
+	SuccessList *[]PlanOrderId      `json:"successList,omitempty"`
 }
 
 // BatchCancelRequest A batch of at most 50 orders to cancel.
@@ -260,6 +310,36 @@ type CancelOrderResult struct {
 
 	// OrderId Order ID.
 	OrderId string `json:"orderId"`
+}
+
+// CancelPlanOrderRequest One plan order, by `orderId` or `clientOid` (with both, `orderId` identifies it); no symbol.
+type CancelPlanOrderRequest struct {
+	// ClientOid Client order ID of the plan order. Either `clientOid` or `orderId` is required.
+	ClientOid *string `json:"clientOid,omitempty"`
+
+	// OrderId Plan order ID. Either `orderId` or `clientOid` is required.
+	OrderId *string `json:"orderId,omitempty"`
+}
+
+// CancelPlanOrderEnvelope Envelope of a cancelled plan order (HTTP 200).
+type CancelPlanOrderEnvelope struct {
+	// Code `00000` on success.
+	Code string                `json:"code"`
+	Data CancelPlanOrderResult `json:"data"`
+
+	// Msg Human-readable status, `success` on success.
+	Msg *string `json:"msg,omitempty"`
+
+	// RequestTime Server time of the response, milliseconds since the Unix epoch. An integer here, a decimal string on some other endpoints; accept both.
+	//
+	// Examples: 1695808949356
+	RequestTime *RequestTime `json:"requestTime,omitempty"`
+}
+
+// CancelPlanOrderResult defines model for CancelPlanOrderResult.
+type CancelPlanOrderResult struct {
+	// Result `success` (or `failure`).
+	Result string `json:"result"`
 }
 
 // CancelSymbolRequest The symbol whose open orders to cancel.
@@ -420,6 +500,65 @@ type OrderStatus string
 // PapTrading `1` addresses demo trading (paper trading) instead of the live account.
 type PapTrading string
 
+// PlanOrder One plan (trigger) order. Every field is a string, as Bitget sends it. `status`: `live` or
+// `not_trigger` (not triggered; Bitget's table says `live`, its example `not_trigger`) or
+// `executing` while open; `executed`, `fail_execute` or `cancelled` once ended. `planType` is
+// `amount` or `total` (recorded upper case: `AMOUNT`).
+type PlanOrder struct {
+	CTime            *string `json:"cTime,omitempty"`
+	ClientOid        *string `json:"clientOid,omitempty"`
+	EnterPointSource *string `json:"enterPointSource,omitempty"`
+	ExecutePrice     *string `json:"executePrice,omitempty"`
+	OrderId          string  `json:"orderId"`
+	OrderType        *string `json:"orderType,omitempty"`
+	PlanType         *string `json:"planType,omitempty"`
+	Side             *string `json:"side,omitempty"`
+	Size             *string `json:"size,omitempty"`
+	Status           string  `json:"status"`
+	Symbol           string  `json:"symbol"`
+	TriggerPrice     *string `json:"triggerPrice,omitempty"`
+	TriggerType      *string `json:"triggerType,omitempty"`
+	UTime            *string `json:"uTime,omitempty"`
+}
+
+// PlanOrderFailure defines model for PlanOrderFailure.
+type PlanOrderFailure struct {
+	ClientOid *string `json:"clientOid,omitempty"`
+	ErrorMsg  *string `json:"errorMsg,omitempty"`
+	OrderId   string  `json:"orderId"`
+}
+
+// PlanOrderId defines model for PlanOrderId.
+type PlanOrderId struct {
+	ClientOid *string `json:"clientOid,omitempty"`
+	OrderId   string  `json:"orderId"`
+}
+
+// PlanOrderPage defines model for PlanOrderPage.
+type PlanOrderPage struct {
+	// IdLessThan The cursor for the next page (`idLessThan` of the next request).
+	IdLessThan *string `json:"idLessThan,omitempty"`
+
+	// NextFlag Whether another page follows.
+	NextFlag  *bool        `json:"nextFlag,omitempty"`
+	OrderList *[]PlanOrder `json:"orderList"`
+}
+
+// PlanOrderPageResponse Envelope of a page of plan orders (HTTP 200).
+type PlanOrderPageResponse struct {
+	// Code `00000` on success.
+	Code string        `json:"code"`
+	Data PlanOrderPage `json:"data"`
+
+	// Msg Human-readable status, `success` on success.
+	Msg *string `json:"msg,omitempty"`
+
+	// RequestTime Server time of the response, milliseconds since the Unix epoch. An integer here, a decimal string on some other endpoints; accept both.
+	//
+	// Examples: 1695808949356
+	RequestTime *RequestTime `json:"requestTime,omitempty"`
+}
+
 // RequestTime Server time of the response, milliseconds since the Unix epoch. An integer here, a decimal string on some other endpoints; accept both.
 //
 // Examples: 1695808949356
@@ -447,6 +586,57 @@ type ServerTimeResponse struct {
 	// Examples: 1695808949356
 	RequestTime *RequestTime `json:"requestTime,omitempty"`
 }
+
+// SpotSymbol One spot trading pair. Every field is a string, as Bitget sends it; `minTradeAmount`,
+// `maxTradeAmount` and `openTime` are documented as obsolete, `offTime` is empty unless the
+// pair is to be delisted.
+type SpotSymbol struct {
+	// AreaSymbol `yes` or `no`.
+	AreaSymbol         *string `json:"areaSymbol,omitempty"`
+	BaseCoin           *string `json:"baseCoin,omitempty"`
+	BuyLimitPriceRatio *string `json:"buyLimitPriceRatio,omitempty"`
+	MakerFeeRate       *string `json:"makerFeeRate,omitempty"`
+	MaxTradeAmount     *string `json:"maxTradeAmount,omitempty"`
+	MinTradeAmount     *string `json:"minTradeAmount,omitempty"`
+	MinTradeUSDT       *string `json:"minTradeUSDT,omitempty"`
+	OffTime            *string `json:"offTime,omitempty"`
+	OpenTime           *string `json:"openTime,omitempty"`
+
+	// OrderQuantity The most orders allowed for this symbol.
+	OrderQuantity       *string `json:"orderQuantity,omitempty"`
+	PricePrecision      *string `json:"pricePrecision,omitempty"`
+	QuantityPrecision   *string `json:"quantityPrecision,omitempty"`
+	QuoteCoin           *string `json:"quoteCoin,omitempty"`
+	QuotePrecision      *string `json:"quotePrecision,omitempty"`
+	SellLimitPriceRatio *string `json:"sellLimitPriceRatio,omitempty"`
+
+	// Status `online` (trading), `gray` (grey scale), `halt` (trading suspended), `offline`. Open orders can
+	// exist in every status but `offline`; a client refuses only a symbol that is not listed.
+	Status SymbolStatus `json:"status"`
+
+	// Symbol Upper case, no separator, e.g. `BTCUSDT`.
+	Symbol       string  `json:"symbol"`
+	TakerFeeRate *string `json:"takerFeeRate,omitempty"`
+}
+
+// SymbolListResponse Envelope of the symbol list (HTTP 200).
+type SymbolListResponse struct {
+	// Code `00000` on success.
+	Code string       `json:"code"`
+	Data []SpotSymbol `json:"data"`
+
+	// Msg Human-readable status, `success` on success.
+	Msg *string `json:"msg,omitempty"`
+
+	// RequestTime Server time of the response, milliseconds since the Unix epoch. An integer here, a decimal string on some other endpoints; accept both.
+	//
+	// Examples: 1695808949356
+	RequestTime *RequestTime `json:"requestTime,omitempty"`
+}
+
+// SymbolStatus `online` (trading), `gray` (grey scale), `halt` (trading suspended), `offline`. Open orders can
+// exist in every status but `offline`; a client refuses only a symbol that is not listed.
+type SymbolStatus string
 
 // UnfilledOrder One open order as `unfilled-orders` returns it (recorded real answer: `components/examples`).
 // Mind the names: here `priceAvg` is the order's **limit price** and `basePrice` its
@@ -554,6 +744,9 @@ type OrderIdQuery = string
 // PageLimit defines model for PageLimit.
 type PageLimit = int
 
+// PlanPageLimit defines model for PlanPageLimit.
+type PlanPageLimit = int
+
 // ReceiveWindow defines model for ReceiveWindow.
 type ReceiveWindow = int64
 
@@ -578,8 +771,23 @@ type ServerError = ErrorResponse
 // TooManyRequests Envelope of a rejected request. `data` is `null`.
 type TooManyRequests = ErrorResponse
 
+// GetSymbolsParams defines parameters for GetSymbols.
+type GetSymbolsParams struct {
+	// Symbol Trading pair, e.g. `BTCUSDT`; all symbols when absent.
+	Symbol *SymbolQuery `form:"symbol,omitempty" json:"symbol,omitempty"`
+}
+
 // BatchCancelOrdersParams defines parameters for BatchCancelOrders.
 type BatchCancelOrdersParams struct {
+	// Locale Language of error messages.
+	Locale *Locale `json:"locale,omitempty"`
+
+	// PAPTRADING Send `1` to address demo trading (paper trading) instead of the live account.
+	PAPTRADING *PapTrading `json:"PAPTRADING,omitempty"`
+}
+
+// BatchCancelPlanOrdersParams defines parameters for BatchCancelPlanOrders.
+type BatchCancelPlanOrdersParams struct {
 	// Locale Language of error messages.
 	Locale *Locale `json:"locale,omitempty"`
 
@@ -596,8 +804,41 @@ type CancelOrderParams struct {
 	PAPTRADING *PapTrading `json:"PAPTRADING,omitempty"`
 }
 
+// CancelPlanOrderParams defines parameters for CancelPlanOrder.
+type CancelPlanOrderParams struct {
+	// Locale Language of error messages.
+	Locale *Locale `json:"locale,omitempty"`
+
+	// PAPTRADING Send `1` to address demo trading (paper trading) instead of the live account.
+	PAPTRADING *PapTrading `json:"PAPTRADING,omitempty"`
+}
+
 // CancelSymbolOrdersParams defines parameters for CancelSymbolOrders.
 type CancelSymbolOrdersParams struct {
+	// Locale Language of error messages.
+	Locale *Locale `json:"locale,omitempty"`
+
+	// PAPTRADING Send `1` to address demo trading (paper trading) instead of the live account.
+	PAPTRADING *PapTrading `json:"PAPTRADING,omitempty"`
+}
+
+// GetCurrentPlanOrdersParams defines parameters for GetCurrentPlanOrders.
+type GetCurrentPlanOrdersParams struct {
+	// Symbol Trading pair, e.g. `BTCUSDT`; all symbols when absent.
+	Symbol *SymbolQuery `form:"symbol,omitempty" json:"symbol,omitempty"`
+
+	// StartTime Earliest creation time, milliseconds since the Unix epoch.
+	StartTime *StartTime `form:"startTime,omitempty" json:"startTime,omitempty"`
+
+	// EndTime Latest creation time, milliseconds since the Unix epoch.
+	EndTime *EndTime `form:"endTime,omitempty" json:"endTime,omitempty"`
+
+	// IdLessThan Paging cursor: only orders whose orderId is lower than this one (the last orderId of the previous page).
+	IdLessThan *IdLessThan `form:"idLessThan,omitempty" json:"idLessThan,omitempty"`
+
+	// Limit Plan orders per page, at most 100 (20 by default).
+	Limit *PlanPageLimit `form:"limit,omitempty" json:"limit,omitempty"`
+
 	// Locale Language of error messages.
 	Locale *Locale `json:"locale,omitempty"`
 
@@ -630,6 +871,30 @@ type GetHistoryOrdersParams struct {
 
 	// ReceiveWindow How long after `requestTime` the request stays valid, in milliseconds (optional).
 	ReceiveWindow *ReceiveWindow `form:"receiveWindow,omitempty" json:"receiveWindow,omitempty"`
+
+	// Locale Language of error messages.
+	Locale *Locale `json:"locale,omitempty"`
+
+	// PAPTRADING Send `1` to address demo trading (paper trading) instead of the live account.
+	PAPTRADING *PapTrading `json:"PAPTRADING,omitempty"`
+}
+
+// GetHistoryPlanOrdersParams defines parameters for GetHistoryPlanOrders.
+type GetHistoryPlanOrdersParams struct {
+	// Symbol Trading pair, e.g. `BTCUSDT`; all symbols when absent.
+	Symbol *SymbolQuery `form:"symbol,omitempty" json:"symbol,omitempty"`
+
+	// StartTime Earliest creation time, milliseconds since the Unix epoch.
+	StartTime *StartTime `form:"startTime,omitempty" json:"startTime,omitempty"`
+
+	// EndTime Latest creation time, milliseconds since the Unix epoch.
+	EndTime *EndTime `form:"endTime,omitempty" json:"endTime,omitempty"`
+
+	// IdLessThan Paging cursor: only orders whose orderId is lower than this one (the last orderId of the previous page).
+	IdLessThan *IdLessThan `form:"idLessThan,omitempty" json:"idLessThan,omitempty"`
+
+	// Limit Orders per page, at most 100 (the default).
+	Limit *PageLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Locale Language of error messages.
 	Locale *Locale `json:"locale,omitempty"`
@@ -694,8 +959,14 @@ type GetUnfilledOrdersParams struct {
 // BatchCancelOrdersJSONRequestBody defines body for BatchCancelOrders for application/json ContentType.
 type BatchCancelOrdersJSONRequestBody = BatchCancelRequest
 
+// BatchCancelPlanOrdersJSONRequestBody defines body for BatchCancelPlanOrders for application/json ContentType.
+type BatchCancelPlanOrdersJSONRequestBody = BatchCancelPlanRequest
+
 // CancelOrderJSONRequestBody defines body for CancelOrder for application/json ContentType.
 type CancelOrderJSONRequestBody = CancelOrderRequest
+
+// CancelPlanOrderJSONRequestBody defines body for CancelPlanOrder for application/json ContentType.
+type CancelPlanOrderJSONRequestBody = CancelPlanOrderRequest
 
 // CancelSymbolOrdersJSONRequestBody defines body for CancelSymbolOrders for application/json ContentType.
 type CancelSymbolOrdersJSONRequestBody = CancelSymbolRequest
@@ -783,6 +1054,17 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v2/public/time (the `GetServerTime` operationId).
 	GetServerTime(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetSymbols Spot symbols (trading pairs) the exchange lists
+	//
+	// Every spot trading pair the exchange lists, or the one `symbol` names. Needs no signature.
+	// Symbols are upper case without a separator (`BTCUSDT`); a symbol not in this list has no
+	// orders to cancel, so clients refuse it before sending any cancel (`btcusdt` is not
+	// `BTCUSDT`). What Bitget answers to `symbol=` of a pair it does not list is not documented:
+	// clients read the whole list.
+	//
+	// Corresponds with GET /api/v2/spot/public/symbols (the `GetSymbols` operationId).
+	GetSymbols(ctx context.Context, params *GetSymbolsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// BatchCancelOrdersWithBody Cancel up to 50 spot orders in one request
 	//
 	// Cancels up to 50 open spot orders in one request, identified by `orderId` or by
@@ -829,6 +1111,32 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v2/spot/trade/batch-cancel-order (the `BatchCancelOrders` operationId).
 	BatchCancelOrders(ctx context.Context, params *BatchCancelOrdersParams, body BatchCancelOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// BatchCancelPlanOrdersWithBody Cancel every plan (trigger) order of some symbols, or of the account
+	//
+	// Cancels the plan orders not yet triggered of the symbols in `symbolList`, or **every spot plan
+	// order of the account** when `symbolList` is absent. The answer lists what was cancelled
+	// (`successList`) and what was not (`failureList`, with `errorMsg`; no error code is documented).
+	//
+	// * **Frequency limit:** 5 requests per second per UID (Bitget's changelog, 2024-08-15: down from 10).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/spot/trade/batch-cancel-plan-order (the `BatchCancelPlanOrders` operationId).
+	BatchCancelPlanOrdersWithBody(ctx context.Context, params *BatchCancelPlanOrdersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchCancelPlanOrders Cancel every plan (trigger) order of some symbols, or of the account
+	//
+	// Cancels the plan orders not yet triggered of the symbols in `symbolList`, or **every spot plan
+	// order of the account** when `symbolList` is absent. The answer lists what was cancelled
+	// (`successList`) and what was not (`failureList`, with `errorMsg`; no error code is documented).
+	//
+	// * **Frequency limit:** 5 requests per second per UID (Bitget's changelog, 2024-08-15: down from 10).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/spot/trade/batch-cancel-plan-order (the `BatchCancelPlanOrders` operationId).
+	BatchCancelPlanOrders(ctx context.Context, params *BatchCancelPlanOrdersParams, body BatchCancelPlanOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CancelOrderWithBody Cancel one spot order, by orderId or clientOid
 	//
 	// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
@@ -856,6 +1164,28 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
 	CancelOrder(ctx context.Context, params *CancelOrderParams, body CancelOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelPlanOrderWithBody Cancel one plan (trigger) order, by orderId or clientOid
+	//
+	// Cancels one plan order not yet triggered, named by `orderId` or `clientOid` (one is required;
+	// there is no `symbol`). The answer says only `result`; a plan order that does not exist is
+	// `43025`, one already triggered or cancelled `43026` (HTTP 400, nothing cancelled).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/spot/trade/cancel-plan-order (the `CancelPlanOrder` operationId).
+	CancelPlanOrderWithBody(ctx context.Context, params *CancelPlanOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelPlanOrder Cancel one plan (trigger) order, by orderId or clientOid
+	//
+	// Cancels one plan order not yet triggered, named by `orderId` or `clientOid` (one is required;
+	// there is no `symbol`). The answer says only `result`; a plan order that does not exist is
+	// `43025`, one already triggered or cancelled `43026` (HTTP 400, nothing cancelled).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/spot/trade/cancel-plan-order (the `CancelPlanOrder` operationId).
+	CancelPlanOrder(ctx context.Context, params *CancelPlanOrderParams, body CancelPlanOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CancelSymbolOrdersWithBody Cancel every open order of one symbol (asynchronous)
 	//
@@ -887,6 +1217,17 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v2/spot/trade/cancel-symbol-order (the `CancelSymbolOrders` operationId).
 	CancelSymbolOrders(ctx context.Context, params *CancelSymbolOrdersParams, body CancelSymbolOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCurrentPlanOrders Open plan (trigger) orders, newest first
+	//
+	// Lists the plan (trigger) orders not yet triggered, newest first, at most `limit` (≤ 100, 20 by
+	// default) a page; the next page: `idLessThan` = the page's `data.idLessThan` (while
+	// `data.nextFlag`). A plan order lives apart from the ordinary orders: `unfilled-orders` does not
+	// list it and `batch-cancel-order` does not cancel it, and when its trigger fires it places an
+	// ordinary order. A cancel-all that leaves plan orders lets new orders appear mid-incident.
+	//
+	// Corresponds with GET /api/v2/spot/trade/current-plan-order (the `GetCurrentPlanOrders` operationId).
+	GetCurrentPlanOrders(ctx context.Context, params *GetCurrentPlanOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetHistoryOrders Closed orders (filled and cancelled) of the last 90 days, newest first
 	//
 	// Lists filled and cancelled orders of the last 90 days, newest first, at most `limit`
@@ -895,6 +1236,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v2/spot/trade/history-orders (the `GetHistoryOrders` operationId).
 	GetHistoryOrders(ctx context.Context, params *GetHistoryOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetHistoryPlanOrders Plan orders that ended (executed, failed, cancelled) in the last 90 days, newest first
+	//
+	// Lists plan orders that were triggered (`executed`, `fail_execute`) or `cancelled`, newest first,
+	// at most `limit` (≤ 100, the default) a page, paged like `current-plan-order`. `symbol`,
+	// `startTime` and `endTime` are optional (Bitget's changelog, 2025-10-21); the window is at most
+	// 90 days.
+	//
+	// Corresponds with GET /api/v2/spot/trade/history-plan-order (the `GetHistoryPlanOrders` operationId).
+	GetHistoryPlanOrders(ctx context.Context, params *GetHistoryPlanOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOrderInfo One order's state, by orderId or clientOid
 	//
@@ -929,6 +1280,27 @@ type ClientInterface interface {
 // Corresponds with GET /api/v2/public/time (the `GetServerTime` operationId).
 func (c *Client) GetServerTime(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetServerTimeRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSymbols Spot symbols (trading pairs) the exchange lists
+//
+// Every spot trading pair the exchange lists, or the one `symbol` names. Needs no signature.
+// Symbols are upper case without a separator (`BTCUSDT`); a symbol not in this list has no
+// orders to cancel, so clients refuse it before sending any cancel (`btcusdt` is not
+// `BTCUSDT`). What Bitget answers to `symbol=` of a pair it does not list is not documented:
+// clients read the whole list.
+//
+// Corresponds with GET /api/v2/spot/public/symbols (the `GetSymbols` operationId).
+func (c *Client) GetSymbols(ctx context.Context, params *GetSymbolsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSymbolsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1005,6 +1377,52 @@ func (c *Client) BatchCancelOrders(ctx context.Context, params *BatchCancelOrder
 	return c.Client.Do(req)
 }
 
+// BatchCancelPlanOrdersWithBody Cancel every plan (trigger) order of some symbols, or of the account
+//
+// Cancels the plan orders not yet triggered of the symbols in `symbolList`, or **every spot plan
+// order of the account** when `symbolList` is absent. The answer lists what was cancelled
+// (`successList`) and what was not (`failureList`, with `errorMsg`; no error code is documented).
+//
+// * **Frequency limit:** 5 requests per second per UID (Bitget's changelog, 2024-08-15: down from 10).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/spot/trade/batch-cancel-plan-order (the `BatchCancelPlanOrders` operationId).
+func (c *Client) BatchCancelPlanOrdersWithBody(ctx context.Context, params *BatchCancelPlanOrdersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchCancelPlanOrdersRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchCancelPlanOrders Cancel every plan (trigger) order of some symbols, or of the account
+//
+// Cancels the plan orders not yet triggered of the symbols in `symbolList`, or **every spot plan
+// order of the account** when `symbolList` is absent. The answer lists what was cancelled
+// (`successList`) and what was not (`failureList`, with `errorMsg`; no error code is documented).
+//
+// * **Frequency limit:** 5 requests per second per UID (Bitget's changelog, 2024-08-15: down from 10).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/spot/trade/batch-cancel-plan-order (the `BatchCancelPlanOrders` operationId).
+func (c *Client) BatchCancelPlanOrders(ctx context.Context, params *BatchCancelPlanOrdersParams, body BatchCancelPlanOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchCancelPlanOrdersRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CancelOrderWithBody Cancel one spot order, by orderId or clientOid
 //
 // Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
@@ -1043,6 +1461,48 @@ func (c *Client) CancelOrderWithBody(ctx context.Context, params *CancelOrderPar
 // Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
 func (c *Client) CancelOrder(ctx context.Context, params *CancelOrderParams, body CancelOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelOrderRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelPlanOrderWithBody Cancel one plan (trigger) order, by orderId or clientOid
+//
+// Cancels one plan order not yet triggered, named by `orderId` or `clientOid` (one is required;
+// there is no `symbol`). The answer says only `result`; a plan order that does not exist is
+// `43025`, one already triggered or cancelled `43026` (HTTP 400, nothing cancelled).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/spot/trade/cancel-plan-order (the `CancelPlanOrder` operationId).
+func (c *Client) CancelPlanOrderWithBody(ctx context.Context, params *CancelPlanOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelPlanOrderRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelPlanOrder Cancel one plan (trigger) order, by orderId or clientOid
+//
+// Cancels one plan order not yet triggered, named by `orderId` or `clientOid` (one is required;
+// there is no `symbol`). The answer says only `result`; a plan order that does not exist is
+// `43025`, one already triggered or cancelled `43026` (HTTP 400, nothing cancelled).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/spot/trade/cancel-plan-order (the `CancelPlanOrder` operationId).
+func (c *Client) CancelPlanOrder(ctx context.Context, params *CancelPlanOrderParams, body CancelPlanOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelPlanOrderRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1103,6 +1563,27 @@ func (c *Client) CancelSymbolOrders(ctx context.Context, params *CancelSymbolOrd
 	return c.Client.Do(req)
 }
 
+// GetCurrentPlanOrders Open plan (trigger) orders, newest first
+//
+// Lists the plan (trigger) orders not yet triggered, newest first, at most `limit` (≤ 100, 20 by
+// default) a page; the next page: `idLessThan` = the page's `data.idLessThan` (while
+// `data.nextFlag`). A plan order lives apart from the ordinary orders: `unfilled-orders` does not
+// list it and `batch-cancel-order` does not cancel it, and when its trigger fires it places an
+// ordinary order. A cancel-all that leaves plan orders lets new orders appear mid-incident.
+//
+// Corresponds with GET /api/v2/spot/trade/current-plan-order (the `GetCurrentPlanOrders` operationId).
+func (c *Client) GetCurrentPlanOrders(ctx context.Context, params *GetCurrentPlanOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCurrentPlanOrdersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetHistoryOrders Closed orders (filled and cancelled) of the last 90 days, newest first
 //
 // Lists filled and cancelled orders of the last 90 days, newest first, at most `limit`
@@ -1112,6 +1593,26 @@ func (c *Client) CancelSymbolOrders(ctx context.Context, params *CancelSymbolOrd
 // Corresponds with GET /api/v2/spot/trade/history-orders (the `GetHistoryOrders` operationId).
 func (c *Client) GetHistoryOrders(ctx context.Context, params *GetHistoryOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHistoryOrdersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetHistoryPlanOrders Plan orders that ended (executed, failed, cancelled) in the last 90 days, newest first
+//
+// Lists plan orders that were triggered (`executed`, `fail_execute`) or `cancelled`, newest first,
+// at most `limit` (≤ 100, the default) a page, paged like `current-plan-order`. `symbol`,
+// `startTime` and `endTime` are optional (Bitget's changelog, 2025-10-21); the window is at most
+// 90 days.
+//
+// Corresponds with GET /api/v2/spot/trade/history-plan-order (the `GetHistoryPlanOrders` operationId).
+func (c *Client) GetHistoryPlanOrders(ctx context.Context, params *GetHistoryPlanOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetHistoryPlanOrdersRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1192,6 +1693,60 @@ func NewGetServerTimeRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetSymbolsRequest constructs an http.Request for the GetSymbols method
+func NewGetSymbolsRequest(server string, params *GetSymbolsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/spot/public/symbols")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Symbol != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "symbol", *params.Symbol, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewBatchCancelOrdersRequest calls the generic BatchCancelOrders builder with application/json body
 func NewBatchCancelOrdersRequest(server string, params *BatchCancelOrdersParams, body BatchCancelOrdersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -1213,6 +1768,72 @@ func NewBatchCancelOrdersRequestWithBody(server string, params *BatchCancelOrder
 	}
 
 	operationPath := fmt.Sprintf("/api/v2/spot/trade/batch-cancel-order")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.Locale != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "locale", *params.Locale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("locale", headerParam0)
+		}
+
+		if params.PAPTRADING != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "PAPTRADING", *params.PAPTRADING, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("PAPTRADING", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewBatchCancelPlanOrdersRequest calls the generic BatchCancelPlanOrders builder with application/json body
+func NewBatchCancelPlanOrdersRequest(server string, params *BatchCancelPlanOrdersParams, body BatchCancelPlanOrdersJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBatchCancelPlanOrdersRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewBatchCancelPlanOrdersRequestWithBody constructs an http.Request for the BatchCancelPlanOrders method, with any body, and a specified content type
+func NewBatchCancelPlanOrdersRequestWithBody(server string, params *BatchCancelPlanOrdersParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/spot/trade/batch-cancel-plan-order")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1324,6 +1945,72 @@ func NewCancelOrderRequestWithBody(server string, params *CancelOrderParams, con
 	return req, nil
 }
 
+// NewCancelPlanOrderRequest calls the generic CancelPlanOrder builder with application/json body
+func NewCancelPlanOrderRequest(server string, params *CancelPlanOrderParams, body CancelPlanOrderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCancelPlanOrderRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCancelPlanOrderRequestWithBody constructs an http.Request for the CancelPlanOrder method, with any body, and a specified content type
+func NewCancelPlanOrderRequestWithBody(server string, params *CancelPlanOrderParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/spot/trade/cancel-plan-order")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.Locale != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "locale", *params.Locale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("locale", headerParam0)
+		}
+
+		if params.PAPTRADING != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "PAPTRADING", *params.PAPTRADING, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("PAPTRADING", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewCancelSymbolOrdersRequest calls the generic CancelSymbolOrders builder with application/json body
 func NewCancelSymbolOrdersRequest(server string, params *CancelSymbolOrdersParams, body CancelSymbolOrdersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -1360,6 +2047,134 @@ func NewCancelSymbolOrdersRequestWithBody(server string, params *CancelSymbolOrd
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.Locale != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "locale", *params.Locale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("locale", headerParam0)
+		}
+
+		if params.PAPTRADING != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "PAPTRADING", *params.PAPTRADING, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("PAPTRADING", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetCurrentPlanOrdersRequest constructs an http.Request for the GetCurrentPlanOrders method
+func NewGetCurrentPlanOrdersRequest(server string, params *GetCurrentPlanOrdersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/spot/trade/current-plan-order")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Symbol != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "symbol", *params.Symbol, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.StartTime != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startTime", *params.StartTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EndTime != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endTime", *params.EndTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IdLessThan != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "idLessThan", *params.IdLessThan, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	if params != nil {
 
@@ -1505,6 +2320,134 @@ func NewGetHistoryOrdersRequest(server string, params *GetHistoryOrdersParams) (
 		if params.ReceiveWindow != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "receiveWindow", *params.ReceiveWindow, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.Locale != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "locale", *params.Locale, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("locale", headerParam0)
+		}
+
+		if params.PAPTRADING != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "PAPTRADING", *params.PAPTRADING, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("PAPTRADING", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetHistoryPlanOrdersRequest constructs an http.Request for the GetHistoryPlanOrders method
+func NewGetHistoryPlanOrdersRequest(server string, params *GetHistoryPlanOrdersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/spot/trade/history-plan-order")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Symbol != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "symbol", *params.Symbol, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.StartTime != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startTime", *params.StartTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EndTime != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endTime", *params.EndTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IdLessThan != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "idLessThan", *params.IdLessThan, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1873,6 +2816,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v2/public/time (the `GetServerTime` operationId).
 	GetServerTimeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetServerTimeResponse, error)
 
+	// GetSymbolsWithResponse Spot symbols (trading pairs) the exchange lists
+	//
+	// Every spot trading pair the exchange lists, or the one `symbol` names. Needs no signature.
+	// Symbols are upper case without a separator (`BTCUSDT`); a symbol not in this list has no
+	// orders to cancel, so clients refuse it before sending any cancel (`btcusdt` is not
+	// `BTCUSDT`). What Bitget answers to `symbol=` of a pair it does not list is not documented:
+	// clients read the whole list.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/spot/public/symbols (the `GetSymbols` operationId).
+	GetSymbolsWithResponse(ctx context.Context, params *GetSymbolsParams, reqEditors ...RequestEditorFn) (*GetSymbolsResponse, error)
+
 	// BatchCancelOrdersWithBodyWithResponse Cancel up to 50 spot orders in one request
 	//
 	// Cancels up to 50 open spot orders in one request, identified by `orderId` or by
@@ -1919,6 +2875,32 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v2/spot/trade/batch-cancel-order (the `BatchCancelOrders` operationId).
 	BatchCancelOrdersWithResponse(ctx context.Context, params *BatchCancelOrdersParams, body BatchCancelOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchCancelOrdersResponse, error)
 
+	// BatchCancelPlanOrdersWithBodyWithResponse Cancel every plan (trigger) order of some symbols, or of the account
+	//
+	// Cancels the plan orders not yet triggered of the symbols in `symbolList`, or **every spot plan
+	// order of the account** when `symbolList` is absent. The answer lists what was cancelled
+	// (`successList`) and what was not (`failureList`, with `errorMsg`; no error code is documented).
+	//
+	// * **Frequency limit:** 5 requests per second per UID (Bitget's changelog, 2024-08-15: down from 10).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/spot/trade/batch-cancel-plan-order (the `BatchCancelPlanOrders` operationId).
+	BatchCancelPlanOrdersWithBodyWithResponse(ctx context.Context, params *BatchCancelPlanOrdersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchCancelPlanOrdersResponse, error)
+
+	// BatchCancelPlanOrdersWithResponse Cancel every plan (trigger) order of some symbols, or of the account
+	//
+	// Cancels the plan orders not yet triggered of the symbols in `symbolList`, or **every spot plan
+	// order of the account** when `symbolList` is absent. The answer lists what was cancelled
+	// (`successList`) and what was not (`failureList`, with `errorMsg`; no error code is documented).
+	//
+	// * **Frequency limit:** 5 requests per second per UID (Bitget's changelog, 2024-08-15: down from 10).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/spot/trade/batch-cancel-plan-order (the `BatchCancelPlanOrders` operationId).
+	BatchCancelPlanOrdersWithResponse(ctx context.Context, params *BatchCancelPlanOrdersParams, body BatchCancelPlanOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchCancelPlanOrdersResponse, error)
+
 	// CancelOrderWithBodyWithResponse Cancel one spot order, by orderId or clientOid
 	//
 	// Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
@@ -1946,6 +2928,28 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v2/spot/trade/cancel-order (the `CancelOrder` operationId).
 	CancelOrderWithResponse(ctx context.Context, params *CancelOrderParams, body CancelOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelOrderResponse, error)
+
+	// CancelPlanOrderWithBodyWithResponse Cancel one plan (trigger) order, by orderId or clientOid
+	//
+	// Cancels one plan order not yet triggered, named by `orderId` or `clientOid` (one is required;
+	// there is no `symbol`). The answer says only `result`; a plan order that does not exist is
+	// `43025`, one already triggered or cancelled `43026` (HTTP 400, nothing cancelled).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/spot/trade/cancel-plan-order (the `CancelPlanOrder` operationId).
+	CancelPlanOrderWithBodyWithResponse(ctx context.Context, params *CancelPlanOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelPlanOrderResponse, error)
+
+	// CancelPlanOrderWithResponse Cancel one plan (trigger) order, by orderId or clientOid
+	//
+	// Cancels one plan order not yet triggered, named by `orderId` or `clientOid` (one is required;
+	// there is no `symbol`). The answer says only `result`; a plan order that does not exist is
+	// `43025`, one already triggered or cancelled `43026` (HTTP 400, nothing cancelled).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/spot/trade/cancel-plan-order (the `CancelPlanOrder` operationId).
+	CancelPlanOrderWithResponse(ctx context.Context, params *CancelPlanOrderParams, body CancelPlanOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelPlanOrderResponse, error)
 
 	// CancelSymbolOrdersWithBodyWithResponse Cancel every open order of one symbol (asynchronous)
 	//
@@ -1977,6 +2981,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v2/spot/trade/cancel-symbol-order (the `CancelSymbolOrders` operationId).
 	CancelSymbolOrdersWithResponse(ctx context.Context, params *CancelSymbolOrdersParams, body CancelSymbolOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelSymbolOrdersResponse, error)
 
+	// GetCurrentPlanOrdersWithResponse Open plan (trigger) orders, newest first
+	//
+	// Lists the plan (trigger) orders not yet triggered, newest first, at most `limit` (≤ 100, 20 by
+	// default) a page; the next page: `idLessThan` = the page's `data.idLessThan` (while
+	// `data.nextFlag`). A plan order lives apart from the ordinary orders: `unfilled-orders` does not
+	// list it and `batch-cancel-order` does not cancel it, and when its trigger fires it places an
+	// ordinary order. A cancel-all that leaves plan orders lets new orders appear mid-incident.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/spot/trade/current-plan-order (the `GetCurrentPlanOrders` operationId).
+	GetCurrentPlanOrdersWithResponse(ctx context.Context, params *GetCurrentPlanOrdersParams, reqEditors ...RequestEditorFn) (*GetCurrentPlanOrdersResponse, error)
+
 	// GetHistoryOrdersWithResponse Closed orders (filled and cancelled) of the last 90 days, newest first
 	//
 	// Lists filled and cancelled orders of the last 90 days, newest first, at most `limit`
@@ -1987,6 +3004,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v2/spot/trade/history-orders (the `GetHistoryOrders` operationId).
 	GetHistoryOrdersWithResponse(ctx context.Context, params *GetHistoryOrdersParams, reqEditors ...RequestEditorFn) (*GetHistoryOrdersResponse, error)
+
+	// GetHistoryPlanOrdersWithResponse Plan orders that ended (executed, failed, cancelled) in the last 90 days, newest first
+	//
+	// Lists plan orders that were triggered (`executed`, `fail_execute`) or `cancelled`, newest first,
+	// at most `limit` (≤ 100, the default) a page, paged like `current-plan-order`. `symbol`,
+	// `startTime` and `endTime` are optional (Bitget's changelog, 2025-10-21); the window is at most
+	// 90 days.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/spot/trade/history-plan-order (the `GetHistoryPlanOrders` operationId).
+	GetHistoryPlanOrdersWithResponse(ctx context.Context, params *GetHistoryPlanOrdersParams, reqEditors ...RequestEditorFn) (*GetHistoryPlanOrdersResponse, error)
 
 	// GetOrderInfoWithResponse One order's state, by orderId or clientOid
 	//
@@ -2071,6 +3100,68 @@ func (r GetServerTimeResponse) ContentType() string {
 	return ""
 }
 
+type GetSymbolsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SymbolListResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSymbolsResponse) GetJSON200() *SymbolListResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetSymbolsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetSymbolsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetSymbolsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSymbolsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSymbolsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSymbolsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSymbolsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type BatchCancelOrdersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2134,6 +3225,75 @@ func (r BatchCancelOrdersResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r BatchCancelOrdersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type BatchCancelPlanOrdersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BatchCancelPlanResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *ConformanceUnauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BatchCancelPlanOrdersResponse) GetJSON200() *BatchCancelPlanResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BatchCancelPlanOrdersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BatchCancelPlanOrdersResponse) GetJSON401() *ConformanceUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r BatchCancelPlanOrdersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r BatchCancelPlanOrdersResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r BatchCancelPlanOrdersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BatchCancelPlanOrdersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BatchCancelPlanOrdersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BatchCancelPlanOrdersResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2209,6 +3369,75 @@ func (r CancelOrderResponse) ContentType() string {
 	return ""
 }
 
+type CancelPlanOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CancelPlanOrderEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *ConformanceUnauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CancelPlanOrderResponse) GetJSON200() *CancelPlanOrderEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CancelPlanOrderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CancelPlanOrderResponse) GetJSON401() *ConformanceUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CancelPlanOrderResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CancelPlanOrderResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CancelPlanOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CancelPlanOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CancelPlanOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CancelPlanOrderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type CancelSymbolOrdersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2278,6 +3507,75 @@ func (r CancelSymbolOrdersResponse) ContentType() string {
 	return ""
 }
 
+type GetCurrentPlanOrdersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PlanOrderPageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *ConformanceUnauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCurrentPlanOrdersResponse) GetJSON200() *PlanOrderPageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCurrentPlanOrdersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCurrentPlanOrdersResponse) GetJSON401() *ConformanceUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCurrentPlanOrdersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetCurrentPlanOrdersResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCurrentPlanOrdersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCurrentPlanOrdersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCurrentPlanOrdersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCurrentPlanOrdersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetHistoryOrdersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2341,6 +3639,75 @@ func (r GetHistoryOrdersResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHistoryOrdersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetHistoryPlanOrdersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PlanOrderPageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *ConformanceUnauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetHistoryPlanOrdersResponse) GetJSON200() *PlanOrderPageResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetHistoryPlanOrdersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetHistoryPlanOrdersResponse) GetJSON401() *ConformanceUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetHistoryPlanOrdersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetHistoryPlanOrdersResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetHistoryPlanOrdersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetHistoryPlanOrdersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetHistoryPlanOrdersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetHistoryPlanOrdersResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2502,6 +3869,25 @@ func (c *ClientWithResponses) GetServerTimeWithResponse(ctx context.Context, req
 	return ParseGetServerTimeResponse(rsp)
 }
 
+// GetSymbolsWithResponse Spot symbols (trading pairs) the exchange lists
+//
+// Every spot trading pair the exchange lists, or the one `symbol` names. Needs no signature.
+// Symbols are upper case without a separator (`BTCUSDT`); a symbol not in this list has no
+// orders to cancel, so clients refuse it before sending any cancel (`btcusdt` is not
+// `BTCUSDT`). What Bitget answers to `symbol=` of a pair it does not list is not documented:
+// clients read the whole list.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/spot/public/symbols (the `GetSymbols` operationId).
+func (c *ClientWithResponses) GetSymbolsWithResponse(ctx context.Context, params *GetSymbolsParams, reqEditors ...RequestEditorFn) (*GetSymbolsResponse, error) {
+	rsp, err := c.GetSymbols(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSymbolsResponse(rsp)
+}
+
 // BatchCancelOrdersWithBodyWithResponse Cancel up to 50 spot orders in one request
 //
 // Cancels up to 50 open spot orders in one request, identified by `orderId` or by
@@ -2560,6 +3946,44 @@ func (c *ClientWithResponses) BatchCancelOrdersWithResponse(ctx context.Context,
 	return ParseBatchCancelOrdersResponse(rsp)
 }
 
+// BatchCancelPlanOrdersWithBodyWithResponse Cancel every plan (trigger) order of some symbols, or of the account
+//
+// Cancels the plan orders not yet triggered of the symbols in `symbolList`, or **every spot plan
+// order of the account** when `symbolList` is absent. The answer lists what was cancelled
+// (`successList`) and what was not (`failureList`, with `errorMsg`; no error code is documented).
+//
+// * **Frequency limit:** 5 requests per second per UID (Bitget's changelog, 2024-08-15: down from 10).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/spot/trade/batch-cancel-plan-order (the `BatchCancelPlanOrders` operationId).
+func (c *ClientWithResponses) BatchCancelPlanOrdersWithBodyWithResponse(ctx context.Context, params *BatchCancelPlanOrdersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchCancelPlanOrdersResponse, error) {
+	rsp, err := c.BatchCancelPlanOrdersWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchCancelPlanOrdersResponse(rsp)
+}
+
+// BatchCancelPlanOrdersWithResponse Cancel every plan (trigger) order of some symbols, or of the account
+//
+// Cancels the plan orders not yet triggered of the symbols in `symbolList`, or **every spot plan
+// order of the account** when `symbolList` is absent. The answer lists what was cancelled
+// (`successList`) and what was not (`failureList`, with `errorMsg`; no error code is documented).
+//
+// * **Frequency limit:** 5 requests per second per UID (Bitget's changelog, 2024-08-15: down from 10).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/spot/trade/batch-cancel-plan-order (the `BatchCancelPlanOrders` operationId).
+func (c *ClientWithResponses) BatchCancelPlanOrdersWithResponse(ctx context.Context, params *BatchCancelPlanOrdersParams, body BatchCancelPlanOrdersJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchCancelPlanOrdersResponse, error) {
+	rsp, err := c.BatchCancelPlanOrders(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchCancelPlanOrdersResponse(rsp)
+}
+
 // CancelOrderWithBodyWithResponse Cancel one spot order, by orderId or clientOid
 //
 // Cancels one open spot order of `symbol`, identified by `orderId` or `clientOid` (one is
@@ -2598,6 +4022,40 @@ func (c *ClientWithResponses) CancelOrderWithResponse(ctx context.Context, param
 		return nil, err
 	}
 	return ParseCancelOrderResponse(rsp)
+}
+
+// CancelPlanOrderWithBodyWithResponse Cancel one plan (trigger) order, by orderId or clientOid
+//
+// Cancels one plan order not yet triggered, named by `orderId` or `clientOid` (one is required;
+// there is no `symbol`). The answer says only `result`; a plan order that does not exist is
+// `43025`, one already triggered or cancelled `43026` (HTTP 400, nothing cancelled).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/spot/trade/cancel-plan-order (the `CancelPlanOrder` operationId).
+func (c *ClientWithResponses) CancelPlanOrderWithBodyWithResponse(ctx context.Context, params *CancelPlanOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelPlanOrderResponse, error) {
+	rsp, err := c.CancelPlanOrderWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelPlanOrderResponse(rsp)
+}
+
+// CancelPlanOrderWithResponse Cancel one plan (trigger) order, by orderId or clientOid
+//
+// Cancels one plan order not yet triggered, named by `orderId` or `clientOid` (one is required;
+// there is no `symbol`). The answer says only `result`; a plan order that does not exist is
+// `43025`, one already triggered or cancelled `43026` (HTTP 400, nothing cancelled).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/spot/trade/cancel-plan-order (the `CancelPlanOrder` operationId).
+func (c *ClientWithResponses) CancelPlanOrderWithResponse(ctx context.Context, params *CancelPlanOrderParams, body CancelPlanOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelPlanOrderResponse, error) {
+	rsp, err := c.CancelPlanOrder(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelPlanOrderResponse(rsp)
 }
 
 // CancelSymbolOrdersWithBodyWithResponse Cancel every open order of one symbol (asynchronous)
@@ -2642,6 +4100,25 @@ func (c *ClientWithResponses) CancelSymbolOrdersWithResponse(ctx context.Context
 	return ParseCancelSymbolOrdersResponse(rsp)
 }
 
+// GetCurrentPlanOrdersWithResponse Open plan (trigger) orders, newest first
+//
+// Lists the plan (trigger) orders not yet triggered, newest first, at most `limit` (≤ 100, 20 by
+// default) a page; the next page: `idLessThan` = the page's `data.idLessThan` (while
+// `data.nextFlag`). A plan order lives apart from the ordinary orders: `unfilled-orders` does not
+// list it and `batch-cancel-order` does not cancel it, and when its trigger fires it places an
+// ordinary order. A cancel-all that leaves plan orders lets new orders appear mid-incident.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/spot/trade/current-plan-order (the `GetCurrentPlanOrders` operationId).
+func (c *ClientWithResponses) GetCurrentPlanOrdersWithResponse(ctx context.Context, params *GetCurrentPlanOrdersParams, reqEditors ...RequestEditorFn) (*GetCurrentPlanOrdersResponse, error) {
+	rsp, err := c.GetCurrentPlanOrders(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCurrentPlanOrdersResponse(rsp)
+}
+
 // GetHistoryOrdersWithResponse Closed orders (filled and cancelled) of the last 90 days, newest first
 //
 // Lists filled and cancelled orders of the last 90 days, newest first, at most `limit`
@@ -2657,6 +4134,24 @@ func (c *ClientWithResponses) GetHistoryOrdersWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseGetHistoryOrdersResponse(rsp)
+}
+
+// GetHistoryPlanOrdersWithResponse Plan orders that ended (executed, failed, cancelled) in the last 90 days, newest first
+//
+// Lists plan orders that were triggered (`executed`, `fail_execute`) or `cancelled`, newest first,
+// at most `limit` (≤ 100, the default) a page, paged like `current-plan-order`. `symbol`,
+// `startTime` and `endTime` are optional (Bitget's changelog, 2025-10-21); the window is at most
+// 90 days.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/spot/trade/history-plan-order (the `GetHistoryPlanOrders` operationId).
+func (c *ClientWithResponses) GetHistoryPlanOrdersWithResponse(ctx context.Context, params *GetHistoryPlanOrdersParams, reqEditors ...RequestEditorFn) (*GetHistoryPlanOrdersResponse, error) {
+	rsp, err := c.GetHistoryPlanOrders(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetHistoryPlanOrdersResponse(rsp)
 }
 
 // GetOrderInfoWithResponse One order's state, by orderId or clientOid
@@ -2738,6 +4233,53 @@ func ParseGetServerTimeResponse(rsp *http.Response) (*GetServerTimeResponse, err
 	return response, nil
 }
 
+// ParseGetSymbolsResponse parses an HTTP response from a GetSymbolsWithResponse call
+func ParseGetSymbolsResponse(rsp *http.Response) (*GetSymbolsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSymbolsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SymbolListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseBatchCancelOrdersResponse parses an HTTP response from a BatchCancelOrdersWithResponse call
 func ParseBatchCancelOrdersResponse(rsp *http.Response) (*BatchCancelOrdersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -2792,6 +4334,60 @@ func ParseBatchCancelOrdersResponse(rsp *http.Response) (*BatchCancelOrdersRespo
 	return response, nil
 }
 
+// ParseBatchCancelPlanOrdersResponse parses an HTTP response from a BatchCancelPlanOrdersWithResponse call
+func ParseBatchCancelPlanOrdersResponse(rsp *http.Response) (*BatchCancelPlanOrdersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BatchCancelPlanOrdersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BatchCancelPlanResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ConformanceUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseCancelOrderResponse parses an HTTP response from a CancelOrderWithResponse call
 func ParseCancelOrderResponse(rsp *http.Response) (*CancelOrderResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -2815,6 +4411,60 @@ func ParseCancelOrderResponse(rsp *http.Response) (*CancelOrderResponse, error) 
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ConformanceUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCancelPlanOrderResponse parses an HTTP response from a CancelPlanOrderWithResponse call
+func ParseCancelPlanOrderResponse(rsp *http.Response) (*CancelPlanOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CancelPlanOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CancelPlanOrderEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2900,6 +4550,60 @@ func ParseCancelSymbolOrdersResponse(rsp *http.Response) (*CancelSymbolOrdersRes
 	return response, nil
 }
 
+// ParseGetCurrentPlanOrdersResponse parses an HTTP response from a GetCurrentPlanOrdersWithResponse call
+func ParseGetCurrentPlanOrdersResponse(rsp *http.Response) (*GetCurrentPlanOrdersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCurrentPlanOrdersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PlanOrderPageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ConformanceUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetHistoryOrdersResponse parses an HTTP response from a GetHistoryOrdersWithResponse call
 func ParseGetHistoryOrdersResponse(rsp *http.Response) (*GetHistoryOrdersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -2916,6 +4620,60 @@ func ParseGetHistoryOrdersResponse(rsp *http.Response) (*GetHistoryOrdersRespons
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest OrderListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ConformanceUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetHistoryPlanOrdersResponse parses an HTTP response from a GetHistoryPlanOrdersWithResponse call
+func ParseGetHistoryPlanOrdersResponse(rsp *http.Response) (*GetHistoryPlanOrdersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetHistoryPlanOrdersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PlanOrderPageResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

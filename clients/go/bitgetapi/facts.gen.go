@@ -23,13 +23,18 @@ type Operation struct {
 
 // Operations by operationId.
 var Operations = map[string]Operation{
-	"batchCancelOrders":  {Method: "POST", Path: "/api/v2/spot/trade/batch-cancel-order", Signed: true, RateLimit: 10, RateWindowMs: 1000, RateScope: "uid"},
-	"getServerTime":      {Method: "GET", Path: "/api/v2/public/time", Signed: false, RateLimit: 20, RateWindowMs: 1000, RateScope: "ip"},
-	"getOrderInfo":       {Method: "GET", Path: "/api/v2/spot/trade/orderInfo", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
-	"getUnfilledOrders":  {Method: "GET", Path: "/api/v2/spot/trade/unfilled-orders", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
-	"getHistoryOrders":   {Method: "GET", Path: "/api/v2/spot/trade/history-orders", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
-	"cancelSymbolOrders": {Method: "POST", Path: "/api/v2/spot/trade/cancel-symbol-order", Signed: true, RateLimit: 5, RateWindowMs: 1000, RateScope: "uid"},
-	"cancelOrder":        {Method: "POST", Path: "/api/v2/spot/trade/cancel-order", Signed: true, RateLimit: 10, RateWindowMs: 1000, RateScope: "uid"},
+	"batchCancelOrders":     {Method: "POST", Path: "/api/v2/spot/trade/batch-cancel-order", Signed: true, RateLimit: 10, RateWindowMs: 1000, RateScope: "uid"},
+	"getServerTime":         {Method: "GET", Path: "/api/v2/public/time", Signed: false, RateLimit: 20, RateWindowMs: 1000, RateScope: "ip"},
+	"getSymbols":            {Method: "GET", Path: "/api/v2/spot/public/symbols", Signed: false, RateLimit: 20, RateWindowMs: 1000, RateScope: "ip"},
+	"getOrderInfo":          {Method: "GET", Path: "/api/v2/spot/trade/orderInfo", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
+	"getUnfilledOrders":     {Method: "GET", Path: "/api/v2/spot/trade/unfilled-orders", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
+	"getHistoryOrders":      {Method: "GET", Path: "/api/v2/spot/trade/history-orders", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
+	"cancelSymbolOrders":    {Method: "POST", Path: "/api/v2/spot/trade/cancel-symbol-order", Signed: true, RateLimit: 5, RateWindowMs: 1000, RateScope: "uid"},
+	"getCurrentPlanOrders":  {Method: "GET", Path: "/api/v2/spot/trade/current-plan-order", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
+	"getHistoryPlanOrders":  {Method: "GET", Path: "/api/v2/spot/trade/history-plan-order", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
+	"cancelPlanOrder":       {Method: "POST", Path: "/api/v2/spot/trade/cancel-plan-order", Signed: true, RateLimit: 20, RateWindowMs: 1000, RateScope: "uid"},
+	"batchCancelPlanOrders": {Method: "POST", Path: "/api/v2/spot/trade/batch-cancel-plan-order", Signed: true, RateLimit: 5, RateWindowMs: 1000, RateScope: "uid"},
+	"cancelOrder":           {Method: "POST", Path: "/api/v2/spot/trade/cancel-order", Signed: true, RateLimit: 10, RateWindowMs: 1000, RateScope: "uid"},
 }
 
 // ErrorCode is one entry of the contract's x-error-codes.
@@ -63,6 +68,8 @@ var ErrorCodes = []ErrorCode{
 	{Code: "40808", Category: "parameter", HTTPStatus: 400},
 	{Code: "43001", Category: "order", HTTPStatus: 200},
 	{Code: "43001", Category: "order", HTTPStatus: 400},
+	{Code: "43025", Category: "order", HTTPStatus: 400},
+	{Code: "43026", Category: "order", HTTPStatus: 400},
 	{Code: "429", Category: "rate-limit", HTTPStatus: 429},
 	{Code: "50001", Category: "server", HTTPStatus: 503},
 }

@@ -130,6 +130,11 @@ const dataShapes: Record<OperationId, (data: unknown) => boolean> = {
   getHistoryOrders: Array.isArray,
   cancelSymbolOrders: (d) => d !== null && typeof d === "object" && typeof (d as Record<string, unknown>).symbol === "string",
   cancelOrder: (d) => d !== null && typeof d === "object" && !Array.isArray(d),
+  getSymbols: Array.isArray,
+  getCurrentPlanOrders: (d) => d !== null && typeof d === "object" && !Array.isArray(d),
+  getHistoryPlanOrders: (d) => d !== null && typeof d === "object" && !Array.isArray(d),
+  cancelPlanOrder: (d) => d !== null && typeof d === "object" && typeof (d as Record<string, unknown>).result === "string",
+  batchCancelPlanOrders: (d) => d !== null && typeof d === "object" && !Array.isArray(d),
 };
 
 /** A non-empty, well-formed string (or undefined when optional). */

@@ -17,10 +17,15 @@ export interface OperationFacts {
 export const OPERATIONS = {
   batchCancelOrders: {"method": "POST", "path": "/api/v2/spot/trade/batch-cancel-order", "signed": true, "rateLimit": 10, "rateWindowMs": 1000, "rateScope": "uid"},
   getServerTime: {"method": "GET", "path": "/api/v2/public/time", "signed": false, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "ip"},
+  getSymbols: {"method": "GET", "path": "/api/v2/spot/public/symbols", "signed": false, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "ip"},
   getOrderInfo: {"method": "GET", "path": "/api/v2/spot/trade/orderInfo", "signed": true, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "uid"},
   getUnfilledOrders: {"method": "GET", "path": "/api/v2/spot/trade/unfilled-orders", "signed": true, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "uid"},
   getHistoryOrders: {"method": "GET", "path": "/api/v2/spot/trade/history-orders", "signed": true, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "uid"},
   cancelSymbolOrders: {"method": "POST", "path": "/api/v2/spot/trade/cancel-symbol-order", "signed": true, "rateLimit": 5, "rateWindowMs": 1000, "rateScope": "uid"},
+  getCurrentPlanOrders: {"method": "GET", "path": "/api/v2/spot/trade/current-plan-order", "signed": true, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "uid"},
+  getHistoryPlanOrders: {"method": "GET", "path": "/api/v2/spot/trade/history-plan-order", "signed": true, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "uid"},
+  cancelPlanOrder: {"method": "POST", "path": "/api/v2/spot/trade/cancel-plan-order", "signed": true, "rateLimit": 20, "rateWindowMs": 1000, "rateScope": "uid"},
+  batchCancelPlanOrders: {"method": "POST", "path": "/api/v2/spot/trade/batch-cancel-plan-order", "signed": true, "rateLimit": 5, "rateWindowMs": 1000, "rateScope": "uid"},
   cancelOrder: {"method": "POST", "path": "/api/v2/spot/trade/cancel-order", "signed": true, "rateLimit": 10, "rateWindowMs": 1000, "rateScope": "uid"},
 } as const satisfies Record<string, OperationFacts>;
 
@@ -50,6 +55,8 @@ export const ERROR_CODES: readonly (readonly [string, string, number])[] = [
   ["40808", "parameter", 400],
   ["43001", "order", 200],
   ["43001", "order", 400],
+  ["43025", "order", 400],
+  ["43026", "order", 400],
   ["429", "rate-limit", 429],
   ["50001", "server", 503],
 ];

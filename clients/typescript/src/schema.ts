@@ -60,6 +60,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/spot/public/symbols": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Spot symbols (trading pairs) the exchange lists
+         * @description Every spot trading pair the exchange lists, or the one `symbol` names. Needs no signature.
+         *     Symbols are upper case without a separator (`BTCUSDT`); a symbol not in this list has no
+         *     orders to cancel, so clients refuse it before sending any cancel (`btcusdt` is not
+         *     `BTCUSDT`). What Bitget answers to `symbol=` of a pair it does not list is not documented:
+         *     clients read the whole list.
+         */
+        get: operations["getSymbols"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/spot/trade/orderInfo": {
         parameters: {
             query?: never;
@@ -151,6 +175,99 @@ export interface paths {
          *     * **Frequency limit:** 5 requests per second per UID (counted for this endpoint alone).
          */
         post: operations["cancelSymbolOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/spot/trade/current-plan-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open plan (trigger) orders, newest first
+         * @description Lists the plan (trigger) orders not yet triggered, newest first, at most `limit` (≤ 100, 20 by
+         *     default) a page; the next page: `idLessThan` = the page's `data.idLessThan` (while
+         *     `data.nextFlag`). A plan order lives apart from the ordinary orders: `unfilled-orders` does not
+         *     list it and `batch-cancel-order` does not cancel it, and when its trigger fires it places an
+         *     ordinary order. A cancel-all that leaves plan orders lets new orders appear mid-incident.
+         */
+        get: operations["getCurrentPlanOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/spot/trade/history-plan-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Plan orders that ended (executed, failed, cancelled) in the last 90 days, newest first
+         * @description Lists plan orders that were triggered (`executed`, `fail_execute`) or `cancelled`, newest first,
+         *     at most `limit` (≤ 100, the default) a page, paged like `current-plan-order`. `symbol`,
+         *     `startTime` and `endTime` are optional (Bitget's changelog, 2025-10-21); the window is at most
+         *     90 days.
+         */
+        get: operations["getHistoryPlanOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/spot/trade/cancel-plan-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel one plan (trigger) order, by orderId or clientOid
+         * @description Cancels one plan order not yet triggered, named by `orderId` or `clientOid` (one is required;
+         *     there is no `symbol`). The answer says only `result`; a plan order that does not exist is
+         *     `43025`, one already triggered or cancelled `43026` (HTTP 400, nothing cancelled).
+         */
+        post: operations["cancelPlanOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/spot/trade/batch-cancel-plan-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel every plan (trigger) order of some symbols, or of the account
+         * @description Cancels the plan orders not yet triggered of the symbols in `symbolList`, or **every spot plan
+         *     order of the account** when `symbolList` is absent. The answer lists what was cancelled
+         *     (`successList`) and what was not (`failureList`, with `errorMsg`; no error code is documented).
+         *
+         *     * **Frequency limit:** 5 requests per second per UID (Bitget's changelog, 2024-08-15: down from 10).
+         */
+        post: operations["batchCancelPlanOrders"];
         delete?: never;
         options?: never;
         head?: never;
@@ -486,6 +603,133 @@ export interface components {
             requestTime?: components["schemas"]["RequestTime"];
             data: components["schemas"]["CancelOrderResult"];
         };
+        /**
+         * @description One plan (trigger) order. Every field is a string, as Bitget sends it. `status`: `live` or
+         *     `not_trigger` (not triggered; Bitget's table says `live`, its example `not_trigger`) or
+         *     `executing` while open; `executed`, `fail_execute` or `cancelled` once ended. `planType` is
+         *     `amount` or `total` (recorded upper case: `AMOUNT`).
+         */
+        PlanOrder: {
+            orderId: string;
+            clientOid?: string | null;
+            symbol: string;
+            size?: string;
+            executePrice?: string;
+            triggerPrice?: string;
+            status: string;
+            orderType?: string;
+            side?: string;
+            planType?: string;
+            triggerType?: string;
+            enterPointSource?: string;
+            uTime?: string;
+            cTime?: string;
+        };
+        PlanOrderPage: {
+            /** @description Whether another page follows. */
+            nextFlag?: boolean;
+            /** @description The cursor for the next page (`idLessThan` of the next request). */
+            idLessThan?: string | null;
+            orderList: components["schemas"]["PlanOrder"][] | null;
+        };
+        /** @description Envelope of a page of plan orders (HTTP 200). */
+        PlanOrderPageResponse: {
+            /** @description `00000` on success. */
+            code: string;
+            /** @description Human-readable status, `success` on success. */
+            msg?: string;
+            requestTime?: components["schemas"]["RequestTime"];
+            data: components["schemas"]["PlanOrderPage"];
+        };
+        /** @description One plan order, by `orderId` or `clientOid` (with both, `orderId` identifies it); no symbol. */
+        CancelPlanOrderRequest: {
+            /** @description Plan order ID. Either `orderId` or `clientOid` is required. */
+            orderId?: string;
+            /** @description Client order ID of the plan order. Either `clientOid` or `orderId` is required. */
+            clientOid?: string;
+        };
+        CancelPlanOrderResult: {
+            /** @description `success` (or `failure`). */
+            result: string;
+        };
+        /** @description Envelope of a cancelled plan order (HTTP 200). */
+        CancelPlanOrderResponse: {
+            /** @description `00000` on success. */
+            code: string;
+            /** @description Human-readable status, `success` on success. */
+            msg?: string;
+            requestTime?: components["schemas"]["RequestTime"];
+            data: components["schemas"]["CancelPlanOrderResult"];
+        };
+        /** @description The symbols whose plan orders to cancel; without `symbolList`, every spot plan order of the account. */
+        BatchCancelPlanRequest: {
+            symbolList?: string[];
+        };
+        PlanOrderId: {
+            orderId: string;
+            clientOid?: string | null;
+        };
+        PlanOrderFailure: {
+            orderId: string;
+            clientOid?: string | null;
+            errorMsg?: string;
+        };
+        BatchCancelPlanResult: {
+            successList?: components["schemas"]["PlanOrderId"][];
+            failureList?: components["schemas"]["PlanOrderFailure"][];
+        };
+        /** @description Envelope of a batch plan cancel (HTTP 200). */
+        BatchCancelPlanResponse: {
+            /** @description `00000` on success. */
+            code: string;
+            /** @description Human-readable status, `success` on success. */
+            msg?: string;
+            requestTime?: components["schemas"]["RequestTime"];
+            data: components["schemas"]["BatchCancelPlanResult"];
+        };
+        /** @description Envelope of the symbol list (HTTP 200). */
+        SymbolListResponse: {
+            /** @description `00000` on success. */
+            code: string;
+            /** @description Human-readable status, `success` on success. */
+            msg?: string;
+            requestTime?: components["schemas"]["RequestTime"];
+            data: components["schemas"]["SpotSymbol"][];
+        };
+        /**
+         * @description One spot trading pair. Every field is a string, as Bitget sends it; `minTradeAmount`,
+         *     `maxTradeAmount` and `openTime` are documented as obsolete, `offTime` is empty unless the
+         *     pair is to be delisted.
+         */
+        SpotSymbol: {
+            /** @description Upper case, no separator, e.g. `BTCUSDT`. */
+            symbol: string;
+            baseCoin?: string;
+            quoteCoin?: string;
+            minTradeAmount?: string;
+            maxTradeAmount?: string;
+            takerFeeRate?: string;
+            makerFeeRate?: string;
+            pricePrecision?: string;
+            quantityPrecision?: string;
+            quotePrecision?: string;
+            status: components["schemas"]["SymbolStatus"];
+            minTradeUSDT?: string;
+            buyLimitPriceRatio?: string;
+            sellLimitPriceRatio?: string;
+            /** @description `yes` or `no`. */
+            areaSymbol?: string;
+            /** @description The most orders allowed for this symbol. */
+            orderQuantity?: string;
+            openTime?: string;
+            offTime?: string;
+        };
+        /**
+         * @description `online` (trading), `gray` (grey scale), `halt` (trading suspended), `offline`. Open orders can
+         *     exist in every status but `offline`; a client refuses only a symbol that is not listed.
+         * @enum {string}
+         */
+        SymbolStatus: "offline" | "gray" | "online" | "halt";
         /** @description Envelope of the server time (HTTP 200). */
         ServerTimeResponse: {
             /** @description `00000` on success. */
@@ -562,6 +806,8 @@ export interface components {
         EndTime: number;
         /** @description Paging cursor: only orders whose orderId is lower than this one (the last orderId of the previous page). */
         IdLessThan: string;
+        /** @description Plan orders per page, at most 100 (20 by default). */
+        PlanPageLimit: number;
         /** @description Orders per page, at most 100 (the default). */
         PageLimit: number;
         /** @description Only this order. */
@@ -678,6 +924,32 @@ export interface operations {
                     "application/json": components["schemas"]["ServerTimeResponse"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getSymbols: {
+        parameters: {
+            query?: {
+                /** @description Trading pair, e.g. `BTCUSDT`; all symbols when absent. */
+                symbol?: components["parameters"]["SymbolQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The listed symbols (one when `symbol` is given). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SymbolListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             "5XX": components["responses"]["ServerError"];
         };
@@ -840,6 +1112,154 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CancelSymbolResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ConformanceUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getCurrentPlanOrders: {
+        parameters: {
+            query?: {
+                /** @description Trading pair, e.g. `BTCUSDT`; all symbols when absent. */
+                symbol?: components["parameters"]["SymbolQuery"];
+                /** @description Earliest creation time, milliseconds since the Unix epoch. */
+                startTime?: components["parameters"]["StartTime"];
+                /** @description Latest creation time, milliseconds since the Unix epoch. */
+                endTime?: components["parameters"]["EndTime"];
+                /** @description Paging cursor: only orders whose orderId is lower than this one (the last orderId of the previous page). */
+                idLessThan?: components["parameters"]["IdLessThan"];
+                /** @description Plan orders per page, at most 100 (20 by default). */
+                limit?: components["parameters"]["PlanPageLimit"];
+            };
+            header?: {
+                /** @description Language of error messages. */
+                locale?: components["parameters"]["Locale"];
+                /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
+                PAPTRADING?: components["parameters"]["PapTrading"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of open plan orders, newest first (possibly empty). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanOrderPageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ConformanceUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getHistoryPlanOrders: {
+        parameters: {
+            query?: {
+                /** @description Trading pair, e.g. `BTCUSDT`; all symbols when absent. */
+                symbol?: components["parameters"]["SymbolQuery"];
+                /** @description Earliest creation time, milliseconds since the Unix epoch. */
+                startTime?: components["parameters"]["StartTime"];
+                /** @description Latest creation time, milliseconds since the Unix epoch. */
+                endTime?: components["parameters"]["EndTime"];
+                /** @description Paging cursor: only orders whose orderId is lower than this one (the last orderId of the previous page). */
+                idLessThan?: components["parameters"]["IdLessThan"];
+                /** @description Orders per page, at most 100 (the default). */
+                limit?: components["parameters"]["PageLimit"];
+            };
+            header?: {
+                /** @description Language of error messages. */
+                locale?: components["parameters"]["Locale"];
+                /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
+                PAPTRADING?: components["parameters"]["PapTrading"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ended plan orders, newest first (possibly empty). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanOrderPageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ConformanceUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    cancelPlanOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of error messages. */
+                locale?: components["parameters"]["Locale"];
+                /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
+                PAPTRADING?: components["parameters"]["PapTrading"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The plan order to cancel. Must be sent as `application/json`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelPlanOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The plan order was cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelPlanOrderResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ConformanceUnauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    batchCancelPlanOrders: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of error messages. */
+                locale?: components["parameters"]["Locale"];
+                /** @description Send `1` to address demo trading (paper trading) instead of the live account. */
+                PAPTRADING?: components["parameters"]["PapTrading"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Which symbols' plan orders to cancel (an empty object: all of them). Must be sent as `application/json`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchCancelPlanRequest"];
+            };
+        };
+        responses: {
+            /** @description What was cancelled and what was not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchCancelPlanResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -943,6 +943,11 @@ class CancelRun:
             self._reads += reads
             self._settled += len(new)
 
+    def read_made(self) -> None:
+        """A read of the run's own besides settling (the symbol list), counted in `read_count`."""
+        with self._lock:
+            self._reads += 1
+
     def settling_added(self, seconds: float) -> None:
         """How long settling went on after the last cancel answer (it starts while others are sent)."""
         with self._lock:

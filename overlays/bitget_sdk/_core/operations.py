@@ -131,6 +131,14 @@ class Operation:
 
 def _checked(key: str, value: Any, rule: Mapping[str, Any]) -> Any:
     """One argument against its contract rule (type, bounds, length, enum), or BatchValidationError."""
+    if rule.get("type") == "array":
+        if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
+            raise BatchValidationError(key, f"must be a list, not {type(value).__name__}")
+        if len(value) < rule.get("minItems", 0):
+            raise BatchValidationError(key, f"must have at least {rule['minItems']} items")
+        if len(value) > rule.get("maxItems", len(value)):
+            raise BatchValidationError(key, f"must have at most {rule['maxItems']} items")
+        return [_checked(f"{key}[{i}]", item, rule.get("items", {})) for i, item in enumerate(value)]
     if rule.get("type") == "integer":
         if type(value) is not int:
             raise BatchValidationError(key, f"must be an int, not {type(value).__name__}")
@@ -184,3 +192,7 @@ ORDER_INFO = OPERATIONS["getOrderInfo"]
 UNFILLED_ORDERS = OPERATIONS["getUnfilledOrders"]
 HISTORY_ORDERS = OPERATIONS["getHistoryOrders"]
 CANCEL_SYMBOL = OPERATIONS["cancelSymbolOrders"]
+SYMBOLS = OPERATIONS["getSymbols"]
+CURRENT_PLANS = OPERATIONS["getCurrentPlanOrders"]
+HISTORY_PLANS = OPERATIONS["getHistoryPlanOrders"]
+BATCH_CANCEL_PLANS = OPERATIONS["batchCancelPlanOrders"]

@@ -100,7 +100,8 @@ class CancelReport:
     `deadline_passed`: the run's `deadline_s` cut it short (orders are reported as they stood).
     `stopped`: the caller's `stop` was set: no batch started after it (orders not sent are `failed`).
     `cancel_open_orders` only: `rounds` of list-and-cancel, and `remaining`, the orders still open at
-    the end (each also in `failed`, saying why).
+    the end (each also in `failed`, saying why); `plan_orders`, the plan (trigger) orders' own report
+    (None when they were left alone; its `run["error"]` says why when they could not be listed).
     `requests`: one `RequestRecord` per attempt this process made (cancels and settling reads), in the
     order they ended.
     `run`: what an incident record needs besides the orders: `base_url`, `account` (a hint: the UID,
@@ -124,6 +125,7 @@ class CancelReport:
     remaining: list[OrderOutcome] = attrs.field(factory=list)
     requests: list[RequestRecord] = attrs.field(factory=list)
     run: dict[str, Any] = attrs.field(factory=dict)
+    plan_orders: CancelReport | None = None
     # Orders not yet made into OrderOutcome lists (see `deferred`); None once they are.
     _rows: Sequence[tuple[Any, ...]] | None = attrs.field(default=None, init=False, repr=False, eq=False)
 
@@ -227,6 +229,8 @@ class CancelReport:
             "elapsed_s": round(self.elapsed_s, 4),
             "requests": [r.to_dict() for r in self.requests],
         }
+        if self.plan_orders is not None:
+            out["plan_orders"] = self.plan_orders.to_dict()
         if rows:
             out.update({name: [o.to_dict() for o in getattr(self, name)] for name in _LISTS})
         return out

@@ -20,6 +20,7 @@ are in `report.remaining`, and `failed` with why.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
@@ -78,6 +79,58 @@ class Pause:
 Action = ListOpen | CancelBatches | CancelSymbols | Pause
 
 
+class Interrupted(Exception):
+    """Thrown into `cancel_all_steps` when an interrupt (Ctrl-C, a signal, a cancelled task) ends the
+    action under way: `partial` is what the action got done, as the driver could gather it (a stream's
+    (listed, merged report), a CancelBatches' report, or None). The steps then return the report of
+    every order listed so far, which the driver attaches to the interrupt."""
+
+    def __init__(self, partial: Any) -> None:
+        super().__init__("interrupted")
+        self.partial = partial
+
+
+class Tally:
+    """`cancel_open_orders`' progress: orders listed so far (each round's listing counted once) and, of
+    them, those a cancel answer has decided; reported to `on_progress(done, listed)` as both grow.
+    Called from the listing worker and the cancelling workers alike."""
+
+    def __init__(self, on_progress: Callable[[int, int], None] | None) -> None:
+        self._on_progress = on_progress
+        self._lock = threading.Lock()
+        self._listed = 0
+        self._done = 0  # orders of the chunks whose runs ended
+        self._current = 0  # ... and of the chunk being cancelled
+
+    def _emit(self) -> None:
+        if self._on_progress is not None:
+            self._on_progress(self._done + self._current, max(self._listed, self._done + self._current))
+
+    def listed_more(self, orders: Sequence[Listed]) -> None:
+        with self._lock:
+            self._listed += len(orders)
+        self._emit()
+
+    def listing(self, orders: Sequence[Listed]) -> None:
+        """A whole round's listing (strategy symbol/auto): what is still open counts anew."""
+        with self._lock:
+            self._listed = self._done + len(orders)
+        self._emit()
+
+    def chunk(self) -> Callable[[int, int], None]:
+        """The `on_progress` of one `cancel_orders` run of the round."""
+        with self._lock:
+            self._done += self._current
+            self._current = 0
+
+        def progress(done: int, _total: int) -> None:
+            with self._lock:
+                self._current = done
+            self._emit()
+
+        return progress
+
+
 def estimate_s(strategy: str, orders: Sequence[Listed], rate: int, symbol_rate: int, read_rate: int) -> float:
     """Seconds a round would take: batches at the strict window's best case, or one cancel-symbol per
     symbol plus the reads that verify it (the open list, then the history, 100 orders a page)."""
@@ -95,6 +148,9 @@ def _per_symbol(orders: Sequence[Listed]) -> dict[str, int]:
     return out
 
 
+NOT_YET = "not cancelled yet"  # listed, no cancel sent for it so far
+
+
 @attrs.define
 class _Book:
     """Every order seen open, first-seen order, with its latest status and outcome."""
@@ -108,7 +164,7 @@ class _Book:
             if o.order_id not in self.status:
                 self.order.append(o.order_id)
                 self.status[o.order_id] = "unknown"
-                self.outcome[o.order_id] = OrderOutcome(o.symbol, o.order_id, o.client_oid, None, "not cancelled yet")
+                self.outcome[o.order_id] = OrderOutcome(o.symbol, o.order_id, o.client_oid, None, NOT_YET)
 
     def file(self, status: Status, outcome: OrderOutcome) -> None:
         key = outcome.order_id
@@ -146,57 +202,62 @@ def cancel_all_steps(
     records: list[RequestRecord] = []  # the batch cancels' and their settling reads' (listings are not recorded)
     remaining: list[Listed] = []
     timed_out = False
-    while True:
-        stream = strategy == "batch"
-        listed_at = now()
-        answer: Any = yield ListOpen(symbols, stream)
-        if isinstance(answer, BaseException):
-            if out_of_time() or isinstance(answer, NotSentForDeadline):
-                timed_out = True  # the listing ran out of time: what was last seen open stands
+    action: Action | None = None
+    try:
+        while True:
+            stream = strategy == "batch"
+            listed_at = now()
+            answer: Any = yield (action := ListOpen(symbols, stream))
+            if isinstance(answer, BaseException):
+                if out_of_time() or isinstance(answer, NotSentForDeadline):
+                    timed_out = True  # the listing ran out of time: what was last seen open stands
+                    break
+                raise answer
+            listed: list[Listed] = answer[0] if stream else answer
+            book.see(listed)
+            remaining = listed
+            if not listed and listed_at - began < lag_s and not out_of_time():
+                yield (action := Pause(began + lag_s - now()))  # may have missed orders placed before the run
+                continue
+            if stream and listed:  # listed and cancelled together
+                rounds += 1
+                requests, reads = requests + answer[1].request_count, reads + answer[1].read_count
+                retries += answer[1].retry_count
+                records += answer[1].requests
+                _file(book, answer[1])
+                if out_of_time():
+                    timed_out = True
+                    break
+                continue
+            if not listed or out_of_time():
+                timed_out = bool(listed)
                 break
-            raise answer
-        listed: list[Listed] = answer[0] if stream else answer
-        book.see(listed)
-        remaining = listed
-        if not listed and listed_at - began < lag_s and not out_of_time():
-            yield Pause(began + lag_s - now())  # may have missed orders placed just before the run
-            continue
-        if stream and listed:  # listed and cancelled together
             rounds += 1
-            requests, reads = requests + answer[1].request_count, reads + answer[1].read_count
-            retries += answer[1].retry_count
-            records += answer[1].requests
-            _file(book, answer[1])
-            if out_of_time():
-                timed_out = True
-                break
-            continue
-        if not listed or out_of_time():
-            timed_out = bool(listed)
-            break
-        rounds += 1
-        chosen = strategy
-        if chosen == "auto":
-            batch = estimate_s("batch", listed, rate, symbol_rate, read_rate)
-            by_symbol = estimate_s("symbol", listed, rate, symbol_rate, read_rate)
-            chosen = "symbol" if by_symbol < batch else "batch"
-        if chosen == "batch":
-            report: CancelReport = yield CancelBatches(tuple(listed))
-            retries += report.retry_count
-            requests += report.request_count
-            reads += report.read_count
-            records += report.requests
-            _file(book, report)
-        else:
-            names = tuple(sorted({o.symbol for o in listed}))
-            settled, errors, used, read = yield CancelSymbols(names, tuple(listed))
-            requests += used
-            reads += read
-            for r in settled:
-                outcome = r.outcome
-                if r.status != "cancelled" and outcome.symbol in errors:
-                    outcome = attrs.evolve(outcome, error_msg=f"{outcome.error_msg}; {errors[outcome.symbol]}")
-                book.file(r.status, outcome)
+            chosen = strategy
+            if chosen == "auto":
+                batch = estimate_s("batch", listed, rate, symbol_rate, read_rate)
+                by_symbol = estimate_s("symbol", listed, rate, symbol_rate, read_rate)
+                chosen = "symbol" if by_symbol < batch else "batch"
+            if chosen == "batch":
+                report: CancelReport = yield (action := CancelBatches(tuple(listed)))
+                retries += report.retry_count
+                requests += report.request_count
+                reads += report.read_count
+                records += report.requests
+                _file(book, report)
+            else:
+                names = tuple(sorted({o.symbol for o in listed}))
+                settled, errors, used, read = yield (action := CancelSymbols(names, tuple(listed)))
+                requests += used
+                reads += read
+                for r in settled:
+                    outcome = r.outcome
+                    if r.status != "cancelled" and outcome.symbol in errors:
+                        outcome = attrs.evolve(outcome, error_msg=f"{outcome.error_msg}; {errors[outcome.symbol]}")
+                    book.file(r.status, outcome)
+    except Interrupted as stop:
+        requests, reads, retries = _interrupted(book, action, stop.partial, (requests, reads, retries), records)
+        remaining = []  # not listed again: what is still open is not known
     report = CancelReport(request_count=requests, read_count=reads, retry_count=retries, requests=records)
     still_open = {o.order_id for o in remaining}
     for key in book.order:
@@ -209,6 +270,33 @@ def cancel_all_steps(
     report.rounds = rounds
     report.deadline_passed = timed_out
     return report
+
+
+def _interrupted(
+    book: _Book, action: Action | None, partial: Any, counts: tuple[int, int, int], records: list[RequestRecord]
+) -> tuple[int, int, int]:
+    """File what the interrupted action got done (see `Interrupted`); an order listed that no cancel
+    was sent for is `failed` (nothing can have cancelled it). Returns the request, read, retry counts."""
+    requests, reads, retries = counts
+    report = partial[1] if isinstance(action, ListOpen) and isinstance(partial, tuple) else partial
+    if isinstance(action, ListOpen) and isinstance(partial, tuple):
+        book.see(partial[0])
+    if isinstance(report, CancelReport):
+        requests, reads, retries = (
+            requests + report.request_count,
+            reads + report.read_count,
+            retries + report.retry_count,
+        )
+        records += report.requests
+        _file(book, report)
+    if isinstance(action, CancelSymbols):  # a cancel-symbol-order may have gone out: unknown until read
+        why = "cancel-symbol-order may have been sent when the run was interrupted"
+        for o in action.orders:
+            book.file("unknown", OrderOutcome(o.symbol, o.order_id, o.client_oid, None, why))
+    for key in book.order:
+        if book.status[key] == "unknown" and book.outcome[key].error_msg == NOT_YET:
+            book.file("failed", attrs.evolve(book.outcome[key], error_msg="not sent: the run was interrupted"))
+    return requests, reads, retries
 
 
 def _file(book: _Book, report: CancelReport) -> None:

@@ -13,15 +13,15 @@ import functools
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from types import TracebackType
 from typing import Any, Self, Unpack
 
 import httpx
 
-from bitget_api.models import Order, OrderListResponse
+from bitget_api.models import Order, OrderListResponse, SymbolListResponse
 
-from .._base_client import STREAM_CHUNK, BaseClient, clip, left, listed, server_offset
+from .._base_client import STREAM_CHUNK, BaseClient, clip, left, listed, server_offset, sized
 from .._core.batching import BatchModeOption, OrderItem
 from .._core.engine import (
     MAX_ANSWER_BYTES,
@@ -37,29 +37,37 @@ from .._core.engine import (
 from .._core.errors import BitgetError
 from .._core.operations import (
     BATCH_CANCEL,
+    BATCH_CANCEL_PLANS,
     CANCEL_SYMBOL,
+    CURRENT_PLANS,
     HISTORY_ORDERS,
+    HISTORY_PLANS,
     OPERATIONS,
     SERVER_TIME,
+    SYMBOLS,
     UNFILLED_ORDERS,
     Operation,
 )
 from .._core.params import RequestOptions, Strategy, cancel_all_args, page_query
 from .._core.report import CancelReport
+from .._core.symbols import SYMBOLS_WAIT_S, check_names, first_unlisted, refusal
 from .._http.wire import Prepared, Wire
 from .._limits.window import OutOfTime, Permit
 from .._runs.cancel_all import (
     CancelBatches,
     CancelSymbols,
+    Interrupted,
     Listed,
     ListOpen,
     Pause,
+    Tally,
     as_unknown,
     merge,
     settled_report,
     to_settle,
 )
 from .._runs.journal import Journal
+from .._runs.plans import CancelPlans, ListPlans, plan_cancel_steps
 from .._runs.resume import stored_report
 from .._runs.settle import PAGE, Read, Wait, settle_steps
 from .._surface import Operations, RawOperations
@@ -203,6 +211,7 @@ class BitgetClient(Operations, BaseClient):
         deadline_s: float | None = None,
         journal: str | os.PathLike[str] | None = None,
         stop: StopFlag | None = None,
+        check_symbols: bool = False,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -238,13 +247,21 @@ class BitgetClient(Operations, BaseClient):
         `stop=threading.Event()` stops the run from another thread or a signal handler (`stop.set()`): no
         batch starts after it, the answers in flight are filed as they come, nothing is settled, and the
         report is returned with `stopped=True` (orders not sent are `failed`, "not sent").
+
+        `check_symbols=True` first refuses a symbol the exchange does not list (`BatchValidationError`
+        naming `symbol` or `orders[k].symbol` and the closest listed ones; one getSymbols read, kept a
+        few minutes), as the CLI does: Bitget would answer each of its orders "does not exist".
         """
         client, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
+        order_ids, client_oids = sized(order_ids), sized(client_oids)
         run = client._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s, stop)
         try:
             if client._continues(run, journal):
                 assert journal is not None
                 return client.resume(journal, deadline_s=deadline_s, on_progress=on_progress, stop=stop)
+            if check_symbols:
+                flat = sum(len(v) for v in (order_ids, client_oids) if isinstance(v, Sized))  # orders[k]: flat + k
+                client._refuse_unlisted(run, symbol, flat)
             book = client._journal_for(run, journal, settle)
             try:
                 report = client._execute(run, settle, range(len(run.batches)))
@@ -335,6 +352,48 @@ class BitgetClient(Operations, BaseClient):
             log.info("cancel_orders: %s", report.summary())
         return report
 
+    def check_symbols(self, symbols: Iterable[str], **options: Unpack[RequestOptions]) -> None:
+        """Refuse a symbol the exchange does not list (`BatchValidationError` naming `symbols[i]` and the
+        closest listed ones: `btcusdt` is not `BTCUSDT`). `cancel_open_orders` checks its symbols so first,
+        `cancel_orders(check_symbols=True)` before any cancel. The list is read with getSymbols and kept a
+        few minutes; if it cannot be read (within `SYMBOLS_WAIT_S`), nothing is refused: a failing list
+        must not hold up the cancels of an incident."""
+        names = list(symbols)
+        client, deadline = self._per_call(options)
+        known = client._listed_symbols(deadline)
+        if known is not None:
+            check_names(names, known)
+
+    def _listed_symbols(self, deadline: float | None, run: CancelRun | None = None) -> frozenset[str] | None:
+        """The symbols the exchange lists, or None if they cannot be read (one try, `SYMBOLS_WAIT_S`).
+        With `run`, the read is in its report (`requests`, `read_count`)."""
+        known = self._symbols.get()
+        if known is not None:
+            return known
+        wait = time.monotonic() + SYMBOLS_WAIT_S
+        client, _ = self._per_call({"max_retries": 0})
+        if run is not None:
+            run.read_made()
+        try:
+            answer: SymbolListResponse = client._call(SYMBOLS, deadline=min(wait, deadline or wait), run=run)
+        except BitgetError as exc:
+            log.warning("the symbol list could not be read (%s): symbols are not checked", exc)
+            return None
+        return self._symbols.put(s.symbol for s in answer.data)
+
+    def _refuse_unlisted(self, run: CancelRun, symbol: str | None, flat: int) -> None:
+        """A `BatchValidationError`, before anything is sent, for a symbol of the run the exchange does not
+        list (as `symbol`, or as the `orders[k].symbol` it first comes from). Not once the run is stopped."""
+        if run.should_stop():
+            return
+        known = self._listed_symbols(run.deadline, run)
+        found = None if known is None else first_unlisted(run.batches, known)
+        if known is not None and found is not None:
+            name, position = found
+            if name == symbol:
+                raise refusal(name, known, "symbol")
+            raise refusal(name, known, f"orders[{position - flat}].symbol", position - flat)
+
     def iter_unfilled_orders(
         self,
         *,
@@ -377,6 +436,8 @@ class BitgetClient(Operations, BaseClient):
         all_symbols: bool = False,
         strategy: Strategy = "auto",
         deadline_s: float | None = None,
+        plan_orders: bool = True,
+        on_progress: ProgressCallback | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -388,78 +449,206 @@ class BitgetClient(Operations, BaseClient):
 
         Returns a `CancelReport` of every order that was open at any listing, exactly once (`cancelled`
         only when an answer or a read said so), with `rounds` and `remaining` (still open at the end).
+        A symbol the exchange does not list is refused first (`BatchValidationError`, see `check_symbols`).
+
+        `plan_orders` (the default): the plan (trigger) orders of the same symbols are cancelled too, at
+        the same time (they have endpoints and budgets of their own: a trigger that fires mid-incident
+        places a new order), and reported apart in `report.plan_orders` (a CancelReport of its own).
+        An interrupt (KeyboardInterrupt; a cancelled task) propagates with `.report`: every order listed
+        so far, each request sent accounted for (`unknown` while its answer was outstanding).
+        `on_progress(orders_done, orders_listed)` as it goes: both grow (orders listed so far, and of
+        them those a cancel answer has decided), from the first page.
         """
         if timeout is not None or max_retries is not None or extra_headers is not None:
             scoped, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
             return scoped.cancel_open_orders(
-                symbols=symbols, all_symbols=all_symbols, strategy=strategy, deadline_s=deadline_s
+                symbols=symbols,
+                all_symbols=all_symbols,
+                strategy=strategy,
+                deadline_s=deadline_s,
+                plan_orders=plan_orders,
+                on_progress=on_progress,
             )
         names, strategy, deadline_s = cancel_all_args(symbols, all_symbols, strategy, deadline_s)
         deadline = None if deadline_s is None else time.monotonic() + deadline_s
+        known = None if names is None else self._listed_symbols(deadline)
+        if names is not None and known is not None:
+            check_names(names, known)  # a wrong symbol lists nothing: "0 open" would read as done
         steps = self._cancel_all_steps(names, strategy, deadline)
+        tally = Tally(on_progress)
         start = time.perf_counter()
+        plans: list[CancelReport] = []
+        plans_stop = backend.Event()
+        plan_worker = None
+        if plan_orders:  # at once, on their own budgets, beside the ordinary orders
+            plan_worker = backend.spawn(lambda: self._cancel_plans(names, deadline, plans_stop, plans), "bitget-plans")
         action = next(steps)
         try:
             while True:
-                if isinstance(action, ListOpen) and action.stream:
-                    found: Any = self._list_and_cancel(action.symbols, deadline)
-                elif isinstance(action, ListOpen):
-                    found = []
+                try:
+                    found = self._perform(action, deadline, tally)
+                except BaseException as exc:
+                    if isinstance(exc, Exception):
+                        raise
+                    # Interrupted: the steps file what this action got done, and the report of every
+                    # order listed so far goes with the interrupt.
+                    partial = getattr(exc, "partial", None) if isinstance(action, ListOpen) else None
+                    plans_stop.set()
+                    if plan_worker is not None:
+                        plan_worker.cancel()
                     try:
-                        for name in action.symbols or [None]:
-                            found += [listed(o) for o in self._pages(UNFILLED_ORDERS, name, None, None, deadline)]
-                    except BitgetError as exc:
-                        found = exc
-                elif isinstance(action, CancelBatches):
-                    orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in action.orders]
-                    found = self.cancel_orders(orders=orders, deadline_s=left(deadline))
-                elif isinstance(action, Pause):
-                    backend.sleep(clip(action.seconds, deadline))
-                    found = None
-                else:
-                    found = self._cancel_symbols(action, deadline)
+                        steps.throw(Interrupted(partial or getattr(exc, "report", None)))
+                    except StopIteration as stop:
+                        stop.value.elapsed_s = time.perf_counter() - start
+                        stop.value.plan_orders = plans[0] if plans else None
+                        with contextlib.suppress(AttributeError):
+                            exc.report = stop.value  # type: ignore[attr-defined]
+                    raise
                 action = steps.send(found)
         except StopIteration as stop:
             report: CancelReport = stop.value
+        finally:
+            plans_stop.set()  # an error ended the run: the plan orders' rounds end too
+        if plan_worker is not None:
+            plan_worker.join()
+            report.plan_orders = plans[0] if plans else None
         report.elapsed_s = time.perf_counter() - start
         return report
 
-    def _list_and_cancel(self, symbols: tuple[str, ...] | None, deadline: float | None) -> Any:
-        """List open orders on a worker and cancel them, STREAM_CHUNK at a time, as they come: the first
-        cancels go out after one page instead of after every page."""
-        chunks: backend.Queue[list[Listed] | BaseException | None] = backend.Queue()
+    def _cancel_plans(
+        self, symbols: tuple[str, ...] | None, deadline: float | None, stop: Any, out: list[CancelReport]
+    ) -> None:
+        """`plan_cancel_steps` performed, until done or `stop` is set; its report (even an interrupted
+        one's) appended to `out`. A failing first listing gives an empty report saying why."""
+        steps = plan_cancel_steps(symbols, out_of_time=lambda: deadline is not None and time.monotonic() >= deadline)
+        try:
+            action = next(steps)
+            while True:
+                if stop.is_set():
+                    raise Interrupted(None)
+                try:
+                    answer = self._plan_action(action, deadline)
+                except BitgetError as exc:
+                    answer = exc
+                action = steps.send(answer)
+        except StopIteration as done:
+            out.append(done.value)
+        except BitgetError as exc:  # the first listing failed: nothing known of the plan orders
+            out.append(CancelReport(run={"error": f"listing the plan orders failed: {exc}"}))
+        except BaseException as exc:  # stopped, or interrupted itself: the report as things stand
+            try:
+                steps.throw(Interrupted(None))
+            except StopIteration as done:
+                out.append(done.value)
+            except Interrupted:
+                pass  # the steps had ended
+            if not isinstance(exc, Interrupted):
+                raise
+
+    def _plan_action(self, action: ListPlans | CancelPlans, deadline: float | None) -> Any:
+        if isinstance(action, CancelPlans):
+            symbol_list = None if action.symbols is None else list(action.symbols)
+            body = BATCH_CANCEL_PLANS.check_args({"symbol_list": symbol_list})["body"]
+            answer = self._call(BATCH_CANCEL_PLANS, deadline=deadline, patient=True, body=body)
+            return answer.data
+        op = HISTORY_PLANS if action.ended else CURRENT_PLANS
+        found: list[Any] = []
+        for name in action.symbols or [None]:
+            cursor = None
+            while True:
+                query = op.check_args({"symbol": name, "limit": PAGE, "id_less_than": cursor})
+                page = self._call(op, deadline=deadline, patient=True, **query)
+                items = list(page.data.order_list or [])
+                found += items
+                if not page.data.next_flag or not items:
+                    break
+                cursor = items[-1].order_id
+        return found
+
+    def _perform(self, action: Any, deadline: float | None, tally: Tally) -> Any:
+        """One action of `cancel_all_steps`; what it sends back."""
+        if isinstance(action, ListOpen) and action.stream:
+            return self._list_and_cancel(action.symbols, deadline, tally)
+        if isinstance(action, ListOpen):
+            found: Any = []
+            try:
+                for name in action.symbols or [None]:
+                    found += [listed(o) for o in self._pages(UNFILLED_ORDERS, name, None, None, deadline)]
+            except BitgetError as exc:
+                found = exc
+            tally.listing(found if isinstance(found, list) else [])
+            return found
+        if isinstance(action, CancelBatches):
+            orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in action.orders]
+            return self.cancel_orders(orders=orders, deadline_s=left(deadline), on_progress=tally.chunk())
+        if isinstance(action, Pause):
+            backend.sleep(clip(action.seconds, deadline))
+            return None
+        return self._cancel_symbols(action, deadline)
+
+    def _list_and_cancel(self, symbols: tuple[str, ...] | None, deadline: float | None, tally: Tally) -> Any:
+        """List open orders on a worker and cancel them as they come: the first page as soon as it is
+        read, then whatever pages were read meanwhile, up to STREAM_CHUNK orders (10 batches) at a time
+        (reads and cancels have budgets of their own, so the listing runs ahead of the cancels)."""
+        pages: backend.Queue[list[Listed] | BaseException | None] = backend.Queue()
         stopped = backend.Event()
 
         def produce() -> None:
             try:
-                chunk: list[Listed] = []
+                page: list[Listed] = []
                 for name in symbols or [None]:
                     for order in self._pages(UNFILLED_ORDERS, name, None, None, deadline):
                         if stopped.is_set():
                             return
-                        chunk.append(listed(order))
-                        if len(chunk) >= STREAM_CHUNK:
-                            chunks.put(chunk)
-                            chunk = []
-                if chunk:
-                    chunks.put(chunk)
+                        page.append(listed(order))
+                        if len(page) >= PAGE:
+                            pages.put(page)
+                            tally.listed_more(page)
+                            page = []
+                if page:
+                    pages.put(page)
+                    tally.listed_more(page)
             except Exception as exc:  # handed to the consumer, which raises or reports it
-                chunks.put(exc)
+                pages.put(exc)
             finally:
-                chunks.put(None)
+                pages.put(None)
 
         producer = backend.spawn(produce, "bitget-list")
         found: list[Listed] = []
         reports: list[CancelReport] = []
         failure: BaseException | None = None
+        ended = False
         try:
-            while (item := chunks.get()) is not None:
-                if isinstance(item, BaseException):
-                    failure = item
-                    continue
-                found += item
-                orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in item]
-                reports.append(self.cancel_orders(orders=orders, deadline_s=left(deadline), settle=False))
+            while not ended:
+                item = pages.get()
+                todo: list[Listed] = []
+                while True:
+                    if item is None:
+                        ended = True
+                    elif isinstance(item, BaseException):
+                        failure = item
+                    else:
+                        todo += item
+                    if ended or len(todo) >= STREAM_CHUNK or pages.empty():
+                        break
+                    item = pages.get_nowait()
+                if todo:
+                    found += todo
+                    orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in todo]
+                    progress = tally.chunk()
+                    cancel = self.cancel_orders(
+                        orders=orders, deadline_s=left(deadline), settle=False, on_progress=progress
+                    )
+                    reports.append(cancel)
+        except BaseException as exc:
+            # Interrupted: every order listed so far (queued ones too, never sent) with what was done.
+            done = getattr(exc, "report", None)
+            while not pages.empty():
+                if isinstance(queued := pages.get_nowait(), list):
+                    found += queued
+            with contextlib.suppress(AttributeError):
+                exc.partial = (found, merge([*reports, *([done] if isinstance(done, CancelReport) else [])]))  # type: ignore[attr-defined]
+            raise
         finally:
             stopped.set()
             producer.cancel()

@@ -22,7 +22,7 @@ type Call = { operation: string; query?: Record<string, Json>; body?: Record<str
 interface Scenario {
   name: string;
   account?: string;
-  setup?: { orders?: Json[]; fill?: Json[] };
+  setup?: { orders?: Json[]; fill?: Json[]; planOrders?: Json[]; trigger?: Json[] };
   call: Call;
   expect: {
     status: number;
@@ -95,6 +95,11 @@ async function call(client: ReturnType<typeof createRawClient>, c: Call): Promis
     case "getServerTime":
       result = await getServerTime(client);
       break;
+    case "getSymbols": {
+      const { data, error, response } = await client.GET("/api/v2/spot/public/symbols", { params: { query } });
+      result = { status: response.status, data, error };
+      break;
+    }
     case "getOrderInfo": {
       // The scenario's query is as on the wire (`orderId=...`); the typed call takes the exploded `order` object.
       const { orderId, clientOid, ...rest } = (c.query ?? {}) as Record<string, Json>;
@@ -111,6 +116,26 @@ async function call(client: ReturnType<typeof createRawClient>, c: Call): Promis
     case "getHistoryOrders":
       result = await getHistoryOrders(client, query);
       break;
+    case "getCurrentPlanOrders": {
+      const { data, error, response } = await client.GET("/api/v2/spot/trade/current-plan-order", { params: { query } });
+      result = { status: response.status, data, error };
+      break;
+    }
+    case "getHistoryPlanOrders": {
+      const { data, error, response } = await client.GET("/api/v2/spot/trade/history-plan-order", { params: { query } });
+      result = { status: response.status, data, error };
+      break;
+    }
+    case "cancelPlanOrder": {
+      const { data, error, response } = await client.POST("/api/v2/spot/trade/cancel-plan-order", { body });
+      result = { status: response.status, data, error };
+      break;
+    }
+    case "batchCancelPlanOrders": {
+      const { data, error, response } = await client.POST("/api/v2/spot/trade/batch-cancel-plan-order", { body });
+      result = { status: response.status, data, error };
+      break;
+    }
     case "cancelSymbolOrders": {
       const { data, error, response } = await client.POST("/api/v2/spot/trade/cancel-symbol-order", { body });
       result = { status: response.status, data, error };
@@ -139,8 +164,13 @@ for (const file of files) {
     for (const spec of scenario.setup?.orders ?? []) {
       orders.push(...((await control("/mock/orders", spec)).orders as Order[]));
     }
+    for (const spec of scenario.setup?.planOrders ?? []) {
+      orders.push(...((await control("/mock/plan-orders", spec)).orders as Order[]));
+    }
     const fills = substitute((scenario.setup?.fill ?? []) as Json, orders);
     if (Array.isArray(fills) && fills.length) await control("/mock/fill", { orders: fills });
+    const triggers = substitute((scenario.setup?.trigger ?? []) as Json, orders);
+    for (const trigger of Array.isArray(triggers) ? triggers : []) await control("/mock/trigger", trigger);
 
     const client = createRawClient(credentials(scenario.account ?? "hmac"), { baseUrl });
     const { status, answer } = await call(client, substitute(scenario.call as unknown as Json, orders) as unknown as Call);
