@@ -18,12 +18,19 @@ import (
 	"github.com/bitget-batch-cancel/bitget-batch-cancel/clients/go/bitgetapi"
 )
 
-// mockURL is the mock exchange `nox -s go` / `nox -s conformance` started; without it a test fails, never skips.
+// mockURL is the mock exchange `nox -s go` / `nox -s conformance` started. Without it a test fails under
+// CI (CI set), else it is skipped with one line saying how to run it: `go test ./...` works in a fresh
+// checkout of this module.
 func mockURL(t *testing.T) string {
 	t.Helper()
 	url := os.Getenv("BITGET_MOCK_URL")
 	if url == "" {
-		t.Fatal("BITGET_MOCK_URL must point at a running bitget-mock (nox -s go starts one)")
+		how := "BITGET_MOCK_URL is not set: run `pip install 'bitget-batch-cancel[mock]'; bitget-mock --port 0` " +
+			"and export BITGET_MOCK_URL=http://127.0.0.1:<port> (the repository's `nox -s go` does)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(how)
+		}
+		t.Skip(how)
 	}
 	return url
 }

@@ -177,13 +177,16 @@ type BatchCancelOrderItem struct {
 
 // BatchCancelPlanRequest The symbols whose plan orders to cancel; without `symbolList`, every spot plan order of the account.
 type BatchCancelPlanRequest struct {
+	// SymbolList Symbols whose plan orders to cancel; absent: every spot plan order of the account.
 	SymbolList *[]string `json:"symbolList,omitempty"`
 }
 
 // BatchCancelPlanResponse Envelope of a batch plan cancel (HTTP 200).
 type BatchCancelPlanResponse struct {
 	// Code `00000` on success.
-	Code string                `json:"code"`
+	Code string `json:"code"`
+
+	// Data What batch-cancel-plan-order did.
 	Data BatchCancelPlanResult `json:"data"`
 
 	// Msg Human-readable status, `success` on success.
@@ -195,10 +198,13 @@ type BatchCancelPlanResponse struct {
 	RequestTime *RequestTime `json:"requestTime,omitempty"`
 }
 
-// BatchCancelPlanResult defines model for BatchCancelPlanResult.
+// BatchCancelPlanResult What batch-cancel-plan-order did.
 type BatchCancelPlanResult struct {
+	// FailureList The plan orders not cancelled, each with why.
 	FailureList *[]PlanOrderFailure `json:"failureList,omitempty"`
-	SuccessList *[]PlanOrderId      `json:"successList,omitempty"`
+
+	// SuccessList The plan orders cancelled.
+	SuccessList *[]PlanOrderId `json:"successList,omitempty"`
 }
 
 // BatchCancelRequest A batch of at most 50 orders to cancel.
@@ -324,7 +330,9 @@ type CancelPlanOrderRequest struct {
 // CancelPlanOrderEnvelope Envelope of a cancelled plan order (HTTP 200).
 type CancelPlanOrderEnvelope struct {
 	// Code `00000` on success.
-	Code string                `json:"code"`
+	Code string `json:"code"`
+
+	// Data What cancel-plan-order says.
 	Data CancelPlanOrderResult `json:"data"`
 
 	// Msg Human-readable status, `success` on success.
@@ -336,7 +344,7 @@ type CancelPlanOrderEnvelope struct {
 	RequestTime *RequestTime `json:"requestTime,omitempty"`
 }
 
-// CancelPlanOrderResult defines model for CancelPlanOrderResult.
+// CancelPlanOrderResult What cancel-plan-order says.
 type CancelPlanOrderResult struct {
 	// Result `success` (or `failure`).
 	Result string `json:"result"`
@@ -505,49 +513,88 @@ type PapTrading string
 // `executing` while open; `executed`, `fail_execute` or `cancelled` once ended. `planType` is
 // `amount` or `total` (recorded upper case: `AMOUNT`).
 type PlanOrder struct {
-	CTime            *string `json:"cTime,omitempty"`
-	ClientOid        *string `json:"clientOid,omitempty"`
+	// CTime Creation, ms since the Unix epoch.
+	CTime *string `json:"cTime,omitempty"`
+
+	// ClientOid Client order ID (empty or null when none was given).
+	ClientOid *string `json:"clientOid,omitempty"`
+
+	// EnterPointSource Where it was placed: `WEB`, `API`, `SYS`, `ANDROID`, `IOS`.
 	EnterPointSource *string `json:"enterPointSource,omitempty"`
-	ExecutePrice     *string `json:"executePrice,omitempty"`
-	OrderId          string  `json:"orderId"`
-	OrderType        *string `json:"orderType,omitempty"`
-	PlanType         *string `json:"planType,omitempty"`
-	Side             *string `json:"side,omitempty"`
-	Size             *string `json:"size,omitempty"`
-	Status           string  `json:"status"`
-	Symbol           string  `json:"symbol"`
-	TriggerPrice     *string `json:"triggerPrice,omitempty"`
-	TriggerType      *string `json:"triggerType,omitempty"`
-	UTime            *string `json:"uTime,omitempty"`
+
+	// ExecutePrice Price of the order placed when triggered (limit orders).
+	ExecutePrice *string `json:"executePrice,omitempty"`
+
+	// OrderId Plan order ID.
+	OrderId string `json:"orderId"`
+
+	// OrderType `limit` or `market`: the order placed when triggered.
+	OrderType *string `json:"orderType,omitempty"`
+
+	// PlanType `amount` or `total` (recorded upper case).
+	PlanType *string `json:"planType,omitempty"`
+
+	// Side `buy` or `sell`.
+	Side *string `json:"side,omitempty"`
+
+	// Size Size: base coin for `planType` `amount`, quote coin for `total`.
+	Size *string `json:"size,omitempty"`
+
+	// Status See the schema description.
+	Status string `json:"status"`
+
+	// Symbol Trading pair, e.g. `BTCUSDT`.
+	Symbol string `json:"symbol"`
+
+	// TriggerPrice Price that triggers the order.
+	TriggerPrice *string `json:"triggerPrice,omitempty"`
+
+	// TriggerType `fill_price` or `mark_price`.
+	TriggerType *string `json:"triggerType,omitempty"`
+
+	// UTime Last update, ms since the Unix epoch.
+	UTime *string `json:"uTime,omitempty"`
 }
 
-// PlanOrderFailure defines model for PlanOrderFailure.
+// PlanOrderFailure A plan order batch-cancel-plan-order did not cancel.
 type PlanOrderFailure struct {
+	// ClientOid Client order ID (empty or null when none was given).
 	ClientOid *string `json:"clientOid,omitempty"`
-	ErrorMsg  *string `json:"errorMsg,omitempty"`
-	OrderId   string  `json:"orderId"`
+
+	// ErrorMsg Why it was not cancelled (no error code is documented).
+	ErrorMsg *string `json:"errorMsg,omitempty"`
+
+	// OrderId Plan order ID.
+	OrderId string `json:"orderId"`
 }
 
-// PlanOrderId defines model for PlanOrderId.
+// PlanOrderId A plan order batch-cancel-plan-order cancelled.
 type PlanOrderId struct {
+	// ClientOid Client order ID (empty or null when none was given).
 	ClientOid *string `json:"clientOid,omitempty"`
-	OrderId   string  `json:"orderId"`
+
+	// OrderId Plan order ID.
+	OrderId string `json:"orderId"`
 }
 
-// PlanOrderPage defines model for PlanOrderPage.
+// PlanOrderPage A page of plan orders and its cursor.
 type PlanOrderPage struct {
 	// IdLessThan The cursor for the next page (`idLessThan` of the next request).
 	IdLessThan *string `json:"idLessThan,omitempty"`
 
 	// NextFlag Whether another page follows.
-	NextFlag  *bool        `json:"nextFlag,omitempty"`
+	NextFlag *bool `json:"nextFlag,omitempty"`
+
+	// OrderList The plan orders of this page, newest first.
 	OrderList *[]PlanOrder `json:"orderList"`
 }
 
 // PlanOrderPageResponse Envelope of a page of plan orders (HTTP 200).
 type PlanOrderPageResponse struct {
 	// Code `00000` on success.
-	Code string        `json:"code"`
+	Code string `json:"code"`
+
+	// Data A page of plan orders and its cursor.
 	Data PlanOrderPage `json:"data"`
 
 	// Msg Human-readable status, `success` on success.
@@ -592,22 +639,48 @@ type ServerTimeResponse struct {
 // pair is to be delisted.
 type SpotSymbol struct {
 	// AreaSymbol `yes` or `no`.
-	AreaSymbol         *string `json:"areaSymbol,omitempty"`
-	BaseCoin           *string `json:"baseCoin,omitempty"`
+	AreaSymbol *string `json:"areaSymbol,omitempty"`
+
+	// BaseCoin Base coin, e.g. `BTC`.
+	BaseCoin *string `json:"baseCoin,omitempty"`
+
+	// BuyLimitPriceRatio How far above the market a buy limit price may be, e.g. `0.05`.
 	BuyLimitPriceRatio *string `json:"buyLimitPriceRatio,omitempty"`
-	MakerFeeRate       *string `json:"makerFeeRate,omitempty"`
-	MaxTradeAmount     *string `json:"maxTradeAmount,omitempty"`
-	MinTradeAmount     *string `json:"minTradeAmount,omitempty"`
-	MinTradeUSDT       *string `json:"minTradeUSDT,omitempty"`
-	OffTime            *string `json:"offTime,omitempty"`
-	OpenTime           *string `json:"openTime,omitempty"`
+
+	// MakerFeeRate Maker fee rate, e.g. `0.002`.
+	MakerFeeRate *string `json:"makerFeeRate,omitempty"`
+
+	// MaxTradeAmount Obsolete.
+	MaxTradeAmount *string `json:"maxTradeAmount,omitempty"`
+
+	// MinTradeAmount Obsolete (use `minTradeUSDT`).
+	MinTradeAmount *string `json:"minTradeAmount,omitempty"`
+
+	// MinTradeUSDT Smallest order value in USDT.
+	MinTradeUSDT *string `json:"minTradeUSDT,omitempty"`
+
+	// OffTime When the pair is to be delisted (ms), empty otherwise.
+	OffTime *string `json:"offTime,omitempty"`
+
+	// OpenTime Deprecated by Bitget.
+	OpenTime *string `json:"openTime,omitempty"`
 
 	// OrderQuantity The most orders allowed for this symbol.
-	OrderQuantity       *string `json:"orderQuantity,omitempty"`
-	PricePrecision      *string `json:"pricePrecision,omitempty"`
-	QuantityPrecision   *string `json:"quantityPrecision,omitempty"`
-	QuoteCoin           *string `json:"quoteCoin,omitempty"`
-	QuotePrecision      *string `json:"quotePrecision,omitempty"`
+	OrderQuantity *string `json:"orderQuantity,omitempty"`
+
+	// PricePrecision Decimal places of a price.
+	PricePrecision *string `json:"pricePrecision,omitempty"`
+
+	// QuantityPrecision Decimal places of a quantity.
+	QuantityPrecision *string `json:"quantityPrecision,omitempty"`
+
+	// QuoteCoin Quote coin, e.g. `USDT`.
+	QuoteCoin *string `json:"quoteCoin,omitempty"`
+
+	// QuotePrecision Decimal places of a quote amount.
+	QuotePrecision *string `json:"quotePrecision,omitempty"`
+
+	// SellLimitPriceRatio How far below the market a sell limit price may be, e.g. `0.05`.
 	SellLimitPriceRatio *string `json:"sellLimitPriceRatio,omitempty"`
 
 	// Status `online` (trading), `gray` (grey scale), `halt` (trading suspended), `offline`. Open orders can
@@ -615,14 +688,18 @@ type SpotSymbol struct {
 	Status SymbolStatus `json:"status"`
 
 	// Symbol Upper case, no separator, e.g. `BTCUSDT`.
-	Symbol       string  `json:"symbol"`
+	Symbol string `json:"symbol"`
+
+	// TakerFeeRate Taker fee rate, e.g. `0.002`.
 	TakerFeeRate *string `json:"takerFeeRate,omitempty"`
 }
 
 // SymbolListResponse Envelope of the symbol list (HTTP 200).
 type SymbolListResponse struct {
 	// Code `00000` on success.
-	Code string       `json:"code"`
+	Code string `json:"code"`
+
+	// Data The listed pairs (one when `symbol` was given; none for a pair not listed, in the mock).
 	Data []SpotSymbol `json:"data"`
 
 	// Msg Human-readable status, `success` on success.

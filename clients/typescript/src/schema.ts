@@ -610,26 +610,42 @@ export interface components {
          *     `amount` or `total` (recorded upper case: `AMOUNT`).
          */
         PlanOrder: {
+            /** @description Plan order ID. */
             orderId: string;
+            /** @description Client order ID (empty or null when none was given). */
             clientOid?: string | null;
+            /** @description Trading pair, e.g. `BTCUSDT`. */
             symbol: string;
+            /** @description Size: base coin for `planType` `amount`, quote coin for `total`. */
             size?: string;
+            /** @description Price of the order placed when triggered (limit orders). */
             executePrice?: string;
+            /** @description Price that triggers the order. */
             triggerPrice?: string;
+            /** @description See the schema description. */
             status: string;
+            /** @description `limit` or `market`: the order placed when triggered. */
             orderType?: string;
+            /** @description `buy` or `sell`. */
             side?: string;
+            /** @description `amount` or `total` (recorded upper case). */
             planType?: string;
+            /** @description `fill_price` or `mark_price`. */
             triggerType?: string;
+            /** @description Where it was placed: `WEB`, `API`, `SYS`, `ANDROID`, `IOS`. */
             enterPointSource?: string;
+            /** @description Last update, ms since the Unix epoch. */
             uTime?: string;
+            /** @description Creation, ms since the Unix epoch. */
             cTime?: string;
         };
+        /** @description A page of plan orders and its cursor. */
         PlanOrderPage: {
             /** @description Whether another page follows. */
             nextFlag?: boolean;
             /** @description The cursor for the next page (`idLessThan` of the next request). */
             idLessThan?: string | null;
+            /** @description The plan orders of this page, newest first. */
             orderList: components["schemas"]["PlanOrder"][] | null;
         };
         /** @description Envelope of a page of plan orders (HTTP 200). */
@@ -648,6 +664,7 @@ export interface components {
             /** @description Client order ID of the plan order. Either `clientOid` or `orderId` is required. */
             clientOid?: string;
         };
+        /** @description What cancel-plan-order says. */
         CancelPlanOrderResult: {
             /** @description `success` (or `failure`). */
             result: string;
@@ -663,19 +680,30 @@ export interface components {
         };
         /** @description The symbols whose plan orders to cancel; without `symbolList`, every spot plan order of the account. */
         BatchCancelPlanRequest: {
+            /** @description Symbols whose plan orders to cancel; absent: every spot plan order of the account. */
             symbolList?: string[];
         };
+        /** @description A plan order batch-cancel-plan-order cancelled. */
         PlanOrderId: {
+            /** @description Plan order ID. */
             orderId: string;
+            /** @description Client order ID (empty or null when none was given). */
             clientOid?: string | null;
         };
+        /** @description A plan order batch-cancel-plan-order did not cancel. */
         PlanOrderFailure: {
+            /** @description Plan order ID. */
             orderId: string;
+            /** @description Client order ID (empty or null when none was given). */
             clientOid?: string | null;
+            /** @description Why it was not cancelled (no error code is documented). */
             errorMsg?: string;
         };
+        /** @description What batch-cancel-plan-order did. */
         BatchCancelPlanResult: {
+            /** @description The plan orders cancelled. */
             successList?: components["schemas"]["PlanOrderId"][];
+            /** @description The plan orders not cancelled, each with why. */
             failureList?: components["schemas"]["PlanOrderFailure"][];
         };
         /** @description Envelope of a batch plan cancel (HTTP 200). */
@@ -694,6 +722,7 @@ export interface components {
             /** @description Human-readable status, `success` on success. */
             msg?: string;
             requestTime?: components["schemas"]["RequestTime"];
+            /** @description The listed pairs (one when `symbol` was given; none for a pair not listed, in the mock). */
             data: components["schemas"]["SpotSymbol"][];
         };
         /**
@@ -704,24 +733,38 @@ export interface components {
         SpotSymbol: {
             /** @description Upper case, no separator, e.g. `BTCUSDT`. */
             symbol: string;
+            /** @description Base coin, e.g. `BTC`. */
             baseCoin?: string;
+            /** @description Quote coin, e.g. `USDT`. */
             quoteCoin?: string;
+            /** @description Obsolete (use `minTradeUSDT`). */
             minTradeAmount?: string;
+            /** @description Obsolete. */
             maxTradeAmount?: string;
+            /** @description Taker fee rate, e.g. `0.002`. */
             takerFeeRate?: string;
+            /** @description Maker fee rate, e.g. `0.002`. */
             makerFeeRate?: string;
+            /** @description Decimal places of a price. */
             pricePrecision?: string;
+            /** @description Decimal places of a quantity. */
             quantityPrecision?: string;
+            /** @description Decimal places of a quote amount. */
             quotePrecision?: string;
             status: components["schemas"]["SymbolStatus"];
+            /** @description Smallest order value in USDT. */
             minTradeUSDT?: string;
+            /** @description How far above the market a buy limit price may be, e.g. `0.05`. */
             buyLimitPriceRatio?: string;
+            /** @description How far below the market a sell limit price may be, e.g. `0.05`. */
             sellLimitPriceRatio?: string;
             /** @description `yes` or `no`. */
             areaSymbol?: string;
             /** @description The most orders allowed for this symbol. */
             orderQuantity?: string;
+            /** @description Deprecated by Bitget. */
             openTime?: string;
+            /** @description When the pair is to be delisted (ms), empty otherwise. */
             offTime?: string;
         };
         /**

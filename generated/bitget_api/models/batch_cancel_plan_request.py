@@ -15,6 +15,7 @@ class BatchCancelPlanRequest:
     """The symbols whose plan orders to cancel; without `symbolList`, every spot plan order of the account."""
 
     symbol_list: list[str] | Unset = UNSET
+    """ Symbols whose plan orders to cancel; absent: every spot plan order of the account. """
 
     def to_dict(self) -> dict[str, Any]:
         symbol_list: list[str] | Unset = UNSET

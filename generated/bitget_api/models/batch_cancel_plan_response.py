@@ -31,6 +31,7 @@ class BatchCancelPlanResponse:
     code: str
     """ `00000` on success. """
     data: BatchCancelPlanResult
+    """ What batch-cancel-plan-order did. """
     msg: str | Unset = UNSET
     """ Human-readable status, `success` on success. """
     request_time: int | str | Unset = UNSET

@@ -25,8 +25,12 @@ _KNOWN_KEYS = frozenset(
 
 @_attrs_define
 class BatchCancelPlanResult:
+    """What batch-cancel-plan-order did."""
+
     success_list: list[PlanOrderId] | Unset = UNSET
+    """ The plan orders cancelled. """
     failure_list: list[PlanOrderFailure] | Unset = UNSET
+    """ The plan orders not cancelled, each with why. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

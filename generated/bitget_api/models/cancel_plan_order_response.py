@@ -31,6 +31,7 @@ class CancelPlanOrderResponse:
     code: str
     """ `00000` on success. """
     data: CancelPlanOrderResult
+    """ What cancel-plan-order says. """
     msg: str | Unset = UNSET
     """ Human-readable status, `success` on success. """
     request_time: int | str | Unset = UNSET

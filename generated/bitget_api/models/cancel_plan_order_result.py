@@ -17,6 +17,8 @@ _KNOWN_KEYS = frozenset(
 
 @_attrs_define
 class CancelPlanOrderResult:
+    """What cancel-plan-order says."""
+
     result: str
     """ `success` (or `failure`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

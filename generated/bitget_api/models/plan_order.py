@@ -40,19 +40,33 @@ class PlanOrder:
     """
 
     order_id: str
+    """ Plan order ID. """
     symbol: str
+    """ Trading pair, e.g. `BTCUSDT`. """
     status: str
+    """ See the schema description. """
     client_oid: None | str | Unset = UNSET
+    """ Client order ID (empty or null when none was given). """
     size: str | Unset = UNSET
+    """ Size: base coin for `planType` `amount`, quote coin for `total`. """
     execute_price: str | Unset = UNSET
+    """ Price of the order placed when triggered (limit orders). """
     trigger_price: str | Unset = UNSET
+    """ Price that triggers the order. """
     order_type: str | Unset = UNSET
+    """ `limit` or `market`: the order placed when triggered. """
     side: str | Unset = UNSET
+    """ `buy` or `sell`. """
     plan_type: str | Unset = UNSET
+    """ `amount` or `total` (recorded upper case). """
     trigger_type: str | Unset = UNSET
+    """ `fill_price` or `mark_price`. """
     enter_point_source: str | Unset = UNSET
+    """ Where it was placed: `WEB`, `API`, `SYS`, `ANDROID`, `IOS`. """
     u_time: str | Unset = UNSET
+    """ Last update, ms since the Unix epoch. """
     c_time: str | Unset = UNSET
+    """ Creation, ms since the Unix epoch. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,9 +21,14 @@ _KNOWN_KEYS = frozenset(
 
 @_attrs_define
 class PlanOrderFailure:
+    """A plan order batch-cancel-plan-order did not cancel."""
+
     order_id: str
+    """ Plan order ID. """
     client_oid: None | str | Unset = UNSET
+    """ Client order ID (empty or null when none was given). """
     error_msg: str | Unset = UNSET
+    """ Why it was not cancelled (no error code is documented). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

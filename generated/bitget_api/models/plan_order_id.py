@@ -20,8 +20,12 @@ _KNOWN_KEYS = frozenset(
 
 @_attrs_define
 class PlanOrderId:
+    """A plan order batch-cancel-plan-order cancelled."""
+
     order_id: str
+    """ Plan order ID. """
     client_oid: None | str | Unset = UNSET
+    """ Client order ID (empty or null when none was given). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,7 +25,10 @@ _KNOWN_KEYS = frozenset(
 
 @_attrs_define
 class PlanOrderPage:
+    """A page of plan orders and its cursor."""
+
     order_list: list[PlanOrder] | None
+    """ The plan orders of this page, newest first. """
     next_flag: bool | Unset = UNSET
     """ Whether another page follows. """
     id_less_than: None | str | Unset = UNSET

@@ -31,6 +31,7 @@ class PlanOrderPageResponse:
     code: str
     """ `00000` on success. """
     data: PlanOrderPage
+    """ A page of plan orders and its cursor. """
     msg: str | Unset = UNSET
     """ Human-readable status, `success` on success. """
     request_time: int | str | Unset = UNSET

@@ -50,23 +50,37 @@ class SpotSymbol:
     exist in every status but `offline`; a client refuses only a symbol that is not listed.
      """
     base_coin: str | Unset = UNSET
+    """ Base coin, e.g. `BTC`. """
     quote_coin: str | Unset = UNSET
+    """ Quote coin, e.g. `USDT`. """
     min_trade_amount: str | Unset = UNSET
+    """ Obsolete (use `minTradeUSDT`). """
     max_trade_amount: str | Unset = UNSET
+    """ Obsolete. """
     taker_fee_rate: str | Unset = UNSET
+    """ Taker fee rate, e.g. `0.002`. """
     maker_fee_rate: str | Unset = UNSET
+    """ Maker fee rate, e.g. `0.002`. """
     price_precision: str | Unset = UNSET
+    """ Decimal places of a price. """
     quantity_precision: str | Unset = UNSET
+    """ Decimal places of a quantity. """
     quote_precision: str | Unset = UNSET
+    """ Decimal places of a quote amount. """
     min_trade_usdt: str | Unset = UNSET
+    """ Smallest order value in USDT. """
     buy_limit_price_ratio: str | Unset = UNSET
+    """ How far above the market a buy limit price may be, e.g. `0.05`. """
     sell_limit_price_ratio: str | Unset = UNSET
+    """ How far below the market a sell limit price may be, e.g. `0.05`. """
     area_symbol: str | Unset = UNSET
     """ `yes` or `no`. """
     order_quantity: str | Unset = UNSET
     """ The most orders allowed for this symbol. """
     open_time: str | Unset = UNSET
+    """ Deprecated by Bitget. """
     off_time: str | Unset = UNSET
+    """ When the pair is to be delisted (ms), empty otherwise. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -31,6 +31,7 @@ class SymbolListResponse:
     code: str
     """ `00000` on success. """
     data: list[SpotSymbol]
+    """ The listed pairs (one when `symbol` was given; none for a pair not listed, in the mock). """
     msg: str | Unset = UNSET
     """ Human-readable status, `success` on success. """
     request_time: int | str | Unset = UNSET

