@@ -16,7 +16,7 @@ from bitget_mock import MockExchange, MockServer, Settings
 from bitget_mock.accounts import demo_account
 from bitget_sdk import AsyncBitgetClient, BitgetAPIError, BitgetClient
 from bitget_sdk._runs.cancel_all import Interrupted
-from bitget_sdk._runs.plans import CancelPlans, ListPlans, plan_cancel_steps
+from bitget_sdk._runs.plans import NOT_SENT, CancelPlans, ListPlans, plan_cancel_steps
 
 from .test_cli import run
 
@@ -108,7 +108,7 @@ def test_a_plan_order_triggered_before_the_cancel_is_failed_with_its_status() ->
     assert steps.send([_plan("1"), _plan("2")]) == CancelPlans(("BTCUSDT",))
     answer = SimpleNamespace(success_list=[SimpleNamespace(order_id="1")], failure_list=[])
     assert steps.send(answer) == ListPlans(("BTCUSDT",))
-    assert steps.send([]) == ListPlans(("BTCUSDT",), ended=True)  # "2" vanished without an answer
+    assert steps.send([]) == ListPlans(("BTCUSDT",), ended=True, wanted=frozenset({"2"}))  # gone, no answer
     with pytest.raises(StopIteration) as done:
         steps.send([_plan("2", "executed"), _plan("1", "cancelled")])
     report = done.value.value
@@ -124,3 +124,37 @@ def test_an_interrupted_plan_round_leaves_the_orders_in_flight_unknown() -> None
         steps.throw(Interrupted(None))
     report = done.value.value
     assert sorted(o.order_id for o in report.unknown) == ["1", "2"] and not report.failed and not report.cancelled
+
+
+def test_a_stop_seen_before_the_plan_cancel_was_sent_leaves_them_failed_not_sent() -> None:
+    steps = plan_cancel_steps(None, out_of_time=lambda: False)
+    next(steps)
+    steps.send([_plan("1")])
+    with pytest.raises(StopIteration) as done:
+        steps.throw(Interrupted(NOT_SENT))
+    report = done.value.value
+    assert [(o.order_id, o.error_msg) for o in report.failed] == [
+        ("1", "plan order: not sent, the run was interrupted")
+    ]
+
+
+def test_a_plan_cancel_whose_answer_was_lost_is_unknown_even_when_time_runs_out() -> None:
+    clock = iter([False, True, True, True])
+    steps = plan_cancel_steps(None, out_of_time=lambda: next(clock))
+    next(steps)
+    assert steps.send([_plan("1")]) == CancelPlans(None)
+    with pytest.raises(StopIteration) as done:
+        steps.send(TimeoutError("lost"))  # out of time now: no listing after it
+    report = done.value.value
+    assert [o.order_id for o in report.unknown] == ["1"] and not report.failed and not report.remaining
+
+
+def test_plan_orders_slower_than_the_ordinary_ones_are_still_cancelled(server: MockServer) -> None:
+    """Nothing ordinary open, plan cancels answered 0.5 s late: the run waits for the plan rounds."""
+    plans = _seed(server.url, "/mock/plan-orders", "BTCUSDT", 30)
+    httpx.post(server.url + "/mock/faults", json={"delay_rate": 1.0, "delay_ms": 500}, timeout=10)
+    with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url, settle_lag_s=0.05) as client:
+        report = client.cancel_open_orders(all_symbols=True)
+    assert report.total == 0 and report.plan_orders is not None
+    assert sorted(o.order_id for o in report.plan_orders.cancelled) == sorted(plans)
+    assert _live(server.url, "/mock/plan-orders") == []

@@ -208,7 +208,10 @@ def cmd_cancel(args: argparse.Namespace) -> int:
             return client.cancel_orders(**kwargs, **options)
 
     def not_sent() -> CancelReport:
-        """Stopped before the run was planned: every order, none sent (a run stopped before its first batch)."""
+        """Stopped before the run was planned: every order, none sent (a run stopped before its first
+        batch); continuing a journal's run, the journal's report as it stands."""
+        if args.journal is not None and args.journal.exists():
+            return journal_report(args.journal)
         stop = threading.Event()
         stop.set()
         with _checked_client(args) as fresh:
@@ -405,7 +408,8 @@ def _run(
             if isinstance(partial, CancelReport):
                 _emit(args, partial)
             journal = getattr(args, "journal", None)
-            if journal is not None and isinstance(partial, CancelReport) and (partial.unknown or partial.failed):
+            unfinished = isinstance(partial, CancelReport) and (partial.unknown or partial.failed)
+            if journal is not None and Path(journal).exists() and unfinished:
                 render.error(f"to finish the run: bitget-batch-cancel resume {journal}")
         return 128 + e.signum if isinstance(e, Stopped) else 130
     assert report is not None

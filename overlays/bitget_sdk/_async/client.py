@@ -65,7 +65,7 @@ from .._runs.cancel_all import (
     to_settle,
 )
 from .._runs.journal import Journal
-from .._runs.plans import CancelPlans, ListPlans, plan_cancel_steps
+from .._runs.plans import MAX_SYMBOL_LIST, NOT_SENT, CancelPlans, ListPlans, merged_plan_results, plan_cancel_steps
 from .._runs.resume import stored_report
 from .._runs.settle import PAGE, Read, Wait, settle_steps
 from .._surface import AsyncOperations, AsyncRawOperations
@@ -254,6 +254,9 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         """
         client, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
         order_ids, client_oids = sized(order_ids), sized(client_oids)
+        # A journal there already records a run: an interrupt before it is resumed has no report of its
+        # own to give (this run's would say "not sent" of batches the journal may record as sent).
+        existing = isinstance(journal, str | os.PathLike) and os.path.lexists(journal)
         run = client._plan(symbol, order_ids, client_oids, orders, batch_mode, on_progress, deadline_s, stop)
         try:
             if client._continues(run, journal):
@@ -271,7 +274,8 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                 if book is not None:
                     book.close()
         except BaseException as exc:
-            _account(exc, run)
+            if not existing:
+                _account(exc, run)
             raise
 
     async def resume(
@@ -495,24 +499,26 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                     # Interrupted: the steps file what this action got done, and the report of every
                     # order listed so far goes with the interrupt.
                     partial = getattr(exc, "partial", None) if isinstance(action, ListOpen) else None
-                    plans_stop.set()
-                    if plan_worker is not None:
-                        await plan_worker.cancel()
+                    plan_report = await _stop_plans(plan_worker, plans_stop, plans)
                     try:
                         steps.throw(Interrupted(partial or getattr(exc, "report", None)))
                     except StopIteration as stop:
                         stop.value.elapsed_s = time.perf_counter() - start
-                        stop.value.plan_orders = plans[0] if plans else None
+                        stop.value.plan_orders = plan_report
                         with contextlib.suppress(AttributeError):
                             exc.report = stop.value  # type: ignore[attr-defined]
                     raise
                 action = steps.send(found)
         except StopIteration as stop:
             report: CancelReport = stop.value
-        finally:
-            plans_stop.set()  # an error ended the run: the plan orders' rounds end too
+        except Exception:
+            await _stop_plans(plan_worker, plans_stop, plans)  # an error ends the run: the plan rounds too
+            raise
         if plan_worker is not None:
-            await plan_worker.join()
+            try:
+                await plan_worker.join()  # its rounds end by themselves (nothing open, no progress, deadline)
+            except Exception as exc:  # a bug in them must not lose the ordinary orders' report
+                plans.append(CancelReport(run={"error": f"cancelling the plan orders failed: {exc!r}"}))
             report.plan_orders = plans[0] if plans else None
         report.elapsed_s = time.perf_counter() - start
         return report
@@ -527,9 +533,9 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
             action = next(steps)
             while True:
                 if stop.is_set():
-                    raise Interrupted(None)
+                    raise Interrupted(NOT_SENT)
                 try:
-                    answer = await self._plan_action(action, deadline)
+                    answer = await self._plan_action(action, deadline, stop)
                 except BitgetError as exc:
                     answer = exc
                 action = steps.send(answer)
@@ -539,7 +545,7 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
             out.append(CancelReport(run={"error": f"listing the plan orders failed: {exc}"}))
         except BaseException as exc:  # stopped, or interrupted itself: the report as things stand
             try:
-                steps.throw(Interrupted(None))
+                steps.throw(exc if isinstance(exc, Interrupted) else Interrupted(None))
             except StopIteration as done:
                 out.append(done.value)
             except Interrupted:
@@ -547,24 +553,33 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
             if not isinstance(exc, Interrupted):
                 raise
 
-    async def _plan_action(self, action: ListPlans | CancelPlans, deadline: float | None) -> Any:
+    async def _plan_action(self, action: ListPlans | CancelPlans, deadline: float | None, stop: Any) -> Any:
         if isinstance(action, CancelPlans):
-            symbol_list = None if action.symbols is None else list(action.symbols)
-            body = BATCH_CANCEL_PLANS.check_args({"symbol_list": symbol_list})["body"]
-            answer = await self._call(BATCH_CANCEL_PLANS, deadline=deadline, patient=True, body=body)
-            return answer.data
+            names = [None] if action.symbols is None else list(action.symbols)
+            results = []
+            for k in range(0, len(names), MAX_SYMBOL_LIST):  # the contract's maxItems a request
+                chunk = names[k : k + MAX_SYMBOL_LIST]
+                body = BATCH_CANCEL_PLANS.check_args({"symbol_list": None if chunk == [None] else chunk})["body"]
+                answer = await self._call(BATCH_CANCEL_PLANS, deadline=deadline, patient=True, body=body)
+                results.append(answer.data)
+            return merged_plan_results(results)
         op = HISTORY_PLANS if action.ended else CURRENT_PLANS
         found: list[Any] = []
+        wanted = set(action.wanted)
         for name in action.symbols or [None]:
             cursor = None
             while True:
+                if stop.is_set():
+                    raise Interrupted(None)  # a read, not a cancel: nothing more was sent
                 query = op.check_args({"symbol": name, "limit": PAGE, "id_less_than": cursor})
                 page = await self._call(op, deadline=deadline, patient=True, **query)
                 items = list(page.data.order_list or [])
                 found += items
-                if not page.data.next_flag or not items:
+                wanted -= {p.order_id for p in items}
+                last = items[-1].order_id if items else None
+                if not page.data.next_flag or last is None or last == cursor or (action.ended and not wanted):
                     break
-                cursor = items[-1].order_id
+                cursor = last
         return found
 
     async def _perform(self, action: Any, deadline: float | None, tally: Tally) -> Any:
@@ -659,7 +674,12 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         merged = merge(reports)
         targets = to_settle(merged)  # settled once for the round, not once a chunk (each would wait the lag)
         if targets:
-            merged = settled_report(merged, *await self._settle_targets(targets, deadline))
+            try:
+                merged = settled_report(merged, *await self._settle_targets(targets, deadline))
+            except BaseException as exc:  # interrupted while reading back: the round as cancelled
+                with contextlib.suppress(AttributeError):
+                    exc.partial = (found, merged)  # type: ignore[attr-defined]
+                raise
         return found, merged
 
     async def _cancel_symbols(
@@ -725,6 +745,18 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+async def _stop_plans(worker: Any, stop: Any, plans: list[CancelReport]) -> CancelReport | None:
+    """Stop the plan orders' rounds and take their report; a worker that did not report in time (a
+    thread ends its request in flight first, for `INTERRUPT_GRACE_S` at most) gets one saying so."""
+    if worker is None:
+        return None
+    stop.set()
+    await worker.cancel()
+    if plans:
+        return plans[0]
+    return CancelReport(run={"error": "stopped before the plan orders' report: a plan cancel may have been sent"})
 
 
 def _account(exc: BaseException, run: CancelRun) -> None:

@@ -596,9 +596,10 @@ class _Rows(Sequence[_Row]):
     __slots__ = ("_at", "_order")
 
     def __init__(self, rows: dict[int, _Row], compact: Sequence[AllCancelled]) -> None:
-        at: dict[int, _Row | AllCancelled] = dict(rows)
+        at: dict[int, _Row | AllCancelled] = {}
         for batch in compact:
             at.update(dict.fromkeys(range(batch.first, batch.first + len(batch)), batch))
+        at.update(rows)  # an order of a compact batch read back since (reconcile) has a row of its own
         self._at = at
         self._order = sorted(at)
 
@@ -731,6 +732,7 @@ class CancelRun:
         self._lock = threading.Lock()
         self._filed: dict[int, _Row] = {}  # position -> its status and outcome (see `_row`), in filing order
         self._compact: list[AllCancelled] = []  # batches filed whole (all cancelled: never settled)
+        self._compact_at: dict[int, AllCancelled] = {}  # by first position
         self._started: set[int] = set()
         self._maybe_sent: set[int] = set()
         self._attempted: set[int] = set()
@@ -847,6 +849,7 @@ class CancelRun:
         answered = time.monotonic()
         if isinstance(filed, AllCancelled):
             self._compact.append(filed)
+            self._compact_at[filed.first] = filed
             self._answered_at.update(dict.fromkeys(range(filed.first, filed.first + len(filed)), answered))
         else:
             for position, row in filed:
@@ -917,7 +920,8 @@ class CancelRun:
         with self._lock:
             rows = [(p, row) for p, row in self._filed.items() if row[0] in among]
             if "cancelled" in among:
-                rows.extend(filed for batch in self._compact for filed in batch)
+                filed_rows = self._filed  # an order read back since has its own row there
+                rows.extend(filed for batch in self._compact for filed in batch if filed[0] not in filed_rows)
         return [r for r in (_resolved(p, row) for p, row in rows) if wanted(r)]
 
     def answered_at(self) -> dict[int, float]:
@@ -942,6 +946,30 @@ class CancelRun:
                     self._filed[position] = _row(r)
             self._reads += reads
             self._settled += len(new)
+
+    def batch_resolved(self, i: int) -> list[Resolved]:
+        """Batch i's orders as filed (after `record(i, ...)`)."""
+        batch = self.batches[i]
+        with self._lock:
+            compact = self._compact_at.get(batch.first) if batch.ids else None
+            out = []
+            for o in batch.orders:
+                row = self._filed.get(o.position)
+                if row is None and compact is not None:
+                    row = compact.row(o.position - compact.first)
+                if row is not None:
+                    out.append(_resolved(o.position, row))
+            return out
+
+    def reconciled(self, new: Sequence[Resolved], reads: int) -> None:
+        """Orders read back for their final state and filled size (`reconcile`): the same outcome, now
+        with `status` and `filled_size` (rows of their own, also for an all-cancelled batch's orders)."""
+        if self.listener is not None:
+            self.listener.outcomes(_triples(new))
+        with self._lock:
+            for r in new:
+                self._filed[r.position] = _row(r)
+            self._reads += reads
 
     def read_made(self) -> None:
         """A read of the run's own besides settling (the symbol list), counted in `read_count`."""

@@ -103,19 +103,21 @@ class Tally:
         self._current = 0  # ... and of the chunk being cancelled
 
     def _emit(self) -> None:
+        """(under the lock) The callback, with counts that never go backwards."""
         if self._on_progress is not None:
-            self._on_progress(self._done + self._current, max(self._listed, self._done + self._current))
+            done = self._done + self._current
+            self._on_progress(done, max(self._listed, done))
 
     def listed_more(self, orders: Sequence[Listed]) -> None:
         with self._lock:
             self._listed += len(orders)
-        self._emit()
+            self._emit()
 
     def listing(self, orders: Sequence[Listed]) -> None:
         """A whole round's listing (strategy symbol/auto): what is still open counts anew."""
         with self._lock:
-            self._listed = self._done + len(orders)
-        self._emit()
+            self._listed = max(self._listed, self._done + len(orders))
+            self._emit()
 
     def chunk(self) -> Callable[[int, int], None]:
         """The `on_progress` of one `cancel_orders` run of the round."""
@@ -125,8 +127,8 @@ class Tally:
 
         def progress(done: int, _total: int) -> None:
             with self._lock:
-                self._current = done
-            self._emit()
+                self._current = max(self._current, done)
+                self._emit()
 
         return progress
 

@@ -13,6 +13,7 @@ I/O-free: the client performs the actions and sends back what they gave (or the 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import attrs
@@ -22,21 +23,25 @@ from .._core.report import CancelReport, OrderOutcome
 from .cancel_all import Interrupted
 
 NOT_YET = "plan order: not cancelled yet"
+MAX_SYMBOL_LIST = 100  # batch-cancel-plan-order's symbolList, at most (the contract's maxItems)
+NOT_SENT = "not sent"  # Interrupted(NOT_SENT): the stop was seen before the action was performed
 
 
 @attrs.frozen
 class ListPlans:
-    """Every plan order of `symbols` (None: of the account), open ones or (`ended`) ended ones. The driver
-    sends back the generated `PlanOrder` models, or the exception."""
+    """Every plan order of `symbols` (None: of the account), open ones or (`ended`) ended ones; for ended
+    ones the driver may stop paging once every id of `wanted` is found. It sends back the generated
+    `PlanOrder` models, or the exception."""
 
     symbols: tuple[str, ...] | None
     ended: bool = False
+    wanted: frozenset[str] = frozenset()
 
 
 @attrs.frozen
 class CancelPlans:
-    """One `batch-cancel-plan-order` for `symbols` (None: every plan order of the account). The driver
-    sends back the answer's `BatchCancelPlanResult`, or the exception."""
+    """`batch-cancel-plan-order` for `symbols` (None: every plan order of the account; the driver sends
+    at most 100 symbols a request). It sends back the answers' `BatchCancelPlanResult`s, or the exception."""
 
     symbols: tuple[str, ...] | None
 
@@ -47,7 +52,10 @@ PlanAction = ListPlans | CancelPlans
 def plan_cancel_steps(
     symbols: tuple[str, ...] | None, *, out_of_time: Callable[[], bool]
 ) -> Generator[PlanAction, Any, CancelReport]:
-    """Rounds of list, cancel, list again; returns the plan orders' report (`remaining`: still open)."""
+    """Rounds of list, cancel, list again; returns the plan orders' report (`remaining`: still open).
+
+    `still_open` is what the last listing made after the last cancel showed: an order listed before a
+    cancel that was then not listed again is not known to be open (the cancel may have reached it)."""
     order: list[str] = []
     status: dict[str, Status] = {}
     outcome: dict[str, OrderOutcome] = {}
@@ -67,59 +75,62 @@ def plan_cancel_steps(
             if isinstance(listed, BaseException):
                 if not order:
                     raise listed  # nothing known: the caller says why
-                break  # what the last listing showed open stands
+                break  # not known what is open now
             for p in listed:
                 if p.order_id not in status:
                     order.append(p.order_id)
                     status[p.order_id] = "unknown"
                     outcome[p.order_id] = OrderOutcome(p.symbol, p.order_id, _coid(p.client_oid), None, NOT_YET)
-            if {p.order_id for p in listed} == still_open and requests:
+            now_open = {p.order_id for p in listed}
+            if requests and now_open == still_open:
                 break  # a round changed nothing: they stay open (reported so), not retried in a loop
-            still_open = {p.order_id for p in listed}
+            still_open = now_open
             if not still_open or out_of_time():
                 break
+            targets, still_open = still_open, set()  # from here, not known to be open until listed again
             answer: Any = yield (action := CancelPlans(symbols))
             requests += 1
             if isinstance(answer, BaseException):
                 why = f"batch-cancel-plan-order: {type(answer).__name__}: {answer}"
-                for key in still_open:
+                for key in targets:
                     file(key, "unknown", attrs.evolve(outcome[key], error_msg=why))
-                if out_of_time():
-                    break
-                continue  # the next listing shows what it did
-            for item in _items(answer, "success_list"):
-                if item.order_id in status:
-                    file(item.order_id, "cancelled", attrs.evolve(outcome[item.order_id], error_msg=None))
-            for item in _items(answer, "failure_list"):
-                if item.order_id in status:
-                    msg = f"batch-cancel-plan-order: {getattr(item, 'error_msg', None) or 'failed'}"
-                    file(item.order_id, "failed", attrs.evolve(outcome[item.order_id], error_msg=msg))
-    except Interrupted:
+            else:
+                for item in _items(answer, "success_list"):
+                    if item.order_id in status:
+                        file(item.order_id, "cancelled", attrs.evolve(outcome[item.order_id], error_msg=None))
+                for item in _items(answer, "failure_list"):
+                    if item.order_id in status:
+                        msg = f"batch-cancel-plan-order: {getattr(item, 'error_msg', None) or 'failed'}"
+                        file(item.order_id, "failed", attrs.evolve(outcome[item.order_id], error_msg=msg))
+                for key in targets:  # sent a cancel, named by neither list: it may have been cancelled
+                    if outcome[key].error_msg == NOT_YET:
+                        why = "batch-cancel-plan-order sent; not named in its answer"
+                        file(key, "unknown", attrs.evolve(outcome[key], error_msg=why))
+            if out_of_time():
+                break
+            still_open = targets  # what the next listing is compared with
+        unsure = [k for k in order if status[k] != "cancelled" and k not in still_open]
+        if (
+            unsure and not out_of_time()
+        ):  # not listed open at the end, no answer said cancelled: the history says what became of them
+            history: Any = yield (action := ListPlans(symbols, ended=True, wanted=frozenset(unsure)))
+            reads += 1
+            ended = {} if isinstance(history, BaseException) else {p.order_id: p.status for p in history}
+            for key in unsure:
+                state = ended.get(key)
+                if state == "cancelled":
+                    file(key, "cancelled", attrs.evolve(outcome[key], error_msg=None, status="cancelled"))
+                elif state in ("executed", "fail_execute"):
+                    why = "plan order triggered before the cancel reached it"
+                    file(key, "failed", attrs.evolve(outcome[key], error_msg=why, status=state))
+    except Interrupted as stop:
         interrupted = True
-        why = "interrupted while batch-cancel-plan-order was in flight"
-        for key in still_open if isinstance(action, CancelPlans) else ():
-            file(key, "unknown", attrs.evolve(outcome[key], error_msg=why))
-        for key in order:
-            if outcome[key].error_msg == NOT_YET:
-                file(
-                    key, "failed", attrs.evolve(outcome[key], error_msg="plan order: not sent, the run was interrupted")
-                )
+        if isinstance(action, CancelPlans) and stop.partial != NOT_SENT:
+            for key in order:
+                if outcome[key].error_msg == NOT_YET:
+                    why = "interrupted while batch-cancel-plan-order was on its way"
+                    file(key, "unknown", attrs.evolve(outcome[key], error_msg=why))
         still_open = set()  # not listed again: not known
-    unsure = [k for k in order if status[k] != "cancelled" and k not in still_open]
-    if unsure and not interrupted:  # no longer open, and no answer said cancelled: the history says what became of them
-        history: Any = yield ListPlans(symbols, ended=True)
-        reads += 1
-        ended = {} if isinstance(history, BaseException) else {p.order_id: p.status for p in history}
-        for key in unsure:
-            state = ended.get(key)
-            if state == "cancelled":
-                file(key, "cancelled", attrs.evolve(outcome[key], error_msg=None, status="cancelled"))
-            elif state in ("executed", "fail_execute"):
-                why = "plan order triggered before the cancel reached it"
-                file(key, "failed", attrs.evolve(outcome[key], error_msg=why, status=state))
-            elif status[key] == "unknown":
-                why = "no longer open; not found in the plan order history"
-                file(key, "unknown", attrs.evolve(outcome[key], error_msg=why))
     report = CancelReport(request_count=requests, read_count=reads)
     lists = {"cancelled": report.cancelled, "failed": report.failed, "unknown": report.unknown}
     for key in order:
@@ -128,8 +139,20 @@ def plan_cancel_steps(
             state = "failed"
             result = attrs.evolve(result, error_msg=f"plan order still open at the end; last: {result.error_msg}")
             report.remaining.append(result)
+        elif result.error_msg == NOT_YET:  # listed, no cancel sent for it (interrupted, or out of time)
+            why = "plan order: not sent, the run was interrupted" if interrupted else "plan order: not sent"
+            state, result = "failed", attrs.evolve(result, error_msg=why)
         lists[state].append(result)
     return report
+
+
+def merged_plan_results(results: Sequence[Any]) -> Any:
+    """Several batch-cancel-plan-order answers (symbols 100 a request) as one: their lists joined."""
+    if len(results) == 1:
+        return results[0]
+    success = [i for r in results for i in _items(r, "success_list")]
+    failure = [i for r in results for i in _items(r, "failure_list")]
+    return SimpleNamespace(success_list=success, failure_list=failure)
 
 
 def _coid(value: Any) -> str | None:
