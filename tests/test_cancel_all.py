@@ -327,3 +327,26 @@ def test_cancel_all_progress_moves_from_the_first_page(server: MockServer) -> No
     assert report.counts["cancelled"] == 700
     assert seen[0][1] <= 100 and seen[-1] == (700, 700)  # the first call came after one page
     assert all(d <= t for d, t in seen) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_an_order_whose_cancel_answer_was_lost_at_the_deadline_is_unknown_not_still_open() -> None:
+    """The last listing came before the cancel that may have reached it: it is no evidence that the order
+    is still open (it was reported failed "still open at the deadline")."""
+    from bitget_sdk._core.report import CancelReport, OrderOutcome
+    from bitget_sdk._runs.cancel_all import CancelBatches, Listed, cancel_all_steps
+
+    late = [False]
+    steps = cancel_all_steps(("BTCUSDT",), "auto", out_of_time=lambda: late[0], rate=10, symbol_rate=5, read_rate=20)
+    next(steps)
+    action = steps.send([Listed("BTCUSDT", "1", None), Listed("BTCUSDT", "2", None)])
+    assert isinstance(action, CancelBatches)
+    late[0] = True  # the deadline passes while the batch is in flight
+    lost = CancelReport(
+        cancelled=[OrderOutcome("BTCUSDT", "1", None, None, None)],
+        unknown=[OrderOutcome("BTCUSDT", "2", None, None, "the answer was lost")],
+    )
+    steps.send(lost)  # the next listing: past the deadline, it is not made
+    with pytest.raises(StopIteration) as done:
+        steps.send(TimeoutError("the deadline passed"))
+    report = done.value.value
+    assert [o.order_id for o in report.unknown] == ["2"] and not report.failed and not report.remaining

@@ -160,6 +160,8 @@ class _Book:
     order: list[str] = attrs.field(factory=list)
     status: dict[str, Status] = attrs.field(factory=dict)
     outcome: dict[str, OrderOutcome] = attrs.field(factory=dict)
+    listings: int = 0  # listings made so far
+    sent_after: dict[str, int] = attrs.field(factory=dict)  # order -> the listing its last cancel followed
 
     def see(self, listed: Sequence[Listed]) -> None:
         for o in listed:
@@ -203,6 +205,7 @@ def cancel_all_steps(
     rounds = requests = reads = retries = 0
     records: list[RequestRecord] = []  # the batch cancels' and their settling reads' (listings are not recorded)
     remaining: list[Listed] = []
+    remaining_no = 0  # the listing `remaining` is
     timed_out = False
     action: Action | None = None
     try:
@@ -217,7 +220,8 @@ def cancel_all_steps(
                 raise answer
             listed: list[Listed] = answer[0] if stream else answer
             book.see(listed)
-            remaining = listed
+            book.listings += 1
+            remaining, remaining_no = listed, book.listings
             if not listed and listed_at - began < lag_s and not out_of_time():
                 yield (action := Pause(began + lag_s - now()))  # may have missed orders placed before the run
                 continue
@@ -264,7 +268,10 @@ def cancel_all_steps(
     still_open = {o.order_id for o in remaining}
     for key in book.order:
         status, outcome = book.status[key], book.outcome[key]
-        if key in still_open and status != "cancelled":
+        # An order a cancel may have reached (unknown) is not shown open by a listing made before that
+        # cancel: it stays unknown. One never sent, or refused, is failed and still open.
+        uncertain = status == "unknown" and book.sent_after.get(key, -1) >= remaining_no
+        if key in still_open and status != "cancelled" and not uncertain:
             why = "still open at the deadline" if timed_out else "still open at the last listing"
             status, outcome = "failed", attrs.evolve(outcome, error_msg=f"{why}; last: {outcome.error_msg}")
             report.remaining.append(outcome)
@@ -305,6 +312,8 @@ def _file(book: _Book, report: CancelReport) -> None:
     for kind in ("cancelled", "failed", "unknown"):
         for outcome in getattr(report, kind):
             book.file(kind, outcome)
+            if outcome.order_id is not None and outcome.error_msg != "not sent":
+                book.sent_after[outcome.order_id] = book.listings
 
 
 def merge(reports: Sequence[CancelReport]) -> CancelReport:
