@@ -193,7 +193,12 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
     def call(client: BitgetClient, on_progress: Any) -> CancelReport:
         journal = None if args.journal is None else str(args.journal)
-        options = {"on_progress": on_progress, "settle": not args.no_settle, "deadline_s": args.deadline}
+        options = {
+            "on_progress": on_progress,
+            "settle": not args.no_settle,
+            "reconcile": not args.no_reconcile,
+            "deadline_s": args.deadline,
+        }
         try:
             return client.cancel_orders(**kwargs, **options, journal=journal, check_symbols=True)
         except BatchValidationError as e:  # a symbol the exchange does not list: nothing was sent

@@ -85,6 +85,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not read back the state of orders whose outcome is unknown or 'does not exist'",
     )
+    c.add_argument(
+        "--no-reconcile",
+        action="store_true",
+        help="do not read back the final state and filled size of the orders cancelled (by default every "
+        "outcome carries them, and the summary says what filled per symbol)",
+    )
     _report_flags(c)
     c.add_argument("--dry-run", action="store_true", help="validate and show the batches; send nothing")
     j = c.add_mutually_exclusive_group()

@@ -123,7 +123,14 @@ def summary_line(report: CancelReport | Outcomes) -> str:
         f"{'; the --deadline passed: orders are reported as they stood' if report.deadline_passed else ''}"
         f"{f'; {report.rounds} rounds, {len(report.remaining)} still open' if report.rounds else ''}"
         f"{plan_line(report.plan_orders)}"
+        f"{filled_line(report)}"
     )
+
+
+def filled_line(report: CancelReport) -> str:
+    """What the run's orders filled, per symbol (read back: settling, reconcile)."""
+    totals = report.filled_total
+    return f"; filled: {', '.join(f'{size} {symbol}' for symbol, size in totals.items())}" if totals else ""
 
 
 def plan_line(plans: CancelReport | None) -> str:

@@ -71,7 +71,7 @@ from .._runs.settle import PAGE, Read, Wait, settle_steps
 from .._surface import AsyncOperations, AsyncRawOperations
 from . import backend
 from .limits import agated
-from .settler import Settler
+from .settler import Reconciler, Settler
 
 log = logging.getLogger("bitget_sdk")
 
@@ -212,6 +212,7 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         journal: str | os.PathLike[str] | None = None,
         stop: StopFlag | None = None,
         check_symbols: bool = False,
+        reconcile: bool = False,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -248,6 +249,11 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         batch starts after it, the answers in flight are filed as they come, nothing is settled, and the
         report is returned with `stopped=True` (orders not sent are `failed`, "not sent").
 
+        `reconcile=True` reads back the final state and filled size of the orders the answers said were
+        cancelled (the order history, a page per ~2 batches, while the next batches are cancelled), so
+        that each outcome has `status` and `filled_size` (settling gives them to the others) and
+        `report.filled_total` says what filled per symbol.
+
         `check_symbols=True` first refuses a symbol the exchange does not list (`BatchValidationError`
         naming `symbol` or `orders[k].symbol` and the closest listed ones; one getSymbols read, kept a
         few minutes), as the CLI does: Bitget would answer each of its orders "does not exist".
@@ -267,7 +273,7 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                 await client._refuse_unlisted(run, symbol, flat)
             book = client._journal_for(run, journal, settle)
             try:
-                report = await client._execute(run, settle, range(len(run.batches)))
+                report = await client._execute(run, settle, range(len(run.batches)), reconcile)
                 _seal(book, report)
                 return report
             finally:
@@ -314,12 +320,15 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
             _account(exc, run)
             raise
 
-    async def _execute(self, run: CancelRun, settle: bool, todo: Iterable[int]) -> CancelReport:
+    async def _execute(
+        self, run: CancelRun, settle: bool, todo: Iterable[int], reconcile: bool = False
+    ) -> CancelReport:
         """Send batches `todo` of the run (`max_concurrency` workers taking batches in order), settle, and
         report. Workers rather than a task per batch behind a semaphore: a 5,000-order run then starts 10,
         not 100 (20 accounts at once: 200, not 2,000, all created before the first request could go out)."""
         deadline = run.deadline
         settler = Settler(run, self.settle_lag_s, lambda r: self._read(r, deadline, run)) if settle else None
+        reader = Reconciler(run, self.settle_lag_s, lambda r: self._read(r, deadline, run)) if reconcile else None
         todo = list(todo)
         batches = iter(todo)
 
@@ -335,19 +344,26 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                     ended = run.record(i, result)
                     if settler is not None:
                         settler.offer(ended)
+                    if reader is not None:
+                        reader.offer(i)
                 except Exception as exc:  # a bug must not lose the report: the batch is in flight, so unknown
                     run.fail(i, exc)
 
         try:
             await backend.run_workers(min(self.max_concurrency, len(todo)), worker, run.interrupt)
+            cancels_ended = time.perf_counter()
             if settler is not None:
-                cancels_ended = time.perf_counter()
                 await settler.finish()
+            if reader is not None:
+                await reader.finish()
+            if settler is not None or reader is not None:
                 run.settling_added(time.perf_counter() - cancels_ended)
         except BaseException as exc:
             run.interrupt(exc)
             if settler is not None:
                 await settler.stop()
+            if reader is not None:
+                await reader.stop()
             with contextlib.suppress(AttributeError):
                 exc.report = run.snapshot()  # type: ignore[attr-defined]
             raise

@@ -18,9 +18,9 @@ import threading
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from .._core.engine import CancelRun
+from .._core.engine import CancelRun, Resolved
 from .._core.errors import BitgetError
-from .._runs.settle import Read, SettleSchedule, Wait
+from .._runs.settle import PAGE, Read, SettleSchedule, Wait, reconcile_steps
 from . import backend
 
 
@@ -102,3 +102,80 @@ class Settler:
             self._run.settled(new, reads)
         except Exception as exc:  # a bug while settling: the report keeps the outcomes as they stood
             self._run.abort(exc, "an unexpected error while settling")
+
+
+class Reconciler:
+    """`reconcile=True`: reads back the orders answers said were cancelled, for their final state and
+    filled size, a symbol's 100 at a time as their batches end, on one worker while the run goes on;
+    what is left when the cancels end is read then, and what was not found (read-after-write lag) is
+    looked for once more after the lag."""
+
+    def __init__(self, run: CancelRun, lag_s: float, read: Callable[[Read], Awaitable[Any]]) -> None:
+        self._run = run
+        self._lag_s = lag_s
+        self._read = read
+        self._queue: backend.Queue[list[Resolved] | None] = backend.Queue()
+        self._stopped = backend.Event()
+        self._worker: backend.Worker | None = None
+        self._lock = threading.Lock()  # batches end on several workers
+        self._pending: dict[str, list[Resolved]] = {}
+        self._missing: list[Resolved] = []
+
+    def offer(self, i: int) -> None:
+        """Batch i has ended (called by the workers that send)."""
+        cancelled = [r for r in self._run.batch_resolved(i) if r.status == "cancelled"]
+        chunks = []
+        with self._lock:
+            for r in cancelled:
+                self._pending.setdefault(r.outcome.symbol or "", []).append(r)
+            for symbol in [s for s, group in self._pending.items() if len(group) >= PAGE]:
+                chunks.append(self._pending.pop(symbol))
+            if chunks and self._worker is None and not self._stopped.is_set():
+                self._worker = backend.spawn(self._work, "bitget-reconcile")
+        for chunk in chunks:
+            self._queue.put(chunk)
+
+    async def finish(self) -> None:
+        """After the cancels: the rest, then what was not found, once more after the lag."""
+        with self._lock:
+            worker, rest = self._worker, [r for group in self._pending.values() for r in group]
+            self._pending = {}
+        if worker is not None:
+            self._queue.put(None)
+            await worker.join()
+        if rest:
+            await self._pass(rest)
+        if self._missing and self._run.may_settle() and not self._run.out_of_time():
+            again, self._missing = self._missing, []
+            await self._stopped.wait(self._lag_s)
+            await self._pass(again)
+
+    async def stop(self) -> None:
+        """On an interrupt: no new read starts; the one in flight is cancelled, or ends within its timeout."""
+        self._stopped.set()
+        with self._lock:
+            worker = self._worker
+        if worker is not None:
+            self._queue.put(None)
+            await worker.cancel()
+
+    async def _work(self) -> None:
+        while (chunk := await self._queue.get()) is not None:
+            await self._pass(chunk)
+
+    async def _pass(self, targets: list[Resolved]) -> None:
+        steps = reconcile_steps(targets)
+        try:
+            step = next(steps)
+            while not self._stopped.is_set() and not self._run.out_of_time() and self._run.may_settle():
+                try:
+                    answer: Any = await self._read(step)
+                except BitgetError as exc:
+                    answer = exc
+                step = steps.send(answer)
+        except StopIteration as stop:
+            found, missing, reads = stop.value
+            self._run.reconciled(found, reads)
+            self._missing += missing
+        except Exception as exc:  # a bug while reading back: the report keeps the outcomes as they stood
+            self._run.abort(exc, "an unexpected error while reconciling")

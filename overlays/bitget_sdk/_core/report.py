@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import threading
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 import attrs
@@ -75,6 +76,8 @@ class RequestRecord:
 _LISTS = ("cancelled", "failed", "unknown")
 # Where a deferred report's row holds OrderOutcome.status (the row's first item is the list's name).
 _ROW_STATUS = 1 + [f.name for f in attrs.fields(OrderOutcome)].index("status")
+_ROW_SYMBOL = 1 + [f.name for f in attrs.fields(OrderOutcome)].index("symbol")
+_ROW_FILLED = 1 + [f.name for f in attrs.fields(OrderOutcome)].index("filled_size")
 # Held while a deferred report's lists are made, so that two threads reading them get the same lists.
 _materializing = threading.Lock()
 
@@ -199,6 +202,26 @@ class CancelReport:
         return [o for o in self.failed if o.status == "filled"]
 
     @property
+    def filled_total(self) -> dict[str, str]:
+        """What filled, per symbol (base coin, as Bitget counts `baseVolume`), over every order whose
+        filled size was read (settling, `reconcile=True`): the position change the run's orders made."""
+        totals: dict[str, Decimal] = {}
+        for name in _LISTS:
+            for symbol, size in self._symbol_sizes(name):
+                if size:
+                    try:
+                        totals[symbol] = totals.get(symbol, Decimal(0)) + Decimal(size)
+                    except ArithmeticError:
+                        continue
+        return {symbol: format(total.normalize(), "f") for symbol, total in sorted(totals.items()) if total}
+
+    def _symbol_sizes(self, name: str) -> Iterator[tuple[str, str | None]]:
+        rows = self._rows
+        if rows is not None:
+            return ((row[_ROW_SYMBOL], row[_ROW_FILLED]) for row in rows if row[0] == name)
+        return ((o.symbol or "", o.filled_size) for o in getattr(self, name))
+
+    @property
     def counts(self) -> dict[str, int]:
         rows = self._rows
         if rows is not None:  # one pass, not three
@@ -226,6 +249,7 @@ class CancelReport:
             "stopped": self.stopped,
             "rounds": self.rounds,
             "remaining": [o.to_dict() for o in self.remaining],
+            "filled_total": self.filled_total,
             "elapsed_s": round(self.elapsed_s, 4),
             "requests": [r.to_dict() for r in self.requests],
         }

@@ -149,6 +149,48 @@ def settle_steps(
     return out, reads
 
 
+def reconcile_steps(targets: Sequence[Resolved]) -> Generator[Read, Any, tuple[list[Resolved], list[Resolved], int]]:
+    """Read back orders an answer decided (`reconcile`) for their final state and filled size; returns
+    (the targets found, with `status` and `filled_size`, in the same list as before; those not found;
+    reads made). Per symbol, history pages from just above the newest wanted orderId down: a run's
+    batches hold orders whose ids sit together there, so a page of 100 covers about two batches (the
+    reads go on while the next batches are cancelled, on the read budget). An answer stands: a read
+    never moves an order to another list."""
+    by_symbol: dict[str, dict[str, Resolved]] = {}
+    missing: list[Resolved] = []
+    for r in targets:
+        oid = r.outcome.order_id
+        if oid is not None and oid.isascii() and oid.isdigit():
+            by_symbol.setdefault(r.outcome.symbol or "", {})[oid] = r
+        else:
+            missing.append(r)
+    found: list[Resolved] = []
+    reads = 0
+    for symbol in sorted(by_symbol):
+        wanted = by_symbol[symbol]
+        floor = min(map(int, wanted))
+        cursor = str(max(map(int, wanted)) + 1)
+        while wanted:
+            answer = yield Read(HISTORY_ORDERS, {"symbol": symbol, "limit": PAGE, "id_less_than": cursor})
+            reads += 1
+            if isinstance(answer, BitgetError):
+                break
+            for order in answer.data:
+                hit = wanted.pop(str(order.order_id), None) if str(order.order_id) in wanted else None
+                if hit is not None:
+                    filled = order.base_volume if isinstance(order.base_volume, str) else None
+                    read = attrs.evolve(hit.outcome, status=str(order.status), filled_size=filled)
+                    found.append(Resolved(hit.position, hit.status, read))
+            if len(answer.data) < PAGE:
+                break
+            last = str(answer.data[-1].order_id)
+            if not last.isdigit() or int(last) <= floor or last == cursor:
+                break
+            cursor = last
+        missing += wanted.values()
+    return found, missing, reads
+
+
 def _stamp(answer: Any) -> int | None:
     """A read's `requestTime` as an int (the generated model keeps int or str), None if it has none."""
     value = getattr(answer, "request_time", None)

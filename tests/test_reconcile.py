@@ -1,0 +1,91 @@
+"""`cancel_orders(reconcile=True)` (CLI default on, `--no-reconcile`): every outcome carries the order's
+final `status` and `filled_size`, read from the order history while the next batches are cancelled, and
+`report.filled_total` says what filled per symbol."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from bitget_mock import MockExchange, MockServer, Settings
+from bitget_mock.accounts import demo_account
+from bitget_sdk import AsyncBitgetClient, BitgetClient
+
+from .test_cli import run
+
+KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
+
+
+@pytest.fixture
+def server() -> Iterator[MockServer]:
+    with MockServer(MockExchange([demo_account()], Settings(rate_limit=0))) as srv:
+        yield srv
+
+
+def _seed(url: str, symbol: str, n: int) -> list[str]:
+    r = httpx.post(url + "/mock/orders", json={"symbol": symbol, "count": n}, timeout=30)
+    return [o["orderId"] for o in r.json()["orders"]]
+
+
+def _fill(url: str, fills: dict[str, float]) -> None:
+    orders = [{"orderId": oid, "fraction": f} for oid, f in fills.items()]
+    httpx.post(url + "/mock/fill", json={"orders": orders}, timeout=30).raise_for_status()
+
+
+def _mock_filled(url: str) -> dict[str, str]:
+    return {o["orderId"]: o["filledSize"] for o in httpx.get(url + "/mock/orders", timeout=30).json()["orders"]}
+
+
+def test_every_outcome_has_its_final_status_and_filled_size(server: MockServer) -> None:
+    btc, eth = _seed(server.url, "BTCUSDT", 260), _seed(server.url, "ETHUSDT", 30)
+    _fill(server.url, {btc[5]: 0.4, btc[200]: 0.25, eth[3]: 0.5})
+    httpx.post(server.url + "/mock/faults", json={"fill_rate": 0.02}, timeout=10)  # fills racing the cancels
+    with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url, settle_lag_s=0.2) as client:
+        by_ids = client.cancel_orders(symbol="BTCUSDT", order_ids=btc, reconcile=True)  # plain id batches
+        mixed = client.cancel_orders(orders=[{"symbol": "ETHUSDT", "orderId": i} for i in eth], reconcile=True)
+    truth = _mock_filled(server.url)
+    for report in (by_ids, mixed):
+        rows = [o for name in ("cancelled", "failed", "unknown") for o in getattr(report, name)]
+        assert rows and all(o.status is not None for o in rows)  # 0 orders without a final status
+        assert all(Decimal(o.filled_size or "0") == Decimal(truth[o.order_id or ""]) for o in rows)
+    assert by_ids.cancelled[5].status == "cancelled" and by_ids.cancelled[5].filled_size == "0.4"
+    expected = sum((Decimal(truth[i]) for i in btc), Decimal(0))
+    assert Decimal(by_ids.filled_total["BTCUSDT"]) == expected >= Decimal("0.65")
+    assert mixed.filled_total == {"ETHUSDT": "0.5"} or Decimal(mixed.filled_total["ETHUSDT"]) >= Decimal("0.5")
+    assert by_ids.to_dict()["filled_total"] == by_ids.filled_total
+
+
+def test_without_reconcile_the_cancelled_orders_have_no_status(server: MockServer) -> None:
+    ids = _seed(server.url, "BTCUSDT", 3)
+
+    async def main() -> Any:
+        async with AsyncBitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url) as client:
+            plain = await client.cancel_orders(symbol="BTCUSDT", order_ids=ids[:2])
+            read = await client.cancel_orders(symbol="BTCUSDT", order_ids=ids[2:], reconcile=True)
+            return plain, read
+
+    plain, read = asyncio.run(main())
+    assert [o.status for o in plain.cancelled] == [None, None] and plain.read_count == 0
+    assert [o.status for o in read.cancelled] == ["cancelled"] and read.read_count == 1
+
+
+def test_cli_reconciles_by_default_and_says_what_filled(server: MockServer) -> None:
+    ids = _seed(server.url, "BTCUSDT", 4)
+    _fill(server.url, {ids[0]: 0.5})
+    args = ["cancel", "--symbol", "BTCUSDT", "--base-url", server.url, "--json", "--no-journal"]
+    r = run(*args, "--order-id", ids[0], "--order-id", ids[1])
+    report = json.loads(r.stdout)
+    assert (
+        r.returncode == 0
+        and report["filled_total"] == {"BTCUSDT": "0.5"}
+        and "filled: 0.5 BTCUSDT" in report["summary"]
+    )
+    assert [o["status"] for o in report["cancelled"]] == ["cancelled", "cancelled"]
+    r = run(*args, "--order-id", ids[2], "--no-reconcile")
+    assert json.loads(r.stdout)["cancelled"][0]["status"] is None
