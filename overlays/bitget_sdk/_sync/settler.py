@@ -18,25 +18,43 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .._core.engine import CancelRun, Resolved
 from .._core.errors import BitgetError
 from .._runs.settle import PAGE, Read, SettleSchedule, Wait, reconcile_steps
 from . import backend
 
+T = TypeVar("T")
 
-class Settler:
-    """Settles symbols on one worker while the cancel phase goes on."""
 
-    def __init__(self, run: CancelRun, lag_s: float, read: Callable[[Read], Any]) -> None:
-        self._run = run
-        self._schedule = SettleSchedule(run, lag_s)
-        self._read = read
-        self._queue: backend.Queue[list[str] | None] = backend.Queue()
+class _OneWorker(Generic[T]):
+    """Work handed from the workers that send to one worker of its own, which `stop` ends."""
+
+    def __init__(self) -> None:
+        self._queue: backend.Queue[T | None] = backend.Queue()
         self._stopped = backend.Event()
         self._worker: backend.Worker | None = None
         self._start_lock = threading.Lock()  # batches end on several workers
+
+    def stop(self) -> None:
+        """On an interrupt: no new read starts; the one in flight is cancelled, or ends within its timeout."""
+        self._stopped.set()
+        with self._start_lock:
+            worker = self._worker
+        if worker is not None:
+            self._queue.put(None)
+            worker.cancel()
+
+
+class Settler(_OneWorker[list[str]]):
+    """Settles symbols on one worker while the cancel phase goes on."""
+
+    def __init__(self, run: CancelRun, lag_s: float, read: Callable[[Read], Any]) -> None:
+        super().__init__()
+        self._run = run
+        self._schedule = SettleSchedule(run, lag_s)
+        self._read = read
 
     def offer(self, symbols: Iterable[str]) -> None:
         """Symbols whose batches have all ended (called by the workers that send)."""
@@ -58,15 +76,6 @@ class Settler:
         rest = self._schedule.rest()
         if rest and self._run.may_settle() and not self._run.out_of_time():
             self._settle(rest)
-
-    def stop(self) -> None:
-        """On an interrupt: no new read starts; the one in flight is cancelled, or ends within its timeout."""
-        self._stopped.set()
-        with self._start_lock:
-            worker = self._worker
-        if worker is not None:
-            self._queue.put(None)
-            worker.cancel()
 
     def _work(self) -> None:
         last = False
@@ -106,20 +115,17 @@ class Settler:
             self._run.abort(exc, "an unexpected error while settling")
 
 
-class Reconciler:
+class Reconciler(_OneWorker[list[Resolved]]):
     """`reconcile=True`: reads back the orders answers said were cancelled, for their final state and
     filled size, a symbol's 100 at a time as their batches end, on one worker while the run goes on;
     what is left when the cancels end is read then, and what was not found (read-after-write lag) is
     looked for once more after the lag."""
 
     def __init__(self, run: CancelRun, lag_s: float, read: Callable[[Read], Any]) -> None:
+        super().__init__()
         self._run = run
         self._lag_s = lag_s
         self._read = read
-        self._queue: backend.Queue[list[Resolved] | None] = backend.Queue()
-        self._stopped = backend.Event()
-        self._worker: backend.Worker | None = None
-        self._lock = threading.Lock()  # batches end on several workers
         self._pending: dict[str, list[Resolved]] = {}
         self._missing: list[Resolved] = []
 
@@ -127,7 +133,7 @@ class Reconciler:
         """Batch i has ended (called by the workers that send)."""
         cancelled = [r for r in self._run.batch_resolved(i) if r.status == "cancelled"]
         chunks = []
-        with self._lock:
+        with self._start_lock:
             for r in cancelled:
                 self._pending.setdefault(r.outcome.symbol or "", []).append(r)
             for symbol in [s for s, group in self._pending.items() if len(group) >= PAGE]:
@@ -139,7 +145,7 @@ class Reconciler:
 
     def finish(self) -> None:
         """After the cancels: the rest, then what was not found, once more after the lag."""
-        with self._lock:
+        with self._start_lock:
             worker, rest = self._worker, [r for group in self._pending.values() for r in group]
             self._pending = {}
         if worker is not None:
@@ -151,15 +157,6 @@ class Reconciler:
             again, self._missing = self._missing, []
             self._stopped.wait(self._lag_s)
             self._pass(again)
-
-    def stop(self) -> None:
-        """On an interrupt: no new read starts; the one in flight is cancelled, or ends within its timeout."""
-        self._stopped.set()
-        with self._lock:
-            worker = self._worker
-        if worker is not None:
-            self._queue.put(None)
-            worker.cancel()
 
     def _work(self) -> None:
         while (chunk := self._queue.get()) is not None:
