@@ -265,9 +265,17 @@ class RedisWindowLimiter:
         wait = int(value)
         return _POLL_S if wait < 0 else min(max(wait / 1e6, _POLL_S), self.window_s)
 
+    def _forget_connections(self) -> None:
+        """Drop every pooled connection: after a restart each one is stale and fails once when used, so a
+        process whose pool held ten would need ten probes (ten seconds) to see Redis back, sending on its
+        share meanwhile while the others, back already, use the whole budget (seen: 10 x 429)."""
+        with contextlib.suppress(Exception):
+            self._redis.connection_pool.disconnect()
+
     def _lose(self, exc: BaseException) -> SlidingWindowLimiter:
         with self._lock:
             if self._local is None:
+                self._forget_connections()
                 share = max(1, self.limit // self._members)
                 local = SlidingWindowLimiter(share, window_s=self.window_s, margin_s=self.margin_s)
                 local.hold_until(time.monotonic() + self.window_s + self.margin_s)
@@ -303,6 +311,7 @@ class RedisWindowLimiter:
             self._rejoin(keys=[self._keys[0], self._keys[2]], args=[self._holder, self.limit, self._ttl_s(), *busy])
         except self._errors:
             self._back_since = None
+            self._forget_connections()
             return
         with self._lock:
             self._local, self._back_since = None, None
