@@ -216,3 +216,33 @@ def test_a_signal_outside_the_sending_still_prints_every_order_once(
         assert set(rows.values()) == {"cancelled"} and cancelled == set(ids)
     else:
         assert set(rows.values()) == {"failed"} and cancelled == set()
+
+
+@pytest.mark.parametrize("limited", [300], indirect=True, ids=["answers-in-0.3s"])
+def test_a_run_stopped_without_a_journal_leaves_a_file_of_the_orders_to_cancel(
+    limited: tuple[str, httpx.Client],
+) -> None:
+    """No journal to resume: the orders not known cancelled (not sent, or unknown) go to a CSV in the state
+    directory, and `cancel --file` takes it."""
+    import csv
+    import re
+
+    url, control = limited
+    proc, _ids = _start(url, control, "--no-journal")
+    _wait_for_cancels(control, 550)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    report = json.loads(out)
+    left = {o["order_id"] for name in ("failed", "unknown") for o in report[name]}
+    found = re.search(r"orders not known cancelled: (\S+);", err)
+    assert found is not None and left, err
+    with open(found.group(1), newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["orderId"] for r in rows} == left and len(rows) == len(left)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}
+    again = subprocess.run(
+        [sys.executable, "-m", "bitget_cli", "cancel", "--file", found.group(1), "--base-url", url, "--dry-run"],
+        capture_output=True, text=True, env={**base, **ENV}, timeout=60, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr

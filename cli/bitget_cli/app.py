@@ -416,11 +416,33 @@ def _run(
             unfinished = isinstance(partial, CancelReport) and (partial.unknown or partial.failed)
             if journal is not None and Path(journal).exists() and unfinished:
                 render.error(f"to finish the run: bitget-batch-cancel resume {journal}")
+            elif unfinished and isinstance(partial, CancelReport) and args.command == "cancel":
+                _leftover(partial)
         return 128 + e.signum if isinstance(e, Stopped) else 130
     assert report is not None
     with _held():
         _emit(args, report)
     return exit_code(report)
+
+
+def _leftover(report: CancelReport) -> None:
+    """A run stopped without a journal: the orders not known cancelled (not sent, or unknown) go to a CSV
+    in the state directory that `cancel --file` takes, so that finishing the job is one command."""
+    import csv
+
+    folder = state_dir()
+    path = folder / f"left-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.csv"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with path.open("x", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["symbol", "orderId", "clientOid"])
+            for name in ("failed", "unknown"):
+                writer.writerows(row[:3] for row in report.iter_rows(name))  # csv writes None as empty
+    except OSError as e:
+        render.error(f"the orders not known cancelled could not be written to {path} ({e.strerror or e})")
+        return
+    render.error(f"orders not known cancelled: {path}; to finish: bitget-batch-cancel cancel --file {path}")
 
 
 @contextmanager
