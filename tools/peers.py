@@ -355,10 +355,9 @@ def ccxt_scenarios(ex: Any, fx: dict[str, Any]) -> dict[str, Callable[[], str]]:
             pages.append(page)
             if len(page) < 2:
                 break
-            params = {"idLessThan": page[-1]["id"]}
-        seen = [o["id"] for p in pages for o in p]
+            params = {"idLessThan": _oldest(page)}
         want = sorted((o["orderId"] for o in fx["unfilledPage"]), key=int, reverse=True)
-        expect(seen == want, f"pages {[[o['id'] for o in p] for p in pages]}, expected {want} newest first")
+        expect(_paged(pages) == want, f"pages {[[o['id'] for o in p] for p in pages]}, expected {want} newest first")
         by_id = {o["orderId"]: o for o in fx["unfilledPage"]}
         for o in (o for p in pages for o in p):
             _check_ccxt_order(o, by_id[o["id"]], fx, "open")
@@ -380,10 +379,9 @@ def ccxt_scenarios(ex: Any, fx: dict[str, Any]) -> dict[str, Callable[[], str]]:
             pages.append(page)
             if len(page) < 2:
                 break
-            params = {"idLessThan": page[-1]["id"]}
-        seen = [o["id"] for p in pages for o in p]
+            params = {"idLessThan": _oldest(page)}
         want = sorted((o["orderId"] for o in fx["historyPage"]), key=int, reverse=True)
-        expect(seen == want, f"pages {[[o['id'] for o in p] for p in pages]}, expected {want} newest first")
+        expect(_paged(pages) == want, f"pages {[[o['id'] for o in p] for p in pages]}, expected {want} newest first")
         by_id = {o["orderId"]: o for o in fx["historyPage"]}
         for o in (o for p in pages for o in p):
             filled = o["id"] in fx["historyFilled"]
@@ -440,6 +438,20 @@ def ccxt_scenarios(ex: Any, fx: dict[str, Any]) -> dict[str, Callable[[], str]]:
         "single-cancel-clientOid": single_by_client_oid,
         "single-cancel-not-open": single_not_open,
     }
+
+
+def _oldest(page: list[Any]) -> str:
+    """The cursor for the next page: the page's lowest orderId. ccxt sorts each page by timestamp,
+    oldest first (`parse_orders`), so its last order is the oldest only when the orders' cTimes differ;
+    orders made in one millisecond keep the wire's order (newest first)."""
+    return str(min((o["id"] for o in page), key=int))
+
+
+def _paged(pages: list[list[Any]]) -> list[str] | None:
+    """The pages' orderIds newest first if each page is newer than the next and none repeats, else None."""
+    ids = [sorted((o["id"] for o in p), key=int, reverse=True) for p in pages]
+    flat = [i for p in ids for i in p]
+    return flat if flat == sorted(set(flat), key=int, reverse=True) else None
 
 
 def run_ccxt(url: str, creds: dict[str, str], fx: dict[str, Any]) -> list[Result]:
