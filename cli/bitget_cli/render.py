@@ -123,14 +123,30 @@ def summary_line(report: CancelReport | Outcomes) -> str:
         f"{'; the --deadline passed: orders are reported as they stood' if report.deadline_passed else ''}"
         f"{f'; {report.rounds} rounds, {len(report.remaining)} still open' if report.rounds else ''}"
         f"{plan_line(report.plan_orders)}"
-        f"{filled_line(report)}"
+        f"{filled_line(seen)}"
     )
 
 
-def filled_line(report: CancelReport) -> str:
-    """What the run's orders filled, per symbol (read back: settling, reconcile)."""
-    totals = report.filled_total
-    return f"; filled: {', '.join(f'{size} {symbol}' for symbol, size in totals.items())}" if totals else ""
+_FILLED = OUTCOME_FIELDS.index("filled_size")
+_SYMBOL = OUTCOME_FIELDS.index("symbol")
+
+
+def filled_line(seen: Outcomes) -> str:
+    """What the run's orders filled, per symbol (read back: settling, reconcile), as
+    `CancelReport.filled_total` says, from the rows already read (one pass: 200,000 orders print fast)."""
+    from decimal import Decimal, InvalidOperation
+
+    totals: dict[str, Decimal] = {}
+    for rows in seen.rows.values():
+        for row in rows:
+            size = row[_FILLED]
+            if size:
+                try:
+                    totals[row[_SYMBOL]] = totals.get(row[_SYMBOL], Decimal(0)) + Decimal(size)
+                except InvalidOperation:
+                    continue
+    shown = [f"{format(total.normalize(), 'f')} {symbol}" for symbol, total in sorted(totals.items()) if total]
+    return f"; filled: {', '.join(shown)}" if shown else ""
 
 
 def plan_line(plans: CancelReport | None) -> str:

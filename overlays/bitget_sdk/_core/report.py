@@ -205,21 +205,19 @@ class CancelReport:
     def filled_total(self) -> dict[str, str]:
         """What filled, per symbol (base coin, as Bitget counts `baseVolume`), over every order whose
         filled size was read (settling, `reconcile=True`): the position change the run's orders made."""
-        totals: dict[str, Decimal] = {}
-        for name in _LISTS:
-            for symbol, size in self._symbol_sizes(name):
-                if size:
-                    try:
-                        totals[symbol] = totals.get(symbol, Decimal(0)) + Decimal(size)
-                    except ArithmeticError:
-                        continue
-        return {symbol: format(total.normalize(), "f") for symbol, total in sorted(totals.items()) if total}
-
-    def _symbol_sizes(self, name: str) -> Iterator[tuple[str, str | None]]:
         rows = self._rows
         if rows is not None:
-            return ((row[_ROW_SYMBOL], row[_ROW_FILLED]) for row in rows if row[0] == name)
-        return ((o.symbol or "", o.filled_size) for o in getattr(self, name))
+            pairs: Iterator[tuple[str, str | None]] = ((row[_ROW_SYMBOL], row[_ROW_FILLED]) for row in rows)
+        else:
+            pairs = ((o.symbol or "", o.filled_size) for name in _LISTS for o in getattr(self, name))
+        totals: dict[str, Decimal] = {}
+        for symbol, size in pairs:
+            if size:
+                try:
+                    totals[symbol] = totals.get(symbol, Decimal(0)) + Decimal(size)
+                except ArithmeticError:
+                    continue
+        return {symbol: format(total.normalize(), "f") for symbol, total in sorted(totals.items()) if total}
 
     @property
     def counts(self) -> dict[str, int]:
