@@ -42,6 +42,7 @@ class Reply:
     dribble_s: float = 0.0  # write the whole answer one byte at a time, this far apart
     stream_forever: bytes = b""  # after `body`, keep writing this until the client goes
     hang: bool = False  # never answer, keep the connection open
+    delay_s: float = 0.0  # answer only after this long (what it says was decided when the request came)
 
 
 def http(
@@ -174,6 +175,8 @@ class HostileServer:
                 reply = (self.reads if request.method == "GET" else self.behaviour)(request, self.book)
                 if reply.hang:
                     await asyncio.sleep(3600)
+                if reply.delay_s:
+                    await asyncio.sleep(reply.delay_s)
                 if reply.head is None:
                     break
                 data = reply.head + reply.body

@@ -4,10 +4,14 @@ final `status` and `filled_size`, read from the order history while the next bat
 
 from __future__ import annotations
 
+import _thread
 import asyncio
+import dataclasses
 import json
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,8 +19,10 @@ import pytest
 
 from bitget_mock import MockExchange, MockServer, Settings
 from bitget_mock.accounts import demo_account
-from bitget_sdk import AsyncBitgetClient, BitgetClient
+from bitget_sdk import AsyncBitgetClient, BitgetClient, journal_report
+from bitget_sdk._sync.backend import INTERRUPT_GRACE_S
 
+from .hostile import Book, HostileServer, Reply, Request, honest, honest_read
 from .test_cli import run
 
 KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
@@ -89,3 +95,38 @@ def test_cli_reconciles_by_default_and_says_what_filled(server: MockServer) -> N
     assert [o["status"] for o in report["cancelled"]] == ["cancelled", "cancelled"]
     r = run(*args, "--order-id", ids[2], "--no-reconcile")
     assert json.loads(r.stdout)["cancelled"][0]["status"] is None
+
+
+def test_a_read_back_answered_after_the_interrupt_closed_the_journal_is_dropped_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sync reconcile worker is waited for `INTERRUPT_GRACE_S` on an interrupt; its read answered
+    later must neither write to the closed journal (a JournalError traceback on the worker thread, seen
+    in CI) nor change what the report and the journal say."""
+    thread_errors: list[Any] = []
+    monkeypatch.setattr(threading, "excepthook", thread_errors.append)
+    interrupted = threading.Event()
+
+    def reads(req: Request, book: Book) -> Reply:
+        reply = honest_read(req, book)
+        if "history" in req.target and not interrupted.is_set():
+            interrupted.set()
+            _thread.interrupt_main()  # Ctrl-C while this read is in flight; it answers after the grace
+            return dataclasses.replace(reply, delay_s=INTERRUPT_GRACE_S + 2)
+        return reply
+
+    path = tmp_path / "run.db"
+    with HostileServer(honest, reads) as server:
+        server.book.live = {str(10_000 + i): f"c{i}" for i in range(300)}
+        with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url) as client:
+            with pytest.raises(KeyboardInterrupt) as caught:
+                client.cancel_orders(symbol="BTCUSDT", order_ids=list(server.book.live), reconcile=True, journal=path)
+            for t in threading.enumerate():
+                if t.name == "bitget-reconcile":
+                    t.join(INTERRUPT_GRACE_S + 10)
+    assert interrupted.is_set() and thread_errors == []
+    report = caught.value.report  # type: ignore[attr-defined]
+    journaled = journal_report(path)
+    for name in ("cancelled", "failed", "unknown"):
+        assert [o.to_dict() for o in getattr(journaled, name)] == [o.to_dict() for o in getattr(report, name)]
+    assert all(o.status is None for o in report.cancelled[:100])  # the late read changed nothing

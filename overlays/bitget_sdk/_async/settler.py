@@ -108,8 +108,14 @@ class Settler(_OneWorker[list[str]]):
                 step = steps.send(answer)
         except StopIteration as stop:
             new, reads = stop.value
-            self._run.settled(new, reads)
         except Exception as exc:  # a bug while settling: the report keeps the outcomes as they stood
+            self._run.abort(exc, "an unexpected error while settling")
+            return
+        else:  # stopped
+            return
+        try:
+            self._run.settled(new, reads)
+        except Exception as exc:  # the journal could not be written: the run stops, the report stands
             self._run.abort(exc, "an unexpected error while settling")
 
 
@@ -172,7 +178,13 @@ class Reconciler(_OneWorker[list[Resolved]]):
                 step = steps.send(answer)
         except StopIteration as stop:
             found, missing, reads = stop.value
-            self._run.reconciled(found, reads)
-            self._missing += missing
         except Exception as exc:  # a bug while reading back: the report keeps the outcomes as they stood
+            self._run.abort(exc, "an unexpected error while reconciling")
+            return
+        else:  # stopped
+            return
+        self._missing += missing
+        try:
+            self._run.reconciled(found, reads)
+        except Exception as exc:  # the journal could not be written: the run stops, the report stands
             self._run.abort(exc, "an unexpected error while reconciling")

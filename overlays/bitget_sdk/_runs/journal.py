@@ -135,6 +135,13 @@ def _damaged(path: Path, exc: sqlite3.Error) -> JournalError:
     return JournalError(f"journal {path}: {text}")
 
 
+class _Closed(JournalError):
+    """A write after `close`: the run has ended and its report is taken. An answer or a read that a
+    worker the interrupt stopped waiting for brings afterwards is in neither, so `answered` and
+    `outcomes` drop it and the two still agree; `sending` raises it (a send that cannot be recorded
+    must not go out)."""
+
+
 class Journal:
     """One run's journal. Thread-safe (one connection behind a lock; each call is one transaction)."""
 
@@ -143,6 +150,7 @@ class Journal:
         self._conn = conn
         self._lock = threading.Lock()
         self._lock_fd = lock_fd
+        self._closed = False
 
     # --- opening ---------------------------------------------------------------------------------
 
@@ -249,6 +257,7 @@ class Journal:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._conn.close()
             _unlock(self._lock_fd)
             self._lock_fd = None
@@ -261,6 +270,9 @@ class Journal:
 
         def __enter__(self) -> sqlite3.Cursor:
             self._journal._lock.acquire()
+            if self._journal._closed:
+                self._journal._lock.release()
+                raise _Closed(f"journal {self._journal.path}: closed")
             try:
                 cur = self._journal._conn.cursor()
                 cur.execute("BEGIN")
@@ -293,14 +305,14 @@ class Journal:
             cur.execute("INSERT OR REPLACE INTO attempts (batch, n, sent_at) VALUES (?, ?, ?)", (batch, n, time.time()))
 
     def answered(self, batch: int, n: int, answer: str, sent: bool) -> None:
-        with self._tx() as cur:
+        with contextlib.suppress(_Closed), self._tx() as cur:
             cur.execute(
                 "UPDATE attempts SET answer = ?, sent = ? WHERE batch = ? AND n = ?", (answer, int(sent), batch, n)
             )
 
     def outcomes(self, resolved: Iterable[tuple[int, str, OrderOutcome]]) -> None:
         """Orders' outcomes (a batch's, or settling's new ones), replacing what was there."""
-        with self._tx() as cur:
+        with contextlib.suppress(_Closed), self._tx() as cur:
             cur.executemany(
                 "INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?)",
                 [(position, status, _outcome_json(o)) for position, status, o in resolved],
