@@ -97,6 +97,38 @@ def test_cli_reconciles_by_default_and_says_what_filled(server: MockServer) -> N
     assert json.loads(r.stdout)["cancelled"][0]["status"] is None
 
 
+@pytest.mark.parametrize("strategy", ["batch", "auto"])
+def test_cancel_all_with_reconcile_gives_every_order_its_final_status_and_fill(
+    server: MockServer, strategy: str
+) -> None:
+    btc, eth = _seed(server.url, "BTCUSDT", 180), _seed(server.url, "ETHUSDT", 40)
+    _fill(server.url, {btc[7]: 0.4, btc[150]: 0.25, eth[0]: 0.5})
+    with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url, settle_lag_s=0.2) as client:
+        report = client.cancel_open_orders(symbols=["BTCUSDT", "ETHUSDT"], strategy=strategy, reconcile=True)
+        plain = client.cancel_open_orders(symbols=["BTCUSDT"], strategy=strategy)  # nothing left: 0 rows
+    truth = _mock_filled(server.url)
+    rows = [o for name in ("cancelled", "failed", "unknown") for o in getattr(report, name)]
+    assert len(rows) == 220 and not report.remaining and not plain.cancelled
+    assert all(o.status is not None for o in rows)
+    assert all(Decimal(o.filled_size or "0") == Decimal(truth[o.order_id or ""]) for o in rows)
+    assert {k: Decimal(v) for k, v in report.filled_total.items()} == {
+        "BTCUSDT": Decimal("0.65"),
+        "ETHUSDT": Decimal("0.5"),
+    }
+
+
+def test_cli_cancel_all_reconciles_by_default(server: MockServer) -> None:
+    ids = _seed(server.url, "BTCUSDT", 60)
+    _fill(server.url, {ids[3]: 0.5})
+    args = ["cancel-all", "--symbol", "BTCUSDT", "--yes", "--base-url", server.url, "--json", "--no-plan-orders"]
+    report = json.loads(run(*args).stdout)
+    assert report["filled_total"] == {"BTCUSDT": "0.5"} and "filled: 0.5 BTCUSDT" in report["summary"]
+    assert len(report["cancelled"]) == 60 and all(o["status"] == "cancelled" for o in report["cancelled"])
+    more = _seed(server.url, "BTCUSDT", 2)
+    report = json.loads(run(*args, "--no-reconcile").stdout)
+    assert sorted(o["order_id"] for o in report["cancelled"]) == sorted(more) and report["cancelled"][0]["status"] is None
+
+
 def test_a_read_back_answered_after_the_interrupt_closed_the_journal_is_dropped_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -309,6 +309,7 @@ def cmd_cancel_all(args: argparse.Namespace) -> int:
             strategy=args.strategy,
             deadline_s=args.deadline,
             plan_orders=not args.no_plan_orders,
+            reconcile=not args.no_reconcile,
             on_progress=progress,
         ),
     )

@@ -85,12 +85,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not read back the state of orders whose outcome is unknown or 'does not exist'",
     )
-    c.add_argument(
-        "--no-reconcile",
-        action="store_true",
-        help="do not read back the final state and filled size of the orders cancelled (by default every "
-        "outcome carries them, and the summary says what filled per symbol)",
-    )
+    _reconcile_flag(c)
     _report_flags(c)
     c.add_argument("--dry-run", action="store_true", help="validate and show the batches; send nothing")
     j = c.add_mutually_exclusive_group()
@@ -127,12 +122,22 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave plan (trigger) orders open (by default they are cancelled too, and reported apart)",
     )
+    _reconcile_flag(a)
     _report_flags(a)
     d = sub.add_parser("demo", help="the main job on an embedded mock exchange: no network, no credentials")
     d.add_argument("--orders", type=_count, default=500, help="open orders to seed and cancel (default 500)")
     d.add_argument("--unknown", type=_count, default=10, help="extra order IDs that do not exist (default 10)")
     _report_flags(d)
     return p
+
+
+def _reconcile_flag(c: argparse.ArgumentParser) -> None:
+    c.add_argument(
+        "--no-reconcile",
+        action="store_true",
+        help="do not read back the final state and filled size of the orders cancelled (by default every "
+        "outcome carries them, and the summary says what filled per symbol)",
+    )
 
 
 def _report_flags(c: argparse.ArgumentParser) -> None:

@@ -455,6 +455,7 @@ class BitgetClient(Operations, BaseClient):
         strategy: Strategy = "auto",
         deadline_s: float | None = None,
         plan_orders: bool = True,
+        reconcile: bool = False,
         on_progress: ProgressCallback | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
@@ -472,6 +473,8 @@ class BitgetClient(Operations, BaseClient):
         `plan_orders` (the default): the plan (trigger) orders of the same symbols are cancelled too, at
         the same time (they have endpoints and budgets of their own: a trigger that fires mid-incident
         places a new order), and reported apart in `report.plan_orders` (a CancelReport of its own).
+        `reconcile=True`: the orders cancelled are read back for their final status and filled size
+        while the next batches go, as `cancel_orders(reconcile=True)` does (`report.filled_total`).
         An interrupt (KeyboardInterrupt; a cancelled task) propagates with `.report`: every order listed
         so far, each request sent accounted for (`unknown` while its answer was outstanding).
         `on_progress(orders_done, orders_listed)` as it goes: both grow (orders listed so far, and of
@@ -485,6 +488,7 @@ class BitgetClient(Operations, BaseClient):
                 strategy=strategy,
                 deadline_s=deadline_s,
                 plan_orders=plan_orders,
+                reconcile=reconcile,
                 on_progress=on_progress,
             )
         names, strategy, deadline_s = cancel_all_args(symbols, all_symbols, strategy, deadline_s)
@@ -504,7 +508,7 @@ class BitgetClient(Operations, BaseClient):
         try:
             while True:
                 try:
-                    found = self._perform(action, deadline, tally)
+                    found = self._perform(action, deadline, tally, reconcile)
                 except BaseException as exc:
                     if isinstance(exc, Exception):
                         raise
@@ -594,10 +598,10 @@ class BitgetClient(Operations, BaseClient):
                 cursor = last
         return found
 
-    def _perform(self, action: Any, deadline: float | None, tally: Tally) -> Any:
+    def _perform(self, action: Any, deadline: float | None, tally: Tally, reconcile: bool) -> Any:
         """One action of `cancel_all_steps`; what it sends back."""
         if isinstance(action, ListOpen) and action.stream:
-            return self._list_and_cancel(action.symbols, deadline, tally)
+            return self._list_and_cancel(action.symbols, deadline, tally, reconcile)
         if isinstance(action, ListOpen):
             found: Any = []
             try:
@@ -609,13 +613,17 @@ class BitgetClient(Operations, BaseClient):
             return found
         if isinstance(action, CancelBatches):
             orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in action.orders]
-            return self.cancel_orders(orders=orders, deadline_s=left(deadline), on_progress=tally.chunk())
+            return self.cancel_orders(
+                orders=orders, deadline_s=left(deadline), on_progress=tally.chunk(), reconcile=reconcile
+            )
         if isinstance(action, Pause):
             backend.sleep(clip(action.seconds, deadline))
             return None
         return self._cancel_symbols(action, deadline)
 
-    def _list_and_cancel(self, symbols: tuple[str, ...] | None, deadline: float | None, tally: Tally) -> Any:
+    def _list_and_cancel(
+        self, symbols: tuple[str, ...] | None, deadline: float | None, tally: Tally, reconcile: bool
+    ) -> Any:
         """List open orders on a worker and cancel them as they come: the first page as soon as it is
         read, then whatever pages were read meanwhile, up to STREAM_CHUNK orders (10 batches) at a time
         (reads and cancels have budgets of their own, so the listing runs ahead of the cancels)."""
@@ -666,7 +674,11 @@ class BitgetClient(Operations, BaseClient):
                     orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in todo]
                     progress = tally.chunk()
                     cancel = self.cancel_orders(
-                        orders=orders, deadline_s=left(deadline), settle=False, on_progress=progress
+                        orders=orders,
+                        deadline_s=left(deadline),
+                        settle=False,
+                        on_progress=progress,
+                        reconcile=reconcile,
                     )
                     reports.append(cancel)
         except BaseException as exc:
