@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +21,7 @@ from bitget_mock import MockExchange, MockServer, Settings
 from bitget_mock.accounts import demo_account
 from bitget_sdk import AsyncBitgetClient, BatchValidationError, BitgetClient
 
-from .test_cli import run
+from .test_cli import ENV, run
 
 KEY, SECRET, PASSPHRASE = "bg_demo_key", "demo-secret-key", "demo-passphrase"
 
@@ -127,6 +131,26 @@ def test_cancel_open_orders_leaves_nothing_open_and_accounts_for_every_order(
     assert set(reported) >= set(seeded) and (strategy == "symbol" or len(placed_during) > 0)
 
 
+def test_auto_cancels_from_the_first_page_and_hands_what_is_left_to_cancel_symbol_order() -> None:
+    """Strategy auto, 5,000 open orders at 10 batch cancels a second: batches go from the first page
+    (the first cancel does not wait for the listing), and once the listing has ended the orders not
+    sent yet go by one cancel-symbol-order, faster than their batches; every order once, all cancelled."""
+    with MockServer(MockExchange([demo_account()], Settings(rate_limit=10))) as server:
+        seeded = _seed(server.url, "BTCUSDT", 5000)
+        sent: list[str] = []
+        hooks = {"event_hooks": {"request": [lambda r: sent.append(r.url.path.rsplit("/", 1)[-1])]}}
+        with _client(server.url, httpx_args=hooks) as client:
+            report = client.cancel_open_orders(symbols=["BTCUSDT"], strategy="auto", deadline_s=60)
+        states = _states(server.url)
+    cancels = [p for p in sent if p in ("batch-cancel-order", "cancel-symbol-order")]
+    pages_before = sent[: sent.index("batch-cancel-order")].count("unfilled-orders")
+    assert cancels[0] == "batch-cancel-order" and pages_before <= 5  # of 50: the listing had just begun
+    assert "cancel-symbol-order" in cancels and cancels.count("batch-cancel-order") < 5000 / 50
+    reported = [o.order_id for kind in ("cancelled", "failed", "unknown") for o in getattr(report, kind)]
+    assert sorted(reported) == sorted(seeded) and len(report.cancelled) == 5000
+    assert all(states[i] == "cancelled" for i in seeded)
+
+
 def test_the_deadline_reports_what_is_still_open(server: MockServer) -> None:
     _seed(server.url, "BTCUSDT", 1500)  # 30 batches: about 2 s at 10/s
     with _client(server.url) as client:
@@ -184,9 +208,10 @@ def test_an_empty_listing_is_checked_again_after_the_read_lag(server: MockServer
 
 
 def _drive_steps(listings: list[list[str]], clock: list[float], lag_s: float) -> tuple[list[Any], Any]:
-    """Run the I/O-free rounds against canned listings (each listing takes 1 s of a fake clock)."""
+    """Run the I/O-free rounds against canned listings (each listing takes 1 s of a fake clock; what it
+    shows is cancelled as it is listed, as the driver's stream does)."""
     from bitget_sdk._core.report import CancelReport, OrderOutcome
-    from bitget_sdk._runs.cancel_all import CancelBatches, Listed, ListOpen, Pause, cancel_all_steps
+    from bitget_sdk._runs.cancel_all import Listed, ListOpen, Pause, cancel_all_steps
 
     steps = cancel_all_steps(
         ("BTCUSDT",), "auto", out_of_time=lambda: False, rate=10, symbol_rate=5, read_rate=20,
@@ -198,14 +223,18 @@ def _drive_steps(listings: list[list[str]], clock: list[float], lag_s: float) ->
         while True:
             actions.append(action)
             if isinstance(action, ListOpen):
+                assert action.stream
                 clock[0] += 1.0
-                answer: Any = [Listed("BTCUSDT", i, None) for i in listings.pop(0)]
-            elif isinstance(action, Pause):
+                shown = [Listed("BTCUSDT", i, None) for i in listings.pop(0)]
+                answer: Any = (
+                    shown,
+                    CancelReport(cancelled=[OrderOutcome("BTCUSDT", o.order_id, None) for o in shown]),
+                    [],
+                )
+            else:
+                assert isinstance(action, Pause)
                 clock[0] += action.seconds
                 answer = None
-            else:
-                assert isinstance(action, CancelBatches)
-                answer = CancelReport(cancelled=[OrderOutcome("BTCUSDT", o.order_id, None) for o in action.orders])
             action = steps.send(answer)
     except StopIteration as stop:
         return actions, stop.value
@@ -333,20 +362,77 @@ def test_an_order_whose_cancel_answer_was_lost_at_the_deadline_is_unknown_not_st
     """The last listing came before the cancel that may have reached it: it is no evidence that the order
     is still open (it was reported failed "still open at the deadline")."""
     from bitget_sdk._core.report import CancelReport, OrderOutcome
-    from bitget_sdk._runs.cancel_all import CancelBatches, Listed, cancel_all_steps
+    from bitget_sdk._runs.cancel_all import Listed, ListOpen, cancel_all_steps
 
     late = [False]
     steps = cancel_all_steps(("BTCUSDT",), "auto", out_of_time=lambda: late[0], rate=10, symbol_rate=5, read_rate=20)
-    next(steps)
-    action = steps.send([Listed("BTCUSDT", "1", None), Listed("BTCUSDT", "2", None)])
-    assert isinstance(action, CancelBatches)
-    late[0] = True  # the deadline passes while the batch is in flight
+    first = next(steps)
+    assert isinstance(first, ListOpen) and first.stream
+    shown = [Listed("BTCUSDT", "1", None), Listed("BTCUSDT", "2", None)]
     lost = CancelReport(
         cancelled=[OrderOutcome("BTCUSDT", "1", None, None, None)],
         unknown=[OrderOutcome("BTCUSDT", "2", None, None, "the answer was lost")],
     )
-    steps.send(lost)  # the next listing: past the deadline, it is not made
+    action = steps.send((shown, lost, []))  # streamed: the deadline passed while the batch was in flight
+    assert isinstance(action, ListOpen)
+    late[0] = True  # the next listing: past the deadline, it is not made
     with pytest.raises(StopIteration) as done:
         steps.send(TimeoutError("the deadline passed"))
     report = done.value.value
     assert [o.order_id for o in report.unknown] == ["2"] and not report.failed and not report.remaining
+
+
+CHAOS_RUNS = int(os.environ.get("SIGNAL_CHAOS_RUNS", "20"))
+
+
+@pytest.mark.slow
+def test_cancel_all_stopped_at_random_moments_reports_every_order_listed_once_as_the_exchange_says() -> None:
+    """`CHAOS_RUNS` CLI cancel-all runs (batch and auto by turns; reconcile and plan orders on, as by
+    default) each stopped by Ctrl-C at a random moment, from before the first listing to after the last
+    answer: the report is whole JSON and holds every order the mock cancelled, once, never as `failed`;
+    it says `cancelled` only of orders the mock cancelled; the plan orders' report likewise."""
+    import random
+
+    rng = random.Random("cancel-all chaos")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}, **ENV, "PYTHONUNBUFFERED": "1"}
+    with MockServer(MockExchange([demo_account()], Settings(rate_limit=10))) as server:
+        control = httpx.Client(base_url=server.url, timeout=30)
+        control.post("/mock/faults", json={"delay_rate": 1.0, "delay_ms": 300}).raise_for_status()
+        codes = []
+        for k in range(CHAOS_RUNS):
+            symbol, strategy = f"C{k}USDT", ("batch", "auto")[k % 2]
+            ids = set(_seed(server.url, symbol, 1200))
+            control.post("/mock/plan-orders", json={"symbol": symbol, "count": 30}).raise_for_status()
+            args = ["cancel-all", "--symbol", symbol, "--yes", "--json", "--strategy", strategy]
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "bitget_cli", *args, "--base-url", server.url],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            time.sleep(rng.uniform(0.3, 4.0))  # 24 batches: 10 at once, then 10 a second, answers in 0.3 s
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode in (0, 1, 130), f"run {k}: {err}"
+            assert "Traceback" not in err, f"run {k}: {err}"
+            codes.append(proc.returncode)
+            report = json.loads(out)  # whole
+            for part, listing in ((report, "/mock/orders"), (report.get("plan_orders"), "/mock/plan-orders")):
+                if part is None:  # stopped before the plan orders' first listing answered
+                    continue
+                rows = [(o["order_id"], s) for s in ("cancelled", "failed", "unknown") for o in part[s]]
+                said = dict(rows)
+                assert len(said) == len(rows), f"run {k}: an order reported twice"
+                states = {
+                    o["orderId"]: o["status"] for o in control.get(listing, params={"symbol": symbol}).json()["orders"]
+                }
+                gone = {i for i, s in states.items() if s == "cancelled"}
+                assert set(said) <= set(states), f"run {k}: an order the exchange never had"
+                assert {i for i, s in said.items() if s == "cancelled"} <= gone, f"run {k}: cancelled, says who?"
+                assert gone <= set(said), f"run {k}: cancelled by the exchange, missing from the report"
+                assert {i for i in gone if said[i] == "failed"} == set(), f"run {k}: cancelled but failed"
+                if listing == "/mock/orders":
+                    assert set(said) <= ids
+        control.close()
+    assert codes.count(130) >= CHAOS_RUNS // 2, codes  # most signals landed mid-run

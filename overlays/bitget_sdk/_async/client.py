@@ -52,7 +52,6 @@ from .._core.symbols import SYMBOLS_WAIT_S, check_names, first_unlisted, refusal
 from .._http.wire import Prepared, Wire
 from .._limits.window import OutOfTime, Permit
 from .._runs.cancel_all import (
-    CancelBatches,
     CancelSymbols,
     Interrupted,
     Listed,
@@ -605,7 +604,7 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
     async def _perform(self, action: Any, deadline: float | None, tally: Tally, reconcile: bool) -> Any:
         """One action of `cancel_all_steps`; what it sends back."""
         if isinstance(action, ListOpen) and action.stream:
-            return await self._list_and_cancel(action.symbols, deadline, tally, reconcile)
+            return await self._list_and_cancel(action, deadline, tally, reconcile)
         if isinstance(action, ListOpen):
             found: Any = []
             try:
@@ -615,29 +614,25 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                 found = exc
             tally.listing(found if isinstance(found, list) else [])
             return found
-        if isinstance(action, CancelBatches):
-            orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in action.orders]
-            return await self.cancel_orders(
-                orders=orders, deadline_s=left(deadline), on_progress=tally.chunk(), reconcile=reconcile
-            )
         if isinstance(action, Pause):
             await backend.sleep(clip(action.seconds, deadline))
             return None
-        return await self._cancel_symbols(action, deadline)
+        answer = await self._cancel_symbols(action, deadline)
+        tally.chunk()(len(action.orders), len(action.orders))
+        return answer
 
-    async def _list_and_cancel(
-        self, symbols: tuple[str, ...] | None, deadline: float | None, tally: Tally, reconcile: bool
-    ) -> Any:
+    async def _list_and_cancel(self, action: ListOpen, deadline: float | None, tally: Tally, reconcile: bool) -> Any:
         """List open orders on a worker and cancel them as they come: the first page as soon as it is
         read, then whatever pages were read meanwhile, up to STREAM_CHUNK orders (10 batches) at a time
-        (reads and cancels have budgets of their own, so the listing runs ahead of the cancels)."""
+        (reads and cancels have budgets of their own, so the listing runs ahead of the cancels). Once
+        the listing has ended, `action.hand_over` may take the orders not yet sent (strategy auto)."""
         pages: backend.Queue[list[Listed] | BaseException | None] = backend.Queue()
         stopped = backend.Event()
 
         async def produce() -> None:
             try:
                 page: list[Listed] = []
-                for name in symbols or [None]:
+                for name in action.symbols or [None]:
                     async for order in self._pages(UNFILLED_ORDERS, name, None, None, deadline):
                         if stopped.is_set():
                             return
@@ -655,39 +650,46 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                 pages.put(None)
 
         producer = backend.spawn(produce, "bitget-list")
-        found: list[Listed] = []
+        found: list[Listed] = []  # listed and sent (or handed over)
+        pending: list[Listed] = []  # listed, not sent yet
         reports: list[CancelReport] = []
         failure: BaseException | None = None
         ended = False
+        left_over: list[Listed] = []
+
+        def take(item: list[Listed] | BaseException | None) -> None:
+            nonlocal ended, failure
+            if item is None:
+                ended = True
+            elif isinstance(item, BaseException):
+                failure = item
+            else:
+                pending.extend(item)
+
         try:
-            while not ended:
-                item = await pages.get()
-                todo: list[Listed] = []
-                while True:
-                    if item is None:
-                        ended = True
-                    elif isinstance(item, BaseException):
-                        failure = item
-                    else:
-                        todo += item
-                    if ended or len(todo) >= STREAM_CHUNK or pages.empty():
-                        break
-                    item = pages.get_nowait()
-                if todo:
-                    found += todo
-                    orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in todo]
-                    progress = tally.chunk()
-                    cancel = self.cancel_orders(
-                        orders=orders,
-                        deadline_s=left(deadline),
-                        settle=False,
-                        on_progress=progress,
-                        reconcile=reconcile,
-                    )
-                    reports.append(await cancel)
+            while pending or not ended:
+                if not pending:
+                    take(await pages.get())
+                while not pages.empty():
+                    take(pages.get_nowait())
+                if not pending:
+                    continue
+                if ended and action.hand_over is not None and action.hand_over(pending):
+                    found += pending
+                    left_over, pending[:] = list(pending), []
+                    break
+                todo, pending[:] = pending[:STREAM_CHUNK], pending[STREAM_CHUNK:]
+                found += todo
+                orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in todo]
+                progress = tally.chunk()
+                cancel = self.cancel_orders(
+                    orders=orders, deadline_s=left(deadline), settle=False, on_progress=progress, reconcile=reconcile
+                )
+                reports.append(await cancel)
         except BaseException as exc:
-            # Interrupted: every order listed so far (queued ones too, never sent) with what was done.
+            # Interrupted: every order listed so far (pending and queued ones too, never sent) with what was done.
             done = getattr(exc, "report", None)
+            found += pending
             while not pages.empty():
                 if isinstance(queued := pages.get_nowait(), list):
                     found += queued
@@ -708,7 +710,7 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                 with contextlib.suppress(AttributeError):
                     exc.partial = (found, merged)  # type: ignore[attr-defined]
                 raise
-        return found, merged
+        return found, merged, left_over
 
     async def _cancel_symbols(
         self, action: CancelSymbols, deadline: float | None

@@ -10,7 +10,9 @@ is open or the deadline passes:
 * strategy "symbol": one `cancel-symbol-order` per symbol (5/s per UID), which Bitget carries out
   *asynchronously*: the answer says nothing per order, so every order listed is `unknown` until the
   order-state reads (settling) show it cancelled, filled or still open;
-* strategy "auto": per round, whichever the estimate below says is faster for what is open.
+* strategy "auto": as "batch", from the first page; once the listing has ended, if the estimate below
+  says one cancel-symbol-order per symbol is faster for the orders listed and not yet sent, those go
+  that way (listed first, so that the report still names every order).
 
 An order still open at a later listing (a cancel that failed, a symbol cancel that has not reached
 it, one placed meanwhile) is cancelled in the next round; orders still open when the deadline passes
@@ -19,6 +21,7 @@ are in `report.remaining`, and `failed` with why.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
@@ -47,17 +50,13 @@ class Listed:
 class ListOpen:
     """List every open order of `symbols` (None: the whole account). The driver sends back [Listed];
     with `stream`, it cancels the orders in batches while the next pages are still being listed (the
-    list reads have their own budget) and sends back ([Listed], the merged CancelReport)."""
+    list reads have their own budget) and sends back ([Listed], the merged CancelReport, [Listed] not
+    sent). `hand_over(orders not yet sent)`, asked once the listing has ended: True stops the batches
+    there (those orders then go to `CancelSymbols`)."""
 
     symbols: tuple[str, ...] | None
     stream: bool = False
-
-
-@attrs.frozen
-class CancelBatches:
-    """`cancel_orders` on these orders (by orderId). The driver sends back the CancelReport."""
-
-    orders: tuple[Listed, ...]
+    hand_over: Callable[[Sequence[Listed]], bool] | None = None
 
 
 @attrs.frozen
@@ -76,13 +75,13 @@ class Pause:
     seconds: float
 
 
-Action = ListOpen | CancelBatches | CancelSymbols | Pause
+Action = ListOpen | CancelSymbols | Pause
 
 
 class Interrupted(Exception):
     """Thrown into `cancel_all_steps` when an interrupt (Ctrl-C, a signal, a cancelled task) ends the
     action under way: `partial` is what the action got done, as the driver could gather it (a stream's
-    (listed, merged report), a CancelBatches' report, or None). The steps then return the report of
+    (listed, merged report), or None). The steps then return the report of
     every order listed so far, which the driver attaches to the interrupt."""
 
     def __init__(self, partial: Any) -> None:
@@ -141,6 +140,12 @@ def estimate_s(strategy: str, orders: Sequence[Listed], rate: int, symbol_rate: 
         return max(0, sum(math.ceil(c / MAX_BATCH) for c in counts) - rate) / rate
     pages = sum(math.ceil(c / PAGE) + 1 for c in counts)
     return max(0, len(counts) - symbol_rate) / symbol_rate + 0.5 + 2 * pages / read_rate
+
+
+def symbol_faster(orders: Sequence[Listed], rate: int, symbol_rate: int, read_rate: int) -> bool:
+    return estimate_s("symbol", orders, rate, symbol_rate, read_rate) < estimate_s(
+        "batch", orders, rate, symbol_rate, read_rate
+    )
 
 
 def _per_symbol(orders: Sequence[Listed]) -> dict[str, int]:
@@ -208,11 +213,14 @@ def cancel_all_steps(
     remaining_no = 0  # the listing `remaining` is
     timed_out = False
     action: Action | None = None
+    hand_over = None
+    if strategy == "auto":
+        hand_over = functools.partial(symbol_faster, rate=rate, symbol_rate=symbol_rate, read_rate=read_rate)
+    stream = strategy != "symbol"
     try:
         while True:
-            stream = strategy == "batch"
             listed_at = now()
-            answer: Any = yield (action := ListOpen(symbols, stream))
+            answer: Any = yield (action := ListOpen(symbols, stream, hand_over))
             if isinstance(answer, BaseException):
                 if out_of_time() or isinstance(answer, NotSentForDeadline):
                     timed_out = True  # the listing ran out of time: what was last seen open stands
@@ -225,35 +233,20 @@ def cancel_all_steps(
             if not listed and listed_at - began < lag_s and not out_of_time():
                 yield (action := Pause(began + lag_s - now()))  # may have missed orders placed before the run
                 continue
-            if stream and listed:  # listed and cancelled together
-                rounds += 1
+            if not listed or (not stream and out_of_time()):
+                timed_out = bool(listed)
+                break
+            rounds += 1
+            by_symbol = listed
+            if stream:  # listed and cancelled together; what was not sent goes by symbol
                 requests, reads = requests + answer[1].request_count, reads + answer[1].read_count
                 retries += answer[1].retry_count
                 records += answer[1].requests
                 _file(book, answer[1])
-                if out_of_time():
-                    timed_out = True
-                    break
-                continue
-            if not listed or out_of_time():
-                timed_out = bool(listed)
-                break
-            rounds += 1
-            chosen = strategy
-            if chosen == "auto":
-                batch = estimate_s("batch", listed, rate, symbol_rate, read_rate)
-                by_symbol = estimate_s("symbol", listed, rate, symbol_rate, read_rate)
-                chosen = "symbol" if by_symbol < batch else "batch"
-            if chosen == "batch":
-                report: CancelReport = yield (action := CancelBatches(tuple(listed)))
-                retries += report.retry_count
-                requests += report.request_count
-                reads += report.read_count
-                records += report.requests
-                _file(book, report)
-            else:
-                names = tuple(sorted({o.symbol for o in listed}))
-                settled, errors, used, read = yield (action := CancelSymbols(names, tuple(listed)))
+                by_symbol = answer[2]
+            if by_symbol:
+                names = tuple(sorted({o.symbol for o in by_symbol}))
+                settled, errors, used, read = yield (action := CancelSymbols(names, tuple(by_symbol)))
                 requests += used
                 reads += read
                 for r in settled:
@@ -261,6 +254,9 @@ def cancel_all_steps(
                     if r.status != "cancelled" and outcome.symbol in errors:
                         outcome = attrs.evolve(outcome, error_msg=f"{outcome.error_msg}; {errors[outcome.symbol]}")
                     book.file(r.status, outcome)
+            if stream and out_of_time():
+                timed_out = True
+                break
     except Interrupted as stop:
         requests, reads, retries = _interrupted(book, action, stop.partial, (requests, reads, retries), records)
         remaining = []  # not listed again: what is still open is not known
