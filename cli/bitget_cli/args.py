@@ -112,7 +112,8 @@ def parser() -> argparse.ArgumentParser:
         choices=["auto", "batch", "symbol"],
         default="auto",
         help="batch: batch cancels at the full rate; symbol: cancel-symbol-order (asynchronous) then read back; "
-        "auto: whichever is faster each round (default)",
+        "auto: batches from the first page, then cancel-symbol-order for what is left once all is listed, "
+        "if faster (default)",
     )
     _connection_flags(a)
     a.add_argument("--dry-run", action="store_true", help="list what is open and stop; cancel nothing")

@@ -467,7 +467,8 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         """Cancel everything open on `symbols` (or, `all_symbols=True`, on the whole account) and prove it:
         list what is open, cancel it, list again, until nothing is open or `deadline_s` passes, catching
         orders placed meanwhile. `strategy`: "batch" (batch cancels at the full rate), "symbol"
-        (cancel-symbol-order, asynchronous, then read back), or "auto" (whichever is faster per round).
+        (cancel-symbol-order, asynchronous, then read back), or "auto" (batches from the first page; once
+        all is listed, cancel-symbol-order for the orders not yet sent if that is faster).
 
         Returns a `CancelReport` of every order that was open at any listing, exactly once (`cancelled`
         only when an answer or a read said so), with `rounds` and `remaining` (still open at the end).
