@@ -158,3 +158,44 @@ def test_plan_orders_slower_than_the_ordinary_ones_are_still_cancelled(server: M
     assert report.total == 0 and report.plan_orders is not None
     assert sorted(o.order_id for o in report.plan_orders.cancelled) == sorted(plans)
     assert _live(server.url, "/mock/plan-orders") == []
+
+
+def test_cli_cancel_all_on_a_terminal_asks_about_the_plan_orders_too_even_when_no_order_is_open(
+    server: MockServer,
+) -> None:
+    """The confirmation listed only ordinary orders and, with none open, ended "nothing to do" (exit 0)
+    while plan orders, triggers of new orders, stayed open."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from .test_cli import ENV
+
+    httpx.post(server.url + "/mock/plan-orders", json={"symbol": "BTCUSDT", "count": 3}, timeout=10)
+    dry = run("cancel-all", "--symbol", "BTCUSDT", "--dry-run", "--base-url", server.url)
+    assert dry.returncode == 0 and "and 3 plan (trigger) orders" in dry.stdout + dry.stderr
+    main_fd, child_fd = pty.openpty()
+    base = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bitget_cli", "cancel-all", "--symbol", "BTCUSDT", "--base-url", server.url],
+        stdin=child_fd, stdout=child_fd, stderr=child_fd, env={**base, **ENV, "TERM": "xterm"}, close_fds=True,
+    )  # fmt: skip
+    os.close(child_fd)
+    screen = b""
+    while b"[y/N]" not in screen:
+        screen += os.read(main_fd, 65536)
+    assert b"Cancel these 0 open orders and 3 plan (trigger) orders" in screen
+    os.write(main_fd, b"y\n")
+    while True:
+        try:
+            data = os.read(main_fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        screen += data
+    assert proc.wait(timeout=60) == 0, screen.decode(errors="replace")
+    assert b"plan orders: 3 cancelled" in screen.replace(b"\r\n", b" ").replace(b"\n", b" ")
+    live = httpx.get(server.url + "/mock/plan-orders", params={"status": "live"}, timeout=10).json()["orders"]
+    assert live == []

@@ -126,7 +126,8 @@ def test_cli_cancel_all_reconciles_by_default(server: MockServer) -> None:
     assert len(report["cancelled"]) == 60 and all(o["status"] == "cancelled" for o in report["cancelled"])
     more = _seed(server.url, "BTCUSDT", 2)
     report = json.loads(run(*args, "--no-reconcile").stdout)
-    assert sorted(o["order_id"] for o in report["cancelled"]) == sorted(more) and report["cancelled"][0]["status"] is None
+    assert sorted(o["order_id"] for o in report["cancelled"]) == sorted(more)
+    assert report["cancelled"][0]["status"] is None
 
 
 def test_a_read_back_answered_after_the_interrupt_closed_the_journal_is_dropped_not_a_traceback(

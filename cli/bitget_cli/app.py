@@ -277,12 +277,14 @@ def cmd_cancel_all(args: argparse.Namespace) -> int:
     where = "all symbols" if symbols is None else ", ".join(symbols)
     asks = sys.stdin.isatty() and not args.yes and not args.json
     listed: list[Any] = []
+    plans = 0
     with client:
         try:
             if symbols is not None:
                 client.check_symbols(symbols)  # a wrong one would list nothing, and "0 open" reads as done
             if args.dry_run or asks:  # else nothing is listed ahead: the run lists and cancels at once
                 listed = [o for s in symbols or [None] for o in client.iter_unfilled_orders(symbol=s)]
+                plans = 0 if args.no_plan_orders else _count_plan_orders(client, symbols)
         except BatchValidationError as e:
             raise InputError(f"--symbol: {e.message}") from None
         except BitgetError as e:
@@ -291,12 +293,17 @@ def cmd_cancel_all(args: argparse.Namespace) -> int:
             return EXIT_REFUSED if refused else EXIT_UNREACHABLE
         if args.dry_run:
             render.print_open(listed, where, args.json)
+            if plans and not args.json:
+                render.note(f"and {plans} plan (trigger) orders")
             return EXIT_OK
         if asks:
             render.print_open(listed, where, False)
-            if not listed:
+            if not listed and not plans:
                 return EXIT_OK
-            answer = input(f"Cancel these {len(listed)} open orders (and any placed meanwhile) on {where}? [y/N] ")
+            also = f" and {plans} plan (trigger) orders" if plans else ""
+            answer = input(
+                f"Cancel these {len(listed)} open orders{also} (and any placed meanwhile) on {where}? [y/N] "
+            )
             if answer.strip().lower() not in ("y", "yes"):
                 render.error("nothing cancelled")
                 return EXIT_PARTIAL
@@ -313,6 +320,22 @@ def cmd_cancel_all(args: argparse.Namespace) -> int:
             on_progress=progress,
         ),
     )
+
+
+def _count_plan_orders(client: BitgetClient, symbols: list[str] | None) -> int:
+    """The open plan orders the run would cancel too (paged as `current-plan-order` pages)."""
+    count = 0
+    names: list[str | None] = [None] if symbols is None else list(symbols)
+    for name in names:
+        cursor = None
+        while True:
+            page = client.get_current_plan_orders(symbol=name, id_less_than=cursor, limit=100).data
+            items = list(page.order_list or [])
+            count += len(items)
+            if not page.next_flag or not items or items[-1].order_id == cursor:
+                break
+            cursor = items[-1].order_id
+    return count
 
 
 def _checked_client(args: argparse.Namespace) -> BitgetClient:

@@ -114,17 +114,24 @@ def summary_line(report: CancelReport | Outcomes) -> str:
         sent_here = sum(1 for r in report.requests if r.batch is not None)
         when = f" in {report.elapsed_s:.2f} s"
         if sent_here:
-            when += f" ({sent_here / report.elapsed_s:.1f} requests/s here; Bitget allows {LIMIT})"
+            # Against what a strict window admits in that time (its first `limit` at once): a rate such
+            # as "11.9/s" beside "10/s" read as a breach to operators, though the window held.
+            most = _BATCH_CANCEL["rate_limit"] * (1 + int(report.elapsed_s // _WINDOW_S))
+            when += f" ({sent_here} cancel requests here, of the {most} that {LIMIT} allows in that time)"
     return (
         f"{sum(counts.values())} orders: {counts['cancelled']} cancelled, {counts['failed']} failed"
         f"{f' ({n_filled} filled)' if n_filled else ''}, {counts['unknown']} unknown; "
         f"{report.request_count} requests ({report.retry_count} retries)"
         f"{f', {report.read_count} reads to settle' if report.read_count else ''}{when}"
         f"{'; the --deadline passed: orders are reported as they stood' if report.deadline_passed else ''}"
-        f"{f'; {report.rounds} rounds, {len(report.remaining)} still open' if report.rounds else ''}"
+        f"{f'; {report.rounds} round{_s(report.rounds)}, {len(report.remaining)} still open' if report.rounds else ''}"
         f"{plan_line(report.plan_orders)}"
         f"{filled_line(seen)}"
     )
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 _FILLED = OUTCOME_FIELDS.index("filled_size")
