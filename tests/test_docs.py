@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import docs
+from tools import docs, samples
 
 from .spec_support import load_spec
 
@@ -92,3 +92,20 @@ def test_the_signing_section_is_on_the_page() -> None:
     assert spec["x-signing"]["prehash"] in text
     for header in ("ACCESS-KEY", "ACCESS-SIGN", "ACCESS-TIMESTAMP", "ACCESS-PASSPHRASE"):
         assert header in text
+
+
+def test_every_operation_has_python_typescript_and_go_samples_on_the_page() -> None:
+    """Redoc's right-hand panel shows `x-codeSamples` as tabs, one per language, for every operation; a
+    GET (no request payload) opens on its Python tab, whose highlighted call is on the page."""
+    dom = rendered()
+    spec = load_spec()
+    found = samples.code_samples(spec)
+    assert set(found) == {op["operationId"] for _m, _p, op in docs.operations(spec)}
+    for language in ("Python", "TypeScript", "Go"):
+        tabs = re.findall(rf'<li[^>]*class="react-tabs__tab[^"]*"[^>]*>{language}</li>', dom)
+        assert len(tabs) == len(found), language
+    shown = re.sub(r"<(script|style)\b.*?</\1>", "", dom, flags=re.S | re.I)  # not the contract's JSON
+    code = html.unescape(re.sub(r"<[^>]+>", "", shown))  # the highlighted samples' tokens joined again
+    for method, _path, op in docs.operations(spec):
+        if method == "GET":
+            assert f"client.{samples.snake(op['operationId'])}(" in code, op["operationId"]

@@ -1,14 +1,15 @@
 """The API reference page, rendered from the contract (`nox -s docs`): build/docs/index.html.
 
-Redoc 2 (the `redoc` npm package, pinned in package.json) renders the contract's operations, schemas
-and prose on one page, in the browser: the page is one self-contained file holding Redoc's standalone
-bundle and the contract, so it works offline and from `file://`. (Redocly CLI's `build-docs` makes a
-Redoc 3 page instead: a routed app that shows each operation only on its own route, and that did not
-render its routes here, offline.) Redoc does not render our extensions, so the page is made from a
-copy of the contract whose `info.description` gains sections made from them:
-the error-code catalogue (`x-error-codes`), each operation's rate limit (`x-rate-limit`) and the
-signing rules (`x-signing`). They are read from the contract, never retyped; the committed contract
-is not touched.
+Redoc 2 (the `redoc` npm package, pinned in package.json) renders the contract's operations, schemas and
+prose on one page, in the browser: the page is one self-contained file holding Redoc's standalone bundle
+and the contract, so it works offline and from `file://`. (Redocly CLI's `build-docs` makes a Redoc 3
+page instead: a routed app that shows each operation only on its own route, and that did not render its
+routes here, offline.) Redoc does not render our extensions, so the page is made from a copy of the
+contract whose `info.description` gains sections made from them: the error-code catalogue (`x-error-
+codes`), each operation's rate limit (`x-rate-limit`) and the signing rules (`x-signing`); each
+operation also gains code samples (Python, TypeScript, Go, made from the conformance scenarios by
+tools/samples.py) as Redoc's `x-codeSamples`. They are read from the contract, never retyped; the
+committed contract is not touched.
 
 Usage: python tools/docs.py [--out build/docs/index.html]
 """
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script (`python tools/docs.py`)
     sys.path.insert(0, str(ROOT))
 
-from tools import node_tools  # noqa: E402
+from tools import node_tools, samples  # noqa: E402
 
 SPEC = ROOT / "openapi" / "openapi.yaml"
 OUT = ROOT / "build" / "docs" / "index.html"
@@ -92,6 +93,18 @@ def docs_spec(spec: dict[str, Any]) -> dict[str, Any]:
     info = dict(out.get("info", {}))
     info["description"] = str(info.get("description", "")).rstrip() + "\n" + extension_sections(spec)
     out["info"] = info
+    found = samples.code_samples(spec)
+    paths: dict[str, Any] = {}
+    for path, item in spec.get("paths", {}).items():
+        paths[path] = {
+            method: (
+                {**op, "x-codeSamples": found[op["operationId"]]}
+                if isinstance(op, dict) and op.get("operationId") in found
+                else op
+            )
+            for method, op in item.items()
+        }
+    out["paths"] = paths
     return out
 
 

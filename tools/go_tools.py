@@ -140,6 +140,22 @@ def check() -> None:
         raise SystemExit(1)
     print("clients/go: generated code is up to date")
     run(_go(), "vet", "./...")
+    vet_samples()
+
+
+def vet_samples() -> None:
+    """The API reference page's Go samples (tools/samples.py), compiled and vetted in a package of their
+    own inside the module, removed afterwards."""
+    sys.path.insert(0, str(ROOT))
+    import yaml
+
+    from tools import samples
+
+    spec = yaml.safe_load((ROOT / "openapi" / "openapi.yaml").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="samples-", dir=GO) as tmp:
+        (Path(tmp) / "samples.go").write_text(samples.go_check_file(spec), encoding="utf-8")
+        run(_go(), "vet", "./" + Path(tmp).name)
+    print("clients/go: the reference page's Go samples compile")
 
 
 def test() -> None:

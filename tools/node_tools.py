@@ -189,6 +189,12 @@ await client.cancelOrders({ symbol: "BTCUSDT", orderIDs: ["1"] });
 def ts_package(mock_url: str) -> None:
     """`npm pack`, installed into an empty project: real types with skipLibCheck off (wrong fields fail to
     compile), and an example that cancels 120 orders over two symbols plus ghosts against the mock."""
+    sys.path.insert(0, str(ROOT))
+    import yaml
+
+    from tools import samples
+
+    spec = yaml.safe_load((ROOT / "openapi" / "openapi.yaml").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         out = subprocess.run(
@@ -213,7 +219,8 @@ def ts_package(mock_url: str) -> None:
                 "skipLibCheck": False, "types": ["node"], "outDir": "out",
             },
         }  # fmt: skip
-        (app / "tsconfig.json").write_text(json.dumps({**tsconfig, "files": ["example.ts"]}))
+        (app / "tsconfig.json").write_text(json.dumps({**tsconfig, "files": ["example.ts", "samples.ts"]}))
+        (app / "samples.ts").write_text(samples.typescript_check_file(spec))  # the reference page's samples
         (app / "tsconfig.bad.json").write_text(json.dumps({**tsconfig, "files": ["bad.ts"]}))
         (app / "example.ts").write_text(EXAMPLE)
         (app / "bad.ts").write_text(BAD_EXAMPLE)
