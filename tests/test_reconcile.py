@@ -60,7 +60,9 @@ def test_every_outcome_has_its_final_status_and_filled_size(server: MockServer) 
         rows = [o for name in ("cancelled", "failed", "unknown") for o in getattr(report, name)]
         assert rows and all(o.status is not None for o in rows)  # 0 orders without a final status
         assert all(Decimal(o.filled_size or "0") == Decimal(truth[o.order_id or ""]) for o in rows)
-    assert by_ids.cancelled[5].status == "cancelled" and by_ids.cancelled[5].filled_size == "0.4"
+    # By id: a fill racing a cancel can fill an order whole, which moves the others in `cancelled`.
+    fifth = next(o for name in ("cancelled", "failed") for o in getattr(by_ids, name) if o.order_id == btc[5])
+    assert fifth.status in ("cancelled", "filled") and Decimal(fifth.filled_size or "0") >= Decimal("0.4")
     expected = sum((Decimal(truth[i]) for i in btc), Decimal(0))
     assert Decimal(by_ids.filled_total["BTCUSDT"]) == expected >= Decimal("0.65")
     assert mixed.filled_total == {"ETHUSDT": "0.5"} or Decimal(mixed.filled_total["ETHUSDT"]) >= Decimal("0.5")
