@@ -93,3 +93,35 @@ def test_a_stopped_journaled_run_is_left_for_resume(limited: tuple[str, httpx.Cl
         assert first.stopped and first.failed
         rest = client.resume(tmp_path / "run.db")
     assert sorted(o.order_id for o in rest.cancelled) == sorted(ids) and not rest.failed and not rest.unknown
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_stop_cuts_a_retrys_backoff_short(mode: str) -> None:
+    """Every batch answered 503: its retry waits 4 s of backoff. A stop set meanwhile ends the run at
+    once (it waited the whole backoff, then saw the stop), with no retry sent after it."""
+    from .hostile import HostileServer, Reply, Request, envelope, http
+
+    def unavailable(req: Request, book: Any) -> Reply:
+        return http(503, envelope("50001", "service unavailable"))
+
+    stop = threading.Event()
+    kw: dict[str, Any] = {"symbol": "BTCUSDT", "order_ids": ["1", "2"], "stop": stop, "settle": False}
+    options: dict[str, Any] = {"backoff_base_s": 4.0, "backoff_max_s": 4.0}
+    with HostileServer(unavailable) as server:
+        timer = threading.Timer(0.5, stop.set)
+        timer.start()
+        started = time.monotonic()
+        if mode == "sync":
+            with BitgetClient(**CREDS, base_url=server.url, **options) as client:
+                report: CancelReport = client.cancel_orders(**kw)
+        else:
+
+            async def go() -> CancelReport:
+                async with AsyncBitgetClient(**CREDS, base_url=server.url, **options) as client:
+                    return await client.cancel_orders(**kw)
+
+            report = asyncio.run(go())
+        took = time.monotonic() - started
+        sent = len(server.requests)
+    assert report.stopped and sent == 1 and len(report.unknown) == 2
+    assert took < 2.0, f"the stopped run waited {took:.1f} s"

@@ -31,6 +31,15 @@ T = TypeVar("T")
 _GRACE_S = 0.05
 
 sleep = asyncio.sleep
+NAP_SLICE_S = 0.05
+
+
+async def nap(seconds: float, stop: Callable[[], bool] | None) -> None:
+    """Sleep `seconds`, or less once `stop()` is true (looked at every NAP_SLICE_S): a retry's backoff,
+    up to seconds long, must not hold up a run that was stopped meanwhile."""
+    ends = time.monotonic() + seconds
+    while (left := ends - time.monotonic()) > 0 and not (stop is not None and stop()):
+        await asyncio.sleep(min(left, NAP_SLICE_S))
 
 
 async def blocking(call: Callable[[], T]) -> T:

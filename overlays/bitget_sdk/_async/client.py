@@ -142,7 +142,7 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
             while True:
                 if isinstance(step, Sleep):
                     self._log_retry(op, attempt, step.seconds)
-                    await backend.sleep(clip(step.seconds, deadline))
+                    await backend.nap(clip(step.seconds, deadline), stop)
                     step = steps.send(None)
                 elif isinstance(step, SyncClock):
                     with contextlib.suppress(BitgetError):

@@ -144,7 +144,7 @@ class BitgetClient(Operations, BaseClient):
             while True:
                 if isinstance(step, Sleep):
                     self._log_retry(op, attempt, step.seconds)
-                    backend.sleep(clip(step.seconds, deadline))
+                    backend.nap(clip(step.seconds, deadline), stop)
                     step = steps.send(None)
                 elif isinstance(step, SyncClock):
                     with contextlib.suppress(BitgetError):
