@@ -436,3 +436,60 @@ def test_cancel_all_stopped_at_random_moments_reports_every_order_listed_once_as
                     assert set(said) <= ids
         control.close()
     assert codes.count(130) >= CHAOS_RUNS // 2, codes  # most signals landed mid-run
+
+
+def test_orders_handed_to_cancel_symbol_order_stay_unknown_when_the_deadline_cuts_their_read_back() -> None:
+    """A cancel-symbol-order may have reached them: the listing before it is no proof they are still
+    open, so they are not `failed` "still open at the deadline" (found by review)."""
+    from bitget_sdk._core.engine import Resolved
+    from bitget_sdk._core.report import CancelReport, OrderOutcome
+    from bitget_sdk._runs.cancel_all import CancelSymbols, Listed, cancel_all_steps
+
+    late = [False]
+    steps = cancel_all_steps(("BTCUSDT",), "auto", out_of_time=lambda: late[0], rate=10, symbol_rate=5, read_rate=20)
+    next(steps)
+    shown = [Listed("BTCUSDT", str(i), None) for i in range(1, 5)]
+    streamed = CancelReport(cancelled=[OrderOutcome("BTCUSDT", "1", None, None, None)])
+    action = steps.send((shown, streamed, shown[1:]))  # the listing ended; 3 orders handed over
+    assert isinstance(action, CancelSymbols) and [o.order_id for o in action.orders] == ["2", "3", "4"]
+    late[0] = True  # the deadline passes while the read-back runs: it could not tell
+    why = "cancel-symbol-order sent; settling: the deadline passed"
+    unread = [
+        Resolved(k, "unknown", OrderOutcome("BTCUSDT", o.order_id, None, None, why))
+        for k, o in enumerate(action.orders)
+    ]
+    with pytest.raises(StopIteration) as done:
+        steps.send((unread, {}, 1, 0))
+    report = done.value.value
+    assert [o.order_id for o in report.unknown] == ["2", "3", "4"] and not report.failed
+    assert [o.order_id for o in report.cancelled] == ["1"]
+
+
+def test_no_hand_over_once_the_deadline_has_passed() -> None:
+    from bitget_sdk._core.report import CancelReport
+    from bitget_sdk._runs.cancel_all import Listed, cancel_all_steps
+
+    late = [False]
+    steps = cancel_all_steps(("BTCUSDT",), "auto", out_of_time=lambda: late[0], rate=10, symbol_rate=5, read_rate=20)
+    next(steps)
+    shown = [Listed("BTCUSDT", str(i), None) for i in range(1, 4)]
+    late[0] = True
+    with pytest.raises(StopIteration) as done:
+        steps.send((shown, CancelReport(), shown))
+    report = done.value.value
+    assert report.deadline_passed and [o.order_id for o in report.failed] == ["1", "2", "3"]
+    assert all(o.error_msg.startswith("still open at the deadline") for o in report.failed)
+
+
+def test_a_progress_callback_that_raises_does_not_cost_the_report(server: MockServer) -> None:
+    ids = _seed(server.url, "BTCUSDT", 120)
+
+    def broken(done: int, listed: int) -> None:
+        raise RuntimeError("the display broke")
+
+    with _client(server.url) as client:
+        for strategy in ("batch", "symbol"):
+            report = client.cancel_open_orders(symbols=["BTCUSDT"], strategy=strategy, on_progress=broken)  # type: ignore[arg-type]
+            if strategy == "batch":
+                assert sorted(o.order_id for o in report.cancelled) == sorted(ids)
+    assert all(_states(server.url)[i] == "cancelled" for i in ids)

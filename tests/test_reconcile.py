@@ -165,3 +165,16 @@ def test_a_read_back_answered_after_the_interrupt_closed_the_journal_is_dropped_
     for name in ("cancelled", "failed", "unknown"):
         assert [o.to_dict() for o in getattr(journaled, name)] == [o.to_dict() for o in getattr(report, name)]
     assert all(o.status is None for o in report.cancelled[:100])  # the late read changed nothing
+
+
+def test_cancel_all_reads_back_what_the_read_lag_hid_once_per_round(server: MockServer) -> None:
+    """The history shows a cancel only 0.5 s after it: the chunks' own reads miss the last orders, and
+    the round's one pass, a lag later, gives them their status (each chunk no longer waits the lag)."""
+    ids = _seed(server.url, "BTCUSDT", 1200)  # 3 streamed chunks
+    _fill(server.url, {ids[-1]: 0.3})
+    httpx.post(server.url + "/mock/faults", json={"read_lag_ms": 500}, timeout=10).raise_for_status()
+    with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url, settle_lag_s=1.0) as client:
+        report = client.cancel_open_orders(symbols=["BTCUSDT"], strategy="batch", reconcile=True, plan_orders=False)
+    assert len(report.cancelled) == 1200 and not report.failed and not report.unknown
+    assert [o.order_id for o in report.cancelled if o.status is None] == []
+    assert {o.order_id: o.filled_size for o in report.cancelled}[ids[-1]] == "0.3"

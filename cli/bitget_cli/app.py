@@ -277,20 +277,21 @@ def cmd_cancel_all(args: argparse.Namespace) -> int:
     where = "all symbols" if symbols is None else ", ".join(symbols)
     asks = sys.stdin.isatty() and not args.yes and not args.json
     listed: list[Any] = []
-    plans = 0
+    plans: int | None = 0  # None: could not be counted
     with client:
         try:
             if symbols is not None:
                 client.check_symbols(symbols)  # a wrong one would list nothing, and "0 open" reads as done
             if args.dry_run or asks:  # else nothing is listed ahead: the run lists and cancels at once
                 listed = [o for s in symbols or [None] for o in client.iter_unfilled_orders(symbol=s)]
-                plans = 0 if args.no_plan_orders else _count_plan_orders(client, symbols)
         except BatchValidationError as e:
             raise InputError(f"--symbol: {e.message}") from None
         except BitgetError as e:
             render.error(f"listing the open orders failed: {e}")
             refused = isinstance(e, AuthenticationError | PermissionDeniedError | TimestampError)
             return EXIT_REFUSED if refused else EXIT_UNREACHABLE
+        if (args.dry_run or asks) and not args.no_plan_orders:
+            plans = _count_plan_orders(client, symbols)
         if args.dry_run:
             render.print_open(listed, where, args.json)
             if plans and not args.json:
@@ -298,9 +299,15 @@ def cmd_cancel_all(args: argparse.Namespace) -> int:
             return EXIT_OK
         if asks:
             render.print_open(listed, where, False)
-            if not listed and not plans:
+            if not listed and plans == 0:
                 return EXIT_OK
-            also = f" and {plans} plan (trigger) orders" if plans else ""
+            also = (
+                f" and {plans} plan (trigger) orders"
+                if plans
+                else " and any plan (trigger) orders"
+                if plans is None
+                else ""
+            )
             answer = input(
                 f"Cancel these {len(listed)} open orders{also} (and any placed meanwhile) on {where}? [y/N] "
             )
@@ -322,8 +329,17 @@ def cmd_cancel_all(args: argparse.Namespace) -> int:
     )
 
 
-def _count_plan_orders(client: BitgetClient, symbols: list[str] | None) -> int:
-    """The open plan orders the run would cancel too (paged as `current-plan-order` pages)."""
+def _count_plan_orders(client: BitgetClient, symbols: list[str] | None) -> int | None:
+    """The open plan orders the run would cancel too (paged as `current-plan-order` pages); None, said
+    why, if they cannot be read (the run tries them itself: the ordinary orders must not wait on them)."""
+    try:
+        return _plan_count(client, symbols)
+    except BitgetError as e:
+        render.error(f"the plan (trigger) orders could not be counted ({e}); the run cancels them all the same")
+        return None
+
+
+def _plan_count(client: BitgetClient, symbols: list[str] | None) -> int:
     count = 0
     names: list[str | None] = [None] if symbols is None else list(symbols)
     for name in names:

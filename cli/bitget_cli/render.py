@@ -117,7 +117,7 @@ def summary_line(report: CancelReport | Outcomes) -> str:
             # Against what a strict window admits in that time (its first `limit` at once): a rate such
             # as "11.9/s" beside "10/s" read as a breach to operators, though the window held.
             most = _BATCH_CANCEL["rate_limit"] * (1 + int(report.elapsed_s // _WINDOW_S))
-            when += f" ({sent_here} cancel requests here, of the {most} that {LIMIT} allows in that time)"
+            when += f" ({sent_here} cancel requests here; {LIMIT} allows at most {most} in that time)"
     return (
         f"{sum(counts.values())} orders: {counts['cancelled']} cancelled, {counts['failed']} failed"
         f"{f' ({n_filled} filled)' if n_filled else ''}, {counts['unknown']} unknown; "

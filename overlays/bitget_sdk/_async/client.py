@@ -7,6 +7,7 @@ layer of primitives that differ (tasks or threads, and the pool). Everything els
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import logging
 import os
@@ -60,13 +61,15 @@ from .._runs.cancel_all import (
     Tally,
     as_unknown,
     merge,
+    reconciled_report,
     settled_report,
     to_settle,
+    unreconciled,
 )
 from .._runs.journal import Journal
 from .._runs.plans import MAX_SYMBOL_LIST, NOT_SENT, CancelPlans, ListPlans, merged_plan_results, plan_cancel_steps
 from .._runs.resume import stored_report
-from .._runs.settle import PAGE, Read, Wait, settle_steps
+from .._runs.settle import PAGE, Read, Wait, reconcile_steps, settle_steps
 from .._surface import AsyncOperations, AsyncRawOperations
 from . import backend
 from .limits import agated
@@ -539,6 +542,12 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                 await plan_worker.join()  # its rounds end by themselves (nothing open, no progress, deadline)
             except Exception as exc:  # a bug in them must not lose the ordinary orders' report
                 plans.append(CancelReport(run={"error": f"cancelling the plan orders failed: {exc!r}"}))
+            except BaseException as exc:  # interrupted while the plan orders' rounds go on: both reports
+                report.plan_orders = await _stop_plans(plan_worker, plans_stop, plans)
+                report.elapsed_s = time.perf_counter() - start
+                with contextlib.suppress(AttributeError):
+                    exc.report = report  # type: ignore[attr-defined]
+                raise
             report.plan_orders = plans[0] if plans else None
         report.elapsed_s = time.perf_counter() - start
         return report
@@ -651,6 +660,12 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                 pages.put(None)
 
         producer = backend.spawn(produce, "bitget-list")
+        # A chunk's read-back of what it cancelled must not wait the read-after-write lag for what it did
+        # not find yet (each 500-order chunk would hold up the next by it): that is read once per round.
+        chunks = self
+        if reconcile:
+            chunks = copy.copy(self)
+            chunks.settle_lag_s = 0.0
         found: list[Listed] = []  # listed and sent (or handed over)
         pending: list[Listed] = []  # listed, not sent yet
         reports: list[CancelReport] = []
@@ -679,11 +694,12 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                     found += pending
                     left_over, pending[:] = list(pending), []
                     break
-                todo, pending[:] = pending[:STREAM_CHUNK], pending[STREAM_CHUNK:]
-                found += todo
+                todo = pending[:STREAM_CHUNK]
+                found += todo  # before leaving `pending`: an interrupt in between must not drop them
+                del pending[:STREAM_CHUNK]
                 orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in todo]
                 progress = tally.chunk()
-                cancel = self.cancel_orders(
+                cancel = chunks.cancel_orders(
                     orders=orders, deadline_s=left(deadline), settle=False, on_progress=progress, reconcile=reconcile
                 )
                 reports.append(await cancel)
@@ -704,14 +720,37 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
             return failure
         merged = merge(reports)
         targets = to_settle(merged)  # settled once for the round, not once a chunk (each would wait the lag)
-        if targets:
-            try:
+        try:
+            if targets:
                 merged = settled_report(merged, *await self._settle_targets(targets, deadline))
-            except BaseException as exc:  # interrupted while reading back: the round as cancelled
-                with contextlib.suppress(AttributeError):
-                    exc.partial = (found, merged)  # type: ignore[attr-defined]
-                raise
+            if reconcile:
+                merged = await self._reconcile_rest(merged, deadline)
+        except BaseException as exc:  # interrupted while reading back: the round as cancelled
+            with contextlib.suppress(AttributeError):
+                exc.partial = (found, merged)  # type: ignore[attr-defined]
+            raise
         return found, merged, left_over
+
+    async def _reconcile_rest(self, report: CancelReport, deadline: float | None) -> CancelReport:
+        """The cancelled orders of a streamed round that their chunks' reads did not find (read-after-write
+        lag), read once more a lag later, within the deadline."""
+        targets = unreconciled(report)
+        if not targets or (deadline is not None and time.monotonic() >= deadline):
+            return report
+        await backend.sleep(clip(self.settle_lag_s, deadline))
+        steps = reconcile_steps(targets)
+        try:
+            step = next(steps)
+            while deadline is None or time.monotonic() < deadline:
+                try:
+                    answer: Any = await self._read(step, deadline)
+                except BitgetError as exc:
+                    answer = exc
+                step = steps.send(answer)
+        except StopIteration as stop:
+            found, _missing, reads = stop.value
+            return reconciled_report(report, found, reads)
+        return report
 
     async def _cancel_symbols(
         self, action: CancelSymbols, deadline: float | None

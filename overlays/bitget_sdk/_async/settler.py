@@ -159,7 +159,8 @@ class Reconciler(_OneWorker[list[Resolved]]):
             await self._pass(rest)
         if self._missing and self._run.may_settle() and not self._run.out_of_time():
             again, self._missing = self._missing, []
-            await self._stopped.wait(self._lag_s)
+            left = self._run.time_left()
+            await self._stopped.wait(self._lag_s if left is None else max(0.0, min(self._lag_s, left)))
             await self._pass(again)
 
     async def _work(self) -> None:

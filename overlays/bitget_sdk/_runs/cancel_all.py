@@ -22,6 +22,7 @@ are in `report.remaining`, and `failed` with why.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import threading
 import time
@@ -35,6 +36,8 @@ from .._core.params import Strategy
 from .._core.report import CancelReport, OrderOutcome, RequestRecord
 from .._core.validation import MAX_BATCH
 from .settle import PAGE, needs_settling
+
+log = logging.getLogger("bitget_sdk")
 
 
 @attrs.frozen
@@ -102,10 +105,15 @@ class Tally:
         self._current = 0  # ... and of the chunk being cancelled
 
     def _emit(self) -> None:
-        """(under the lock) The callback, with counts that never go backwards."""
+        """(under the lock) The callback, with counts that never go backwards. A callback that raises is
+        not called again (logged once): a progress display must not cost the report of the run."""
         if self._on_progress is not None:
             done = self._done + self._current
-            self._on_progress(done, max(self._listed, done))
+            try:
+                self._on_progress(done, max(self._listed, done))
+            except Exception:
+                log.exception("cancel_open_orders: on_progress raised; it is not called again")
+                self._on_progress = None
 
     def listed_more(self, orders: Sequence[Listed]) -> None:
         with self._lock:
@@ -243,12 +251,14 @@ def cancel_all_steps(
                 retries += answer[1].retry_count
                 records += answer[1].requests
                 _file(book, answer[1])
-                by_symbol = answer[2]
+                by_symbol = [] if out_of_time() else answer[2]  # past the deadline: not sent, still open
             if by_symbol:
                 names = tuple(sorted({o.symbol for o in by_symbol}))
                 settled, errors, used, read = yield (action := CancelSymbols(names, tuple(by_symbol)))
                 requests += used
                 reads += read
+                for o in by_symbol:  # a cancel-symbol-order may have reached it: a listing before is no proof
+                    book.sent_after[o.order_id] = book.listings
                 for r in settled:
                     outcome = r.outcome
                     if r.status != "cancelled" and outcome.symbol in errors:
@@ -350,6 +360,21 @@ def settled_report(report: CancelReport, settled: Sequence[Resolved], reads: int
             lists[r.status if r is not None else status].append(r.outcome if r is not None else o)
     out.read_count += reads
     out.settled_count += len(settled)
+    return out
+
+
+def unreconciled(report: CancelReport) -> list[Resolved]:
+    """The cancelled outcomes a read-back has not given a final status yet."""
+    return [Resolved(k, "cancelled", o) for k, o in enumerate(report.cancelled) if o.status is None]
+
+
+def reconciled_report(report: CancelReport, found: Sequence[Resolved], reads: int) -> CancelReport:
+    """`report` with the outcomes read back (`found`, by their position in `cancelled`) replaced."""
+    cancelled = list(report.cancelled)
+    for r in found:
+        cancelled[r.position] = r.outcome
+    out = attrs.evolve(report, cancelled=cancelled)
+    out.read_count += reads
     return out
 
 

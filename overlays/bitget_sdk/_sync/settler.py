@@ -161,7 +161,8 @@ class Reconciler(_OneWorker[list[Resolved]]):
             self._pass(rest)
         if self._missing and self._run.may_settle() and not self._run.out_of_time():
             again, self._missing = self._missing, []
-            self._stopped.wait(self._lag_s)
+            left = self._run.time_left()
+            self._stopped.wait(self._lag_s if left is None else max(0.0, min(self._lag_s, left)))
             self._pass(again)
 
     def _work(self) -> None:
