@@ -493,3 +493,26 @@ def test_a_progress_callback_that_raises_does_not_cost_the_report(server: MockSe
             if strategy == "batch":
                 assert sorted(o.order_id for o in report.cancelled) == sorted(ids)
     assert all(_states(server.url)[i] == "cancelled" for i in ids)
+
+
+def test_a_later_rounds_listing_failure_goes_up_with_the_report_of_what_was_done() -> None:
+    """Round 1 cancelled orders; round 2's listing fails (the exchange unreachable): the error carries
+    the report of every order listed, as the answers said (it was raised bare, the report lost)."""
+    from bitget_sdk import BitgetTransportError
+    from bitget_sdk._core.report import CancelReport, OrderOutcome
+    from bitget_sdk._runs.cancel_all import Listed, ListOpen, cancel_all_steps
+
+    steps = cancel_all_steps(("BTCUSDT",), "batch", out_of_time=lambda: False, rate=10, symbol_rate=5, read_rate=20)
+    next(steps)
+    shown = [Listed("BTCUSDT", "1", None), Listed("BTCUSDT", "2", None)]
+    streamed = CancelReport(
+        cancelled=[OrderOutcome("BTCUSDT", "1", None, None, None)],
+        unknown=[OrderOutcome("BTCUSDT", "2", None, None, "the answer was lost")],
+    )
+    assert isinstance(steps.send((shown, streamed, [])), ListOpen)
+    down = BitgetTransportError("connection refused", sent=False, method="GET", url="https://api.bitget.com")
+    with pytest.raises(BitgetTransportError) as raised:
+        steps.send(down)
+    report = raised.value.report
+    assert [o.order_id for o in report.cancelled] == ["1"] and [o.order_id for o in report.unknown] == ["2"]
+    assert report.remaining == []

@@ -439,7 +439,8 @@ def _run(
         with _held():
             render.error(str(e))
             _emit(args, e.report)
-        return exit_code(e.report)
+        code = exit_code(e.report)
+        return EXIT_PARTIAL if code == EXIT_OK else code  # the run did not end as it should: never 0
     except KeyboardInterrupt as e:
         with _held():
             what = f"stopped by {e.args[0]}" if isinstance(e, Stopped) else "interrupted"

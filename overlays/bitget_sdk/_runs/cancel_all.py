@@ -21,6 +21,7 @@ are in `report.remaining`, and `failed` with why.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
@@ -220,6 +221,7 @@ def cancel_all_steps(
     remaining: list[Listed] = []
     remaining_no = 0  # the listing `remaining` is
     timed_out = False
+    failure: BaseException | None = None
     action: Action | None = None
     hand_over = None
     if strategy == "auto":
@@ -233,7 +235,12 @@ def cancel_all_steps(
                 if out_of_time() or isinstance(answer, NotSentForDeadline):
                     timed_out = True  # the listing ran out of time: what was last seen open stands
                     break
-                raise answer
+                if not book.order:
+                    raise answer
+                # A later round's listing failed: what the earlier rounds did stands, and goes up with
+                # the error (what is still open is not known).
+                failure, remaining = answer, []
+                break
             listed: list[Listed] = answer[0] if stream else answer
             book.see(listed)
             book.listings += 1
@@ -284,6 +291,10 @@ def cancel_all_steps(
         {"cancelled": report.cancelled, "failed": report.failed, "unknown": report.unknown}[status].append(outcome)
     report.rounds = rounds
     report.deadline_passed = timed_out
+    if failure is not None:
+        with contextlib.suppress(AttributeError):
+            failure.report = report  # type: ignore[attr-defined]
+        raise failure
     return report
 
 

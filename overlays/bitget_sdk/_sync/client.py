@@ -530,8 +530,11 @@ class BitgetClient(Operations, BaseClient):
                 action = steps.send(found)
         except StopIteration as stop:
             report: CancelReport = stop.value
-        except Exception:
-            _stop_plans(plan_worker, plans_stop, plans)  # an error ends the run: the plan rounds too
+        except Exception as exc:
+            plan_report = _stop_plans(plan_worker, plans_stop, plans)  # an error ends the run: the plans too
+            if isinstance(partial := getattr(exc, "report", None), CancelReport):
+                partial.plan_orders = plan_report
+                partial.elapsed_s = time.perf_counter() - start
             raise
         if plan_worker is not None:
             try:
