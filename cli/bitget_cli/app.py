@@ -547,5 +547,11 @@ def _main(args: argparse.Namespace) -> int:
         render.error(str(e))
         return EXIT_UNREACHABLE
     except KeyboardInterrupt as e:
-        render.error(f"stopped by {e.args[0]}" if isinstance(e, Stopped) else "interrupted")
+        # Stopped before a run began (checking the symbols, listing ahead, asking): nothing was sent.
+        # A report that says so still comes out where one is expected (an empty one: nothing listed).
+        with _held():
+            what = f"stopped by {e.args[0]}" if isinstance(e, Stopped) else "interrupted"
+            render.error(f"{what} before anything was sent")
+            if args.command == "cancel-all" and (args.json or getattr(args, "report", None) is not None):
+                _emit(args, CancelReport())
         return 128 + e.signum if isinstance(e, Stopped) else 130

@@ -222,7 +222,10 @@ def cancel_all_steps(
     remaining_no = 0  # the listing `remaining` is
     timed_out = False
     failure: BaseException | None = None
+    raised: BaseException | None = None  # an interrupt while these steps ran
     action: Action | None = None
+    last: Any = None  # the answer being taken, and the counts before it: an interrupt re-applies it whole
+    before: tuple[int, int, int, int] = (0, 0, 0, 0)
     hand_over = None
     if strategy == "auto":
         hand_over = functools.partial(symbol_faster, rate=rate, symbol_rate=symbol_rate, read_rate=read_rate)
@@ -231,6 +234,7 @@ def cancel_all_steps(
         while True:
             listed_at = now()
             answer: Any = yield (action := ListOpen(symbols, stream, hand_over))
+            last, before = answer, (requests, reads, retries, len(records))
             if isinstance(answer, BaseException):
                 if out_of_time() or isinstance(answer, NotSentForDeadline):
                     timed_out = True  # the listing ran out of time: what was last seen open stands
@@ -247,6 +251,7 @@ def cancel_all_steps(
             remaining, remaining_no = listed, book.listings
             if not listed and listed_at - began < lag_s and not out_of_time():
                 yield (action := Pause(began + lag_s - now()))  # may have missed orders placed before the run
+                last = None
                 continue
             if not listed or (not stream and out_of_time()):
                 timed_out = bool(listed)
@@ -261,7 +266,9 @@ def cancel_all_steps(
                 by_symbol = [] if out_of_time() else answer[2]  # past the deadline: not sent, still open
             if by_symbol:
                 names = tuple(sorted({o.symbol for o in by_symbol}))
-                settled, errors, used, read = yield (action := CancelSymbols(names, tuple(by_symbol)))
+                last = yield (action := CancelSymbols(names, tuple(by_symbol)))
+                before = (requests, reads, retries, len(records))
+                settled, errors, used, read = last
                 requests += used
                 reads += read
                 for o in by_symbol:  # a cancel-symbol-order may have reached it: a listing before is no proof
@@ -277,7 +284,39 @@ def cancel_all_steps(
     except Interrupted as stop:
         requests, reads, retries = _interrupted(book, action, stop.partial, (requests, reads, retries), records)
         remaining = []  # not listed again: what is still open is not known
-    report = CancelReport(request_count=requests, read_count=reads, retry_count=retries, requests=records)
+    except KeyboardInterrupt as exc:  # a signal while these steps ran (the blocking client's main thread)
+        raised = exc
+        requests, reads, retries, n = before  # the answer being taken, whole again (filing it is idempotent)
+        del records[n:]
+        partial = as_partial(action, last)
+        requests, reads, retries = _interrupted(book, action, partial, (requests, reads, retries), records)
+        remaining = []
+    while True:  # a signal while the report is made: made again, then raised with it
+        try:
+            report = _report(book, remaining, remaining_no, timed_out, (requests, reads, retries), records)
+            break
+        except KeyboardInterrupt as exc:
+            raised = raised or exc
+    report.rounds = rounds
+    report.deadline_passed = timed_out
+    for error in (raised, failure):
+        if error is not None:
+            with contextlib.suppress(AttributeError):
+                error.report = report  # type: ignore[attr-defined]
+            raise error
+    return report
+
+
+def _report(
+    book: _Book,
+    remaining: list[Listed],
+    remaining_no: int,
+    timed_out: bool,
+    counts: tuple[int, int, int],
+    records: list[RequestRecord],
+) -> CancelReport:
+    requests, reads, retries = counts
+    report = CancelReport(request_count=requests, read_count=reads, retry_count=retries, requests=list(records))
     still_open = {o.order_id for o in remaining}
     for key in book.order:
         status, outcome = book.status[key], book.outcome[key]
@@ -289,13 +328,16 @@ def cancel_all_steps(
             status, outcome = "failed", attrs.evolve(outcome, error_msg=f"{why}; last: {outcome.error_msg}")
             report.remaining.append(outcome)
         {"cancelled": report.cancelled, "failed": report.failed, "unknown": report.unknown}[status].append(outcome)
-    report.rounds = rounds
-    report.deadline_passed = timed_out
-    if failure is not None:
-        with contextlib.suppress(AttributeError):
-            failure.report = report  # type: ignore[attr-defined]
-        raise failure
     return report
+
+
+def as_partial(action: Action | None, answer: Any) -> Any:
+    """What an action got done, from its answer, as `Interrupted.partial` takes it (None: nothing known)."""
+    if isinstance(action, ListOpen) and isinstance(answer, tuple):
+        return (answer[0], answer[1])
+    if isinstance(action, ListOpen) and isinstance(answer, list):
+        return (answer, None)
+    return None
 
 
 def _interrupted(

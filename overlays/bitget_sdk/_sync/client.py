@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import inspect
 import logging
 import os
 import time
@@ -61,6 +62,7 @@ from .._runs.cancel_all import (
     ListOpen,
     Pause,
     Tally,
+    as_partial,
     as_unknown,
     merge,
     reconciled_report,
@@ -510,24 +512,31 @@ class BitgetClient(Operations, BaseClient):
         action = next(steps)
         try:
             while True:
+                found: Any = None
                 try:
                     found = self._perform(action, deadline, tally, reconcile)
+                    action = steps.send(found)
+                except StopIteration:
+                    raise
                 except BaseException as exc:
                     if isinstance(exc, Exception):
                         raise
-                    # Interrupted: the steps file what this action got done, and the report of every
-                    # order listed so far goes with the interrupt.
-                    partial = getattr(exc, "partial", None) if isinstance(action, ListOpen) else None
+                    # Interrupted: the steps file what this action got done (what `_perform` gathered, or
+                    # its answer not yet taken), and the report of every order listed so far goes with the
+                    # interrupt. An interrupt while the steps themselves ran ended them with that report.
                     plan_report = _stop_plans(plan_worker, plans_stop, plans)
-                    try:
-                        steps.throw(Interrupted(partial or getattr(exc, "report", None)))
-                    except StopIteration as stop:
-                        stop.value.elapsed_s = time.perf_counter() - start
-                        stop.value.plan_orders = plan_report
-                        with contextlib.suppress(AttributeError):
-                            exc.report = stop.value  # type: ignore[attr-defined]
+                    if inspect.getgeneratorstate(steps) == inspect.GEN_SUSPENDED:
+                        given = found if found is not None else getattr(exc, "partial", None)
+                        partial = as_partial(action, given) or getattr(exc, "report", None)
+                        try:
+                            steps.throw(Interrupted(partial))
+                        except StopIteration as stop:
+                            with contextlib.suppress(AttributeError):
+                                exc.report = stop.value  # type: ignore[attr-defined]
+                    if isinstance(done := getattr(exc, "report", None), CancelReport):
+                        done.elapsed_s = time.perf_counter() - start
+                        done.plan_orders = plan_report
                     raise
-                action = steps.send(found)
         except StopIteration as stop:
             report: CancelReport = stop.value
         except Exception as exc:
@@ -682,28 +691,45 @@ class BitgetClient(Operations, BaseClient):
                 pending.extend(item)
 
         try:
-            while pending or not ended:
-                if not pending:
-                    take(pages.get())
-                while not pages.empty():
-                    take(pages.get_nowait())
-                if not pending:
-                    continue
-                if ended and action.hand_over is not None and action.hand_over(pending):
-                    found += pending
-                    left_over, pending[:] = list(pending), []
-                    break
-                todo = pending[:STREAM_CHUNK]
-                found += todo  # before leaving `pending`: an interrupt in between must not drop them
-                del pending[:STREAM_CHUNK]
-                orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in todo]
-                progress = tally.chunk()
-                cancel = chunks.cancel_orders(
-                    orders=orders, deadline_s=left(deadline), settle=False, on_progress=progress, reconcile=reconcile
-                )
-                reports.append(cancel)
+            try:
+                while pending or not ended:
+                    if not pending:
+                        take(pages.get())
+                    while not pages.empty():
+                        take(pages.get_nowait())
+                    if not pending:
+                        continue
+                    if ended and action.hand_over is not None and action.hand_over(pending):
+                        found += pending
+                        left_over, pending[:] = list(pending), []
+                        break
+                    todo = pending[:STREAM_CHUNK]
+                    found += todo  # before leaving `pending`: an interrupt in between must not drop them
+                    del pending[:STREAM_CHUNK]
+                    orders = [{"symbol": o.symbol, "orderId": o.order_id} for o in todo]
+                    progress = tally.chunk()
+                    cancel = chunks.cancel_orders(
+                        orders=orders,
+                        deadline_s=left(deadline),
+                        settle=False,
+                        on_progress=progress,
+                        reconcile=reconcile,
+                    )
+                    reports.append(cancel)
+            finally:
+                stopped.set()
+                producer.cancel()
+            if failure is not None and not found:
+                return failure
+            merged = merge(reports)
+            targets = to_settle(merged)  # settled once for the round, not once a chunk (each would wait the lag)
+            if targets:
+                merged = settled_report(merged, *self._settle_targets(targets, deadline))
+            if reconcile:
+                merged = self._reconcile_rest(merged, deadline)
         except BaseException as exc:
-            # Interrupted: every order listed so far (pending and queued ones too, never sent) with what was done.
+            # Interrupted (anywhere: sending, cleaning up, reading back): every order listed so far,
+            # pending and queued ones too (never sent), with what the chunks' answers said.
             done = getattr(exc, "report", None)
             found += pending
             while not pages.empty():
@@ -711,22 +737,6 @@ class BitgetClient(Operations, BaseClient):
                     found += queued
             with contextlib.suppress(AttributeError):
                 exc.partial = (found, merge([*reports, *([done] if isinstance(done, CancelReport) else [])]))  # type: ignore[attr-defined]
-            raise
-        finally:
-            stopped.set()
-            producer.cancel()
-        if failure is not None and not found:
-            return failure
-        merged = merge(reports)
-        targets = to_settle(merged)  # settled once for the round, not once a chunk (each would wait the lag)
-        try:
-            if targets:
-                merged = settled_report(merged, *self._settle_targets(targets, deadline))
-            if reconcile:
-                merged = self._reconcile_rest(merged, deadline)
-        except BaseException as exc:  # interrupted while reading back: the round as cancelled
-            with contextlib.suppress(AttributeError):
-                exc.partial = (found, merged)  # type: ignore[attr-defined]
             raise
         return found, merged, left_over
 
