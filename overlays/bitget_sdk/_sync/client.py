@@ -15,9 +15,9 @@ import inspect
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sized
 from types import TracebackType
-from typing import Any, Self, Unpack
+from typing import Any, Self, TypeVar, Unpack
 
 import httpx
 
@@ -79,6 +79,7 @@ from . import backend
 from .limits import gated
 from .settler import Reconciler, Settler
 
+T = TypeVar("T")
 log = logging.getLogger("bitget_sdk")
 
 
@@ -747,19 +748,8 @@ class BitgetClient(Operations, BaseClient):
         if not targets or (deadline is not None and time.monotonic() >= deadline):
             return report
         backend.sleep(clip(self.settle_lag_s, deadline))
-        steps = reconcile_steps(targets)
-        try:
-            step = next(steps)
-            while deadline is None or time.monotonic() < deadline:
-                try:
-                    answer: Any = self._read(step, deadline)
-                except BitgetError as exc:
-                    answer = exc
-                step = steps.send(answer)
-        except StopIteration as stop:
-            found, _missing, reads = stop.value
-            return reconciled_report(report, found, reads)
-        return report
+        found, _missing, reads = self._perform_reads(reconcile_steps(targets), deadline)
+        return reconciled_report(report, found, reads)
 
     def _cancel_symbols(self, action: CancelSymbols, deadline: float | None) -> tuple[Any, dict[str, str], int, int]:
         errors: dict[str, str] = {}
@@ -775,22 +765,30 @@ class BitgetClient(Operations, BaseClient):
     def _settle_targets(self, targets: list[Resolved], deadline: float | None) -> tuple[list[Resolved], int]:
         """Read these outcomes back (written now): their new resolutions, and the reads made."""
         sent_at = time.monotonic()
-        reads = settle_steps(targets, lag_s=self.settle_lag_s, written_at={r.position: sent_at for r in targets})
+        written = {r.position: sent_at for r in targets}
+        settled, count = self._perform_reads(
+            settle_steps(targets, lag_s=self.settle_lag_s, written_at=written), deadline
+        )
+        return settled, count
+
+    def _perform_reads(self, steps: Generator[Read | Wait, Any, T], deadline: float | None) -> T:
+        """Read steps (settling, reconciling) driven to their end: each read (a failed one sent back as its
+        error) and wait within `deadline`; past it, the reads fail at once and the steps end."""
         try:
-            step = next(reads)
+            step = next(steps)
             while True:
                 if isinstance(step, Wait):
                     backend.sleep(clip(step.seconds, deadline))
-                    step = reads.send(None)
+                    step = steps.send(None)
                     continue
                 try:
                     answer: Any = self._read(step, deadline)
                 except BitgetError as exc:
                     answer = exc
-                step = reads.send(answer)
+                step = steps.send(answer)
         except StopIteration as stop:
-            settled, count = stop.value
-        return settled, count
+            result: T = stop.value
+            return result
 
     def _read(self, read: Read, deadline: float | None = None, run: CancelRun | None = None) -> Any:
         """One settling read, checked against the contract like any call (recorded in `run`'s report)."""
