@@ -44,6 +44,7 @@ def _stop_quietly_until_the_command_takes_over() -> None:
     """A stop signal while the command is still being imported (~0.3 s): nothing can have been sent, so
     say that and exit 128 + its number, rather than a KeyboardInterrupt traceback (or, for SIGTERM, no
     word at all). The command installs its own handlers before it sends anything."""
+    import contextlib
     import os
     import signal
     import threading
@@ -53,7 +54,8 @@ def _stop_quietly_until_the_command_takes_over() -> None:
 
     def stop(signum: int, frame: object) -> None:
         name = signal.Signals(signum).name
-        os.write(2, f"bitget-batch-cancel: stopped by {name} before anything was sent\n".encode())
+        with contextlib.suppress(OSError):  # the terminal is gone (SIGHUP)
+            os.write(2, f"bitget-batch-cancel: stopped by {name} before anything was sent\n".encode())
         os._exit(128 + signum)
 
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):

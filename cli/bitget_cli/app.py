@@ -417,6 +417,7 @@ def _run(
         before()
     show_bar = sys.stderr.isatty() and not args.json
     report: CancelReport | None = None
+    args.run_began = True  # from here a stop is `_run`'s to report (see `_main`)
     try:
         with client, render.progress(show_bar, total) as on_progress:
             report = call(client, on_progress)
@@ -547,11 +548,14 @@ def _main(args: argparse.Namespace) -> int:
         render.error(str(e))
         return EXIT_UNREACHABLE
     except KeyboardInterrupt as e:
-        # Stopped before a run began (checking the symbols, listing ahead, asking): nothing was sent.
-        # A report that says so still comes out where one is expected (an empty one: nothing listed).
         with _held():
             what = f"stopped by {e.args[0]}" if isinstance(e, Stopped) else "interrupted"
-            render.error(f"{what} before anything was sent")
-            if args.command == "cancel-all" and (args.json or getattr(args, "report", None) is not None):
-                _emit(args, CancelReport())
+            if getattr(args, "run_began", False):  # while the report was being printed: it was, or is cut
+                render.error(what)
+            else:
+                # Stopped before a run began (checking the symbols, listing ahead, asking): nothing was
+                # sent. A report that says so comes out where one is expected (empty: nothing listed).
+                render.error(f"{what} before anything was sent")
+                if args.command == "cancel-all" and (args.json or getattr(args, "report", None) is not None):
+                    _emit(args, CancelReport())
         return 128 + e.signum if isinstance(e, Stopped) else 130

@@ -568,7 +568,7 @@ class BaseClient:
         return book, run, book.meta().get("settle") == "1"
 
     def _cancel_all_steps(
-        self, names: tuple[str, ...] | None, strategy: Strategy, deadline: float | None
+        self, names: tuple[str, ...] | None, strategy: Strategy, deadline: float | None, inbox: list[Any]
     ) -> Generator[Any, Any, CancelReport]:
         return cancel_all_steps(
             names,
@@ -578,6 +578,7 @@ class BaseClient:
             symbol_rate=CANCEL_SYMBOL.rate_limit,
             read_rate=UNFILLED_ORDERS.rate_limit,
             lag_s=self.settle_lag_s,
+            inbox=inbox,
         )
 
     def _attempt_deadline(self, deadline: float | None) -> float:

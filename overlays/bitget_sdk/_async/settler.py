@@ -157,7 +157,7 @@ class Reconciler(_OneWorker[list[Resolved]]):
             await worker.join()
         if rest:
             await self._pass(rest)
-        if self._missing and self._run.may_settle() and not self._run.out_of_time():
+        if self._missing and self._lag_s > 0 and self._run.may_settle() and not self._run.out_of_time():
             again, self._missing = self._missing, []
             left = self._run.time_left()
             await self._stopped.wait(self._lag_s if left is None else max(0.0, min(self._lag_s, left)))

@@ -204,6 +204,7 @@ def cancel_all_steps(
     read_rate: int,
     lag_s: float = 0.0,
     now: Callable[[], float] = time.monotonic,
+    inbox: list[Any] | None = None,
 ) -> Generator[Action, Any, CancelReport]:
     """Rounds of list, cancel, list again; returns the report (with `rounds` and `remaining`).
 
@@ -213,19 +214,23 @@ def cancel_all_steps(
     begun sooner is listed again once that time has come. Later in a run the same blind spot is
     unavoidable (an order placed a moment before the last listing cannot be seen by any listing that
     ends the run), and waiting there would only let a bot that never stops placing hold the run:
-    a run that has lasted `lag_s` ends at its first empty listing."""
+    a run that has lasted `lag_s` ends at its first empty listing.
+
+    `inbox`: the driver puts each answer there before sending it in (these steps empty it before they
+    yield the next action), so that an interrupt while they take it, on the blocking client's main
+    thread, still files it whole, and one after they took it does not file it twice."""
+    inbox = [] if inbox is None else inbox
     book = _Book()
     began = now()
-    rounds = requests = reads = retries = 0
-    records: list[RequestRecord] = []  # the batch cancels' and their settling reads' (listings are not recorded)
+    rounds = 0
+    counts = _Counts()
+    before = counts.copy()  # as they were when the answer being taken was asked for
     remaining: list[Listed] = []
     remaining_no = 0  # the listing `remaining` is
     timed_out = False
     failure: BaseException | None = None
     raised: BaseException | None = None  # an interrupt while these steps ran
     action: Action | None = None
-    last: Any = None  # the answer being taken, and the counts before it: an interrupt re-applies it whole
-    before: tuple[int, int, int, int] = (0, 0, 0, 0)
     hand_over = None
     if strategy == "auto":
         hand_over = functools.partial(symbol_faster, rate=rate, symbol_rate=symbol_rate, read_rate=read_rate)
@@ -233,15 +238,16 @@ def cancel_all_steps(
     try:
         while True:
             listed_at = now()
+            inbox.clear()
+            before = counts.copy()
             answer: Any = yield (action := ListOpen(symbols, stream, hand_over))
-            last, before = answer, (requests, reads, retries, len(records))
             if isinstance(answer, BaseException):
                 if out_of_time() or isinstance(answer, NotSentForDeadline):
                     timed_out = True  # the listing ran out of time: what was last seen open stands
                     break
                 if not book.order:
                     raise answer
-                # A later round's listing failed: what the earlier rounds did stands, and goes up with
+                # A later round's listing failed: what the earlier rounds did stand, and go up with
                 # the error (what is still open is not known).
                 failure, remaining = answer, []
                 break
@@ -250,8 +256,8 @@ def cancel_all_steps(
             book.listings += 1
             remaining, remaining_no = listed, book.listings
             if not listed and listed_at - began < lag_s and not out_of_time():
+                inbox.clear()
                 yield (action := Pause(began + lag_s - now()))  # may have missed orders placed before the run
-                last = None
                 continue
             if not listed or (not stream and out_of_time()):
                 timed_out = bool(listed)
@@ -259,64 +265,91 @@ def cancel_all_steps(
             rounds += 1
             by_symbol = listed
             if stream:  # listed and cancelled together; what was not sent goes by symbol
-                requests, reads = requests + answer[1].request_count, reads + answer[1].read_count
-                retries += answer[1].retry_count
-                records += answer[1].requests
+                counts.add(answer[1])
                 _file(book, answer[1])
                 by_symbol = [] if out_of_time() else answer[2]  # past the deadline: not sent, still open
             if by_symbol:
                 names = tuple(sorted({o.symbol for o in by_symbol}))
-                last = yield (action := CancelSymbols(names, tuple(by_symbol)))
-                before = (requests, reads, retries, len(records))
-                settled, errors, used, read = last
-                requests += used
-                reads += read
-                for o in by_symbol:  # a cancel-symbol-order may have reached it: a listing before is no proof
-                    book.sent_after[o.order_id] = book.listings
-                for r in settled:
-                    outcome = r.outcome
-                    if r.status != "cancelled" and outcome.symbol in errors:
-                        outcome = attrs.evolve(outcome, error_msg=f"{outcome.error_msg}; {errors[outcome.symbol]}")
-                    book.file(r.status, outcome)
+                inbox.clear()
+                before = counts.copy()
+                _take_symbols(book, counts, (yield (action := CancelSymbols(names, tuple(by_symbol)))), by_symbol)
             if stream and out_of_time():
                 timed_out = True
                 break
     except Interrupted as stop:
-        requests, reads, retries = _interrupted(book, action, stop.partial, (requests, reads, retries), records)
+        _interrupted(book, action, stop.partial, counts)
         remaining = []  # not listed again: what is still open is not known
     except KeyboardInterrupt as exc:  # a signal while these steps ran (the blocking client's main thread)
-        raised = exc
-        requests, reads, retries, n = before  # the answer being taken, whole again (filing it is idempotent)
-        del records[n:]
-        partial = as_partial(action, last)
-        requests, reads, retries = _interrupted(book, action, partial, (requests, reads, retries), records)
+        raised, counts = exc, before  # the answer being taken, filed whole again (filing is idempotent)
+        if isinstance(action, CancelSymbols) and inbox:
+            _take_symbols(book, counts, inbox[0], action.orders)
+            _interrupted(book, None, None, counts)
+        else:
+            _interrupted(book, action, as_partial(action, inbox[0] if inbox else None), counts)
         remaining = []
+    error = None
     while True:  # a signal while the report is made: made again, then raised with it
         try:
-            report = _report(book, remaining, remaining_no, timed_out, (requests, reads, retries), records)
+            report = _report(book, remaining, remaining_no, timed_out, counts)
+            report.rounds = rounds
+            report.deadline_passed = timed_out
+            error = raised or failure
+            if error is not None:
+                with contextlib.suppress(AttributeError):
+                    error.report = report  # type: ignore[attr-defined]
             break
         except KeyboardInterrupt as exc:
             raised = raised or exc
-    report.rounds = rounds
-    report.deadline_passed = timed_out
-    for error in (raised, failure):
-        if error is not None:
-            with contextlib.suppress(AttributeError):
-                error.report = report  # type: ignore[attr-defined]
-            raise error
+    if error is not None:
+        raise error
     return report
 
 
-def _report(
-    book: _Book,
-    remaining: list[Listed],
-    remaining_no: int,
-    timed_out: bool,
-    counts: tuple[int, int, int],
-    records: list[RequestRecord],
-) -> CancelReport:
-    requests, reads, retries = counts
-    report = CancelReport(request_count=requests, read_count=reads, retry_count=retries, requests=list(records))
+@attrs.define
+class _Counts:
+    """What the run's cancel-all rounds sent and read, and their attempts' records."""
+
+    requests: int = 0
+    reads: int = 0
+    retries: int = 0
+    sent: int = 0
+    records: list[RequestRecord] = attrs.field(factory=list)
+
+    def add(self, report: CancelReport) -> None:
+        self.requests += report.request_count
+        self.reads += report.read_count
+        self.retries += report.retry_count
+        self.sent += report.sent_count
+        self.records += report.requests
+
+    def copy(self) -> _Counts:
+        return attrs.evolve(self, records=list(self.records))
+
+
+def _take_symbols(book: _Book, counts: _Counts, answer: Any, orders: Sequence[Listed]) -> None:
+    """File a `CancelSymbols` answer: (the orders' resolutions as read back, error text by symbol,
+    requests sent, reads made)."""
+    settled, errors, used, read = answer
+    counts.requests += used
+    counts.sent += used
+    counts.reads += read
+    for o in orders:  # a cancel-symbol-order may have reached it: a listing before it is no proof
+        book.sent_after[o.order_id] = book.listings
+    for r in settled:
+        outcome = r.outcome
+        if r.status != "cancelled" and outcome.symbol in errors:
+            outcome = attrs.evolve(outcome, error_msg=f"{outcome.error_msg}; {errors[outcome.symbol]}")
+        book.file(r.status, outcome)
+
+
+def _report(book: _Book, remaining: list[Listed], remaining_no: int, timed_out: bool, counts: _Counts) -> CancelReport:
+    report = CancelReport(
+        request_count=counts.requests,
+        read_count=counts.reads,
+        retry_count=counts.retries,
+        sent_count=counts.sent,
+        requests=list(counts.records),
+    )
     still_open = {o.order_id for o in remaining}
     for key in book.order:
         status, outcome = book.status[key], book.outcome[key]
@@ -340,31 +373,23 @@ def as_partial(action: Action | None, answer: Any) -> Any:
     return None
 
 
-def _interrupted(
-    book: _Book, action: Action | None, partial: Any, counts: tuple[int, int, int], records: list[RequestRecord]
-) -> tuple[int, int, int]:
+def _interrupted(book: _Book, action: Action | None, partial: Any, counts: _Counts) -> None:
     """File what the interrupted action got done (see `Interrupted`); an order listed that no cancel
-    was sent for is `failed` (nothing can have cancelled it). Returns the request, read, retry counts."""
-    requests, reads, retries = counts
+    was sent for is `failed` (nothing can have cancelled it)."""
     report = partial[1] if isinstance(action, ListOpen) and isinstance(partial, tuple) else partial
     if isinstance(action, ListOpen) and isinstance(partial, tuple):
         book.see(partial[0])
     if isinstance(report, CancelReport):
-        requests, reads, retries = (
-            requests + report.request_count,
-            reads + report.read_count,
-            retries + report.retry_count,
-        )
-        records += report.requests
+        counts.add(report)
         _file(book, report)
     if isinstance(action, CancelSymbols):  # a cancel-symbol-order may have gone out: unknown until read
         why = "cancel-symbol-order may have been sent when the run was interrupted"
         for o in action.orders:
+            book.sent_after[o.order_id] = book.listings
             book.file("unknown", OrderOutcome(o.symbol, o.order_id, o.client_oid, None, why))
     for key in book.order:
         if book.status[key] == "unknown" and book.outcome[key].error_msg == NOT_YET:
             book.file("failed", attrs.evolve(book.outcome[key], error_msg="not sent: the run was interrupted"))
-    return requests, reads, retries
 
 
 def _file(book: _Book, report: CancelReport) -> None:

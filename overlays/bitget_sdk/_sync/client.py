@@ -51,7 +51,7 @@ from .._core.operations import (
     Operation,
 )
 from .._core.params import RequestOptions, Strategy, cancel_all_args, page_query
-from .._core.report import CancelReport
+from .._core.report import CancelReport, OrderOutcome
 from .._core.symbols import SYMBOLS_WAIT_S, check_names, first_unlisted, refusal
 from .._http.wire import Prepared, Wire
 from .._limits.window import OutOfTime, Permit
@@ -502,7 +502,8 @@ class BitgetClient(Operations, BaseClient):
         known = None if names is None else self._listed_symbols(deadline)
         if names is not None and known is not None:
             check_names(names, known)  # a wrong symbol lists nothing: "0 open" would read as done
-        steps = self._cancel_all_steps(names, strategy, deadline)
+        inbox: list[Any] = []  # each answer, as it is sent in (see `cancel_all_steps`)
+        steps = self._cancel_all_steps(names, strategy, deadline, inbox)
         tally = Tally(on_progress)
         start = time.perf_counter()
         plans: list[CancelReport] = []
@@ -513,38 +514,23 @@ class BitgetClient(Operations, BaseClient):
         action = next(steps)
         try:
             while True:
-                found: Any = None
-                try:
-                    found = self._perform(action, deadline, tally, reconcile)
-                    action = steps.send(found)
-                except StopIteration:
-                    raise
-                except BaseException as exc:
-                    if isinstance(exc, Exception):
-                        raise
-                    # Interrupted: the steps file what this action got done (what `_perform` gathered, or
-                    # its answer not yet taken), and the report of every order listed so far goes with the
-                    # interrupt. An interrupt while the steps themselves ran ended them with that report.
-                    plan_report = _stop_plans(plan_worker, plans_stop, plans)
-                    if inspect.getgeneratorstate(steps) == inspect.GEN_SUSPENDED:
-                        given = found if found is not None else getattr(exc, "partial", None)
-                        partial = as_partial(action, given) or getattr(exc, "report", None)
-                        try:
-                            steps.throw(Interrupted(partial))
-                        except StopIteration as stop:
-                            with contextlib.suppress(AttributeError):
-                                exc.report = stop.value  # type: ignore[attr-defined]
-                    if isinstance(done := getattr(exc, "report", None), CancelReport):
-                        done.elapsed_s = time.perf_counter() - start
-                        done.plan_orders = plan_report
-                    raise
+                inbox[:] = [self._perform(action, deadline, tally, reconcile)]
+                action = steps.send(inbox[0])
         except StopIteration as stop:
             report: CancelReport = stop.value
-        except Exception as exc:
-            plan_report = _stop_plans(plan_worker, plans_stop, plans)  # an error ends the run: the plans too
-            if isinstance(partial := getattr(exc, "report", None), CancelReport):
-                partial.plan_orders = plan_report
-                partial.elapsed_s = time.perf_counter() - start
+        except BaseException as exc:
+            # Interrupted, or an error ended the run: the steps file what this action got done (its
+            # answer not yet taken, or what `_perform` gathered), and the report of every order listed
+            # so far goes with the exception. One raised while the steps themselves ran (an interrupt,
+            # a later round's listing error) ended them with that report.
+            if inspect.getgeneratorstate(steps) == inspect.GEN_SUSPENDED:
+                given = inbox[0] if inbox else getattr(exc, "partial", None)
+                try:
+                    steps.throw(Interrupted(as_partial(action, given) or getattr(exc, "report", None)))
+                except StopIteration as stop:
+                    with contextlib.suppress(AttributeError):
+                        exc.report = stop.value  # type: ignore[attr-defined]
+            _ended(exc, plan_worker, plans_stop, plans, start)
             raise
         if plan_worker is not None:
             try:
@@ -676,6 +662,7 @@ class BitgetClient(Operations, BaseClient):
             chunks = copy.copy(self)
             chunks.settle_lag_s = 0.0
         found: list[Listed] = []  # listed and sent (or handed over)
+        in_flight: list[Listed] = []  # the chunk being cancelled, until its report is kept
         pending: list[Listed] = []  # listed, not sent yet
         reports: list[CancelReport] = []
         failure: BaseException | None = None
@@ -716,7 +703,9 @@ class BitgetClient(Operations, BaseClient):
                         on_progress=progress,
                         reconcile=reconcile,
                     )
+                    in_flight = todo
                     reports.append(cancel)
+                    in_flight = []
             finally:
                 stopped.set()
                 producer.cancel()
@@ -726,12 +715,17 @@ class BitgetClient(Operations, BaseClient):
             targets = to_settle(merged)  # settled once for the round, not once a chunk (each would wait the lag)
             if targets:
                 merged = settled_report(merged, *self._settle_targets(targets, deadline))
-            if reconcile:
+            if reconcile and not left_over:  # a hand-over to cancel-symbol-order must not wait for it
                 merged = self._reconcile_rest(merged, deadline)
         except BaseException as exc:
             # Interrupted (anywhere: sending, cleaning up, reading back): every order listed so far,
             # pending and queued ones too (never sent), with what the chunks' answers said.
             done = getattr(exc, "report", None)
+            if in_flight and not isinstance(done, CancelReport):  # its answers came, or not: unknown
+                why = "the run was interrupted as its batch's answer came"
+                done = CancelReport(
+                    unknown=[OrderOutcome(o.symbol, o.order_id, o.client_oid, None, why) for o in in_flight]
+                )
             found += pending
             while not pages.empty():
                 if isinstance(queued := pages.get_nowait(), list):
@@ -820,6 +814,24 @@ class BitgetClient(Operations, BaseClient):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _ended(exc: BaseException, worker: Any, stop: Any, plans: list[CancelReport], start: float) -> None:
+    """A cancel-all run ended by `exc`: its report (if it has one) gains the time and the plan orders'
+    report, taken first, so that an interrupt while the plan rounds stop (a thread's request in flight
+    ends first) still finds it, then the plan rounds are stopped."""
+    done = getattr(exc, "report", None)
+    if isinstance(done, CancelReport):
+        done.elapsed_s = time.perf_counter() - start
+        done.plan_orders = plans[0] if plans else None
+    try:
+        plan_report = _stop_plans(worker, stop, plans)
+    except BaseException as again:
+        with contextlib.suppress(AttributeError):
+            again.report = done  # type: ignore[attr-defined]
+        raise
+    if isinstance(done, CancelReport):
+        done.plan_orders = plan_report
 
 
 def _stop_plans(worker: Any, stop: Any, plans: list[CancelReport]) -> CancelReport | None:

@@ -159,7 +159,7 @@ class Reconciler(_OneWorker[list[Resolved]]):
             worker.join()
         if rest:
             self._pass(rest)
-        if self._missing and self._run.may_settle() and not self._run.out_of_time():
+        if self._missing and self._lag_s > 0 and self._run.may_settle() and not self._run.out_of_time():
             again, self._missing = self._missing, []
             left = self._run.time_left()
             self._stopped.wait(self._lag_s if left is None else max(0.0, min(self._lag_s, left)))
