@@ -326,7 +326,8 @@ async def main():
                                      for c, (_, ids) in zip(clients, work)))
     for c in clients:
         await c.aclose()
-    return sum(r.request_count for r in reports)
+    answered = sum(1 for r in reports for q in r.requests if q.http_status is not None)
+    return [answered, sum(r.request_count for r in reports)]
 print(json.dumps(asyncio.run(main())))
 """
 
@@ -356,7 +357,9 @@ def test_two_processes_share_the_cap_through_redis(small_cap: MockServer, redis:
         assert proc.stdout is not None
         sent.append(json.loads(proc.stdout.read()))
     counted = _assert_under_the_cap(small_cap.exchange)
-    assert counted == sum(sent) and min(sent) > 0
+    # Every answered request arrived; an attempt the deadline cut may not have (counted 173 of 175 once).
+    answered, attempted = sum(a for a, _ in sent), sum(t for _, t in sent)
+    assert answered <= counted <= attempted and min(a for a, _ in sent) > 0
     assert counted > LIMIT
     keys = [k.decode() for k in redis_py.Redis.from_url(redis.url).keys("bitget-sdk:ip:*")]
     assert keys and not [k for k in keys if "127.0.0.1" in k]  # the origin is hashed
