@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -70,6 +71,18 @@ class MockClient:
     def cancel(self, payload: Any, *, raw: bytes | None = None, **sign_kw: Any) -> httpx.Response:
         body = raw if raw is not None else json.dumps(payload, separators=(",", ":")).encode()
         return self.http.post(PATH, content=body, headers=signed_headers(body, **sign_kw))
+
+
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C (SIGINT, or `_thread.interrupt_main()`) raises KeyboardInterrupt in this process, as in a
+    terminal, even when the suite runs as a background job: such a job starts with SIGINT ignored, and
+    Python then keeps it ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture(scope="session")

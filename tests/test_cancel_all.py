@@ -289,6 +289,7 @@ def _agrees_with_the_exchange(url: str, report: dict[str, list[dict[str, Any]]],
     assert set(ids) <= set(states)
 
 
+@pytest.mark.usefixtures("ctrl_c_raises")
 @pytest.mark.parametrize("strategy", ["batch", "auto"])
 def test_an_interrupted_cancel_all_reports_every_order_listed_and_sent(slow_cancels: MockServer, strategy: str) -> None:
     """Ctrl-C (a real SIGINT) 2 s into a blocking cancel_open_orders: the KeyboardInterrupt carries the

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -310,6 +310,42 @@ def test_help_version_and_a_bad_flag_are_answered_before_the_sdk_is_imported(fla
     assert imported and not {"bitget_sdk", "httpx", "rich", "bitget_api"} & imported
 
 
+def test_a_cancel_imports_neither_rich_nor_unused_models_before_its_first_request(mock: MockClient) -> None:
+    """Enter to the first cancel is a bench row (section 4, goal 0.35 s); what keeps it there is what is
+    imported before the first request leaves: not rich (drawn after the first answer), and only the
+    generated models of the operations called. Checked by what is imported, not by a clock."""
+    ids = [o["orderId"] for o in mock.seed("BTCUSDT", 1)]
+    probe = (
+        "import sys\n"
+        "sys.modules['httpx._main'] = None  # as bitget_cli.main does before its first import of httpx\n"
+        "import bitget_sdk._http.transport as t\n"
+        "send = t.DeadlineTransport.handle_request\n"
+        "def first(self, request):\n"
+        "    if 'batch-cancel' in request.url.path and not hasattr(first, 'seen'):\n"
+        "        first.seen = sorted(m for m in sys.modules if m.startswith(('rich', 'bitget_api.models.')))\n"
+        "        print(repr(first.seen), file=sys.stderr)\n"
+        "    return send(self, request)\n"
+        "t.DeadlineTransport.handle_request = first\n"
+        "import bitget_cli\n"
+        "sys.exit(bitget_cli.main(sys.argv[1:]))\n"
+    )
+    args = ["cancel", "--symbol", "BTCUSDT", "--order-id", ids[0], "--base-url", mock.server.url, "--no-journal"]
+    base = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        capture_output=True,
+        text=True,
+        env={**base, **ENV},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = next(ast.literal_eval(line) for line in done.stderr.splitlines() if line.startswith("["))
+    assert not [m for m in seen if m.startswith("rich")], seen
+    assert 0 < len(seen) <= 16, seen  # the contract has 40 models; a cancel needs about a dozen
+    assert "bitget_api.models.plan_order" not in seen and "bitget_api.models.cancel_symbol_response" not in seen
+
+
 def test_file_dash_reads_the_orders_from_standard_input(mock: MockClient) -> None:
     ids = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
     base = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}
@@ -349,7 +385,11 @@ def test_the_terminal_shows_a_bounded_table_and_report_file_has_every_order(mock
 
 
 @pytest.mark.slow
-def test_200000_orders_print_within_2_s_of_the_last_answer_in_under_300_mb(mock: MockClient, tmp_path: Path) -> None:
+def test_200000_orders_print_counts_and_bounded_rows_every_row_to_the_report_in_under_300_mb(
+    mock: MockClient, tmp_path: Path
+) -> None:
+    """How long the printing takes after the run's end is a bench row (`nox -s bench`, section 4), not a
+    timed test; this holds what is printed, what is written and the memory."""
     import resource
 
     orders = tmp_path / "orders.csv"
@@ -362,15 +402,10 @@ def test_200000_orders_print_within_2_s_of_the_last_answer_in_under_300_mb(mock:
         capture_output=True, text=True, timeout=300, check=False,
         env={**{k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}, **ENV},
     )  # fmt: skip
-    exited = time.time()
     assert done.returncode == 1, done.stderr[-2000:]
     assert len(done.stdout.splitlines()) < 120  # counts and a bounded table, not 200,000 rows
     rows = (tmp_path / "all.csv").read_text().splitlines()
     assert len(rows) == 200_001  # every order, in the file
-    # From the run's end (its journal's last write: the run sealed and closed) to the process's end:
-    # the CSV file, the table and the summary.
-    ended = max(p.stat().st_mtime for p in tmp_path.glob("run.db*"))
-    assert exited - ended < 2.0, exited - ended
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 300 * 1024  # KiB
 
 

@@ -75,6 +75,30 @@ def test_package_is_typed_and_named_by_the_config() -> None:
     assert not list(GENERATED.rglob(".ruff_cache"))
 
 
+def test_the_models_package_imports_each_model_on_first_use() -> None:
+    """bitget_api.models is lazy (generator-templates/models_init.py.jinja): importing it builds no model
+    class; each name in `__all__` resolves to its class on first use; an unknown name is an AttributeError."""
+    code = (
+        "import sys, bitget_api.models as m\n"
+        "assert not [k for k in sys.modules if k.startswith('bitget_api.models.')], sys.modules\n"
+        "assert m.BatchCancelResponse.__name__ == 'BatchCancelResponse'\n"
+        "assert 'bitget_api.models.plan_order' not in sys.modules\n"
+        "import importlib\n"
+        "for n in m.__all__:\n"
+        "    assert getattr(m, n) is getattr(importlib.import_module(m._MODULES[n], m.__name__), n), n\n"
+        "assert set(m.__all__) <= set(dir(m))\n"
+        "from bitget_api.models import *\n"
+        "try:\n"
+        "    m.NoSuchModel\n"
+        "except AttributeError as e:\n"
+        "    assert 'NoSuchModel' in str(e)\n"
+        "else:\n"
+        "    raise SystemExit('no AttributeError')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+
+
 def _code_strings(path: Path) -> list[tuple[int, object]]:
     """(line, value) of every constant in the module's code, docstrings excluded."""
     tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -114,7 +114,11 @@ def test_there_are_bodies_to_check() -> None:
 def test_jsonschema_rs_and_jsonschema_agree_on_every_body() -> None:
     seen: dict[tuple[str, bool], int] = {}
 
-    @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    # derandomize: the same 1,500 bodies every run, so the corpus check below cannot fail by chance (a
+    # random corpus once held 14 valid cancelPlanOrder bodies of the 20 it asks for).
+    @settings(
+        max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+    )
     @given(body=_body)
     def agree(body: Any) -> None:
         for op in WITH_BODY:

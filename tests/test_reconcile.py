@@ -132,6 +132,7 @@ def test_cli_cancel_all_reconciles_by_default(server: MockServer) -> None:
     assert report["cancelled"][0]["status"] is None
 
 
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_a_read_back_answered_after_the_interrupt_closed_the_journal_is_dropped_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,24 +12,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
-from bitget_api.models import (
-    BatchCancelOrderItem,
-    BatchCancelPlanResponse,
-    BatchCancelResponse,
-    CancelOrderResponse,
-    CancelPlanOrderResponse,
-    CancelSymbolResponse,
-    OrderListResponse,
-    PlanOrderPageResponse,
-    ServerTimeResponse,
-    SymbolListResponse,
-    UnfilledOrderListResponse,
-)
-
 from ._core.params import RequestOptions
 from ._core.raw import RawResponse
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the models are imported when an answer is parsed
+    from bitget_api.models import (
+        BatchCancelOrderItem,
+        BatchCancelPlanResponse,
+        BatchCancelResponse,
+        CancelOrderResponse,
+        CancelPlanOrderResponse,
+        CancelSymbolResponse,
+        OrderListResponse,
+        PlanOrderPageResponse,
+        ServerTimeResponse,
+        SymbolListResponse,
+        UnfilledOrderListResponse,
+    )
+
     from ._async.client import AsyncBitgetClient
     from ._sync.client import BitgetClient
 

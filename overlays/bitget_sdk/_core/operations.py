@@ -71,14 +71,26 @@ class Operation:
     rate_window_s: float
     rate_scope: str
     query: Mapping[str, Mapping[str, Any]]
-    build: Callable[..., dict[str, Any]]
-    model: type[_Model]
+    module: str  # its generated module (bitget_api.api.<tag>.<name>), imported on first use
+    response: str  # its response model's name in bitget_api.models
     data_ok: Callable[[Any], bool]
     body: Mapping[str, Mapping[str, Any]] | None = None
     required: tuple[str, ...] = ()
     either: tuple[tuple[str, ...], ...] = ()
     conditions: tuple[Mapping[str, Any], ...] = ()
     batch_rules: bool = False
+
+    @property
+    def build(self) -> Callable[..., dict[str, Any]]:
+        """The generated public request builder. Imported on first use, as the models are, so that a command
+        pays at start only for the operations it calls."""
+        build: Callable[..., dict[str, Any]] = importlib.import_module(self.module).build_request
+        return build
+
+    @property
+    def model(self) -> type[_Model]:
+        model: type[_Model] = getattr(models, self.response)
+        return model
 
     @property
     def idempotent(self) -> bool:
@@ -161,7 +173,6 @@ def _checked(key: str, value: Any, rule: Mapping[str, Any]) -> Any:
 
 def _operation(op_id: str) -> Operation:
     f = facts.OPERATIONS[op_id]
-    module = importlib.import_module(f"bitget_api.api.{f['module']}")
     return Operation(
         op_id,
         f["method"],
@@ -171,8 +182,8 @@ def _operation(op_id: str) -> Operation:
         f["rate_window_ms"] / 1000,
         f["rate_scope"],
         f["query"],
-        module.build_request,
-        getattr(models, f["response"]),
+        f"bitget_api.api.{f['module']}",
+        f["response"],
         is_batch_result if f["batch_rules"] else data_check(f["data"]),
         f["body"],
         tuple(f["required"]),

@@ -9,7 +9,6 @@ keeps it a while) and these functions judge.
 
 from __future__ import annotations
 
-import difflib
 import threading
 import time
 from collections.abc import Collection, Iterable, Sequence
@@ -54,6 +53,8 @@ def close_matches(symbol: str, listed: Collection[str]) -> list[str]:
     plain = "".join(c for c in symbol.upper() if c.isalnum())
     if plain in listed:
         return [plain]
+    import difflib  # only for a refusal's suggestions, never on a run's way to its first request
+
     return difflib.get_close_matches(plain, listed, n=3, cutoff=0.8)
 
 

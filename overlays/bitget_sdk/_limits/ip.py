@@ -54,7 +54,6 @@ import math
 import os
 import threading
 import time
-import uuid
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -284,7 +283,7 @@ class RedisIpBudget:
         self._pace = self._redis.register_script(_PACE)
         self._reserve = self._redis.register_script(_RESERVE)
         self._rejoin = self._redis.register_script(_REJOIN)
-        self._holder = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._holder = f"{os.getpid()}-{os.urandom(6).hex()}"
         self._seq = itertools.count()
         self._redact = redact_url
         self._lock = threading.Lock()

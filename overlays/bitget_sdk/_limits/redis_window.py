@@ -39,7 +39,6 @@ import logging
 import os
 import threading
 import time
-import uuid
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -205,7 +204,7 @@ class RedisWindowLimiter:
         self._release = self._redis.register_script(_RELEASE)
         self._reserve = self._redis.register_script(_RESERVE)
         self._rejoin = self._redis.register_script(_REJOIN)
-        self._holder = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._holder = f"{os.getpid()}-{os.urandom(6).hex()}"
         self._lock = threading.Lock()
         self._members = 1
         self._in_flight = 0

@@ -195,8 +195,8 @@ class Journal:
             os.close(os.open(building, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))  # its WAL files follow
             draft = sqlite3.connect(building, isolation_level=None)
             try:
-                draft.executescript(_SCHEMA)
-                draft.execute("BEGIN")
+                # One transaction, schema included: one commit's syncs before the first send, not one per table.
+                draft.executescript("BEGIN;" + _SCHEMA)
                 draft.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
                 draft.executemany(
                     "INSERT INTO batches VALUES (?, ?, ?, ?)",
