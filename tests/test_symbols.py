@@ -78,7 +78,22 @@ def test_a_lower_case_symbol_is_refused_before_any_cancel_naming_the_listed_one(
         assert report.ok and report.read_count == 0  # read once, kept for the client's later runs
         unchecked = client.cancel_orders(symbol="ETHUSDT", order_ids=["1"], settle=False)  # the default
         assert unchecked.failed[0].error_code == "43001"
-    assert _requests(server, SYMBOLS) == 1
+    # "btcusdt" alone was asked for, then (not listed) the whole list, kept for every later check
+    assert _requests(server, SYMBOLS) == 2
+
+
+def test_a_run_naming_one_listed_symbol_reads_that_symbol_not_the_whole_list() -> None:
+    """Bitget's whole list is ~1,300 pairs (~0.6 MB) read before the first cancel; a run of one symbol
+    asks for that one (`symbol=`), and the whole list only when it is not listed (for the refusal)."""
+    with MockServer(MockExchange([demo_account()], Settings(rate_limit=0, symbols=("ETHUSDT",)))) as other:
+        ids = _seed(other, "BTCUSDT", 2)
+        seen: list[str] = []
+        hooks = {"request": [lambda request: seen.append(str(request.url))]}
+        with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=other.url, httpx_args={"event_hooks": hooks}) as client:
+            report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, check_symbols=True, settle=False)
+        assert report.ok and [r.operation for r in report.requests] == ["getSymbols", "batchCancelOrders"]
+        reads = [url for url in seen if SYMBOLS in url]
+        assert len(reads) == 1 and reads[0].endswith("?symbol=BTCUSDT"), reads
 
 
 def test_the_async_client_refuses_the_same_way(server: MockServer) -> None:
@@ -102,7 +117,8 @@ def test_an_unreadable_or_empty_symbol_list_refuses_nothing() -> None:
         with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url) as client:
             report = client.cancel_orders(symbol="NOPEUSDT", order_ids=["1"], settle=False, check_symbols=True)
         assert report.failed and _requests(server, CANCELS[0]) == 1  # sent: the exchange said why
-        assert [r.operation for r in report.requests] == ["getSymbols", "batchCancelOrders"]
+        # the name alone (none listed), then the whole list (empty): nothing is refused on an empty list
+        assert [r.operation for r in report.requests] == ["getSymbols", "getSymbols", "batchCancelOrders"]
 
 
 def test_cli_cancel_and_cancel_all_refuse_a_wrong_symbol_naming_the_flag_or_column(

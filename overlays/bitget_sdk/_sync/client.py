@@ -383,33 +383,52 @@ class BitgetClient(Operations, BaseClient):
         must not hold up the cancels of an incident."""
         names = list(symbols)
         client, deadline = self._per_call(options)
-        known = client._listed_symbols(deadline)
+        known = client._listed_symbols(deadline, names=names)
         if known is not None:
             check_names(names, known)
 
-    def _listed_symbols(self, deadline: float | None, run: CancelRun | None = None) -> frozenset[str] | None:
-        """The symbols the exchange lists, or None if they cannot be read (one try, `SYMBOLS_WAIT_S`).
-        With `run`, the read is in its report (`requests`, `read_count`)."""
+    def _listed_symbols(
+        self, deadline: float | None, run: CancelRun | None = None, names: Iterable[str] = ()
+    ) -> frozenset[str] | None:
+        """The symbols the exchange lists, or None if they cannot be read (one try each, `SYMBOLS_WAIT_S`).
+        With `run`, the reads are in its report (`requests`, `read_count`). When the run names one symbol
+        (`names`), that one is asked for first: Bitget's whole list is ~1,300 pairs (~0.6 MB, ~20 ms to
+        parse here) between Enter and the first cancel. The whole list is read (and kept) only if it is
+        not listed, for the refusal's closest names."""
         known = self._symbols.get()
         if known is not None:
             return known
         wait = time.monotonic() + SYMBOLS_WAIT_S
         client, _ = self._per_call({"max_retries": 0})
-        if run is not None:
-            run.read_made()
-        try:
-            answer: SymbolListResponse = client._call(SYMBOLS, deadline=min(wait, deadline or wait), run=run)
-        except BitgetError as exc:
-            log.warning("the symbol list could not be read (%s): symbols are not checked", exc)
-            return None
-        return self._symbols.put(s.symbol for s in answer.data)
+
+        def read(**query: Any) -> frozenset[str] | None:
+            if run is not None:
+                run.read_made()
+            try:
+                answer: SymbolListResponse = client._call(
+                    SYMBOLS, deadline=min(wait, deadline or wait), run=run, **query
+                )
+            except BitgetError as exc:
+                log.warning("the symbol list could not be read (%s): symbols are not checked", exc)
+                return None
+            return frozenset(s.symbol for s in answer.data)
+
+        one = set(names)
+        if len(one) == 1:
+            name = one.pop()
+            listed = read(symbol=name)
+            if listed is None or name in listed:
+                return listed
+        listed = read()
+        return None if listed is None else self._symbols.put(listed)
 
     def _refuse_unlisted(self, run: CancelRun, symbol: str | None, flat: int) -> None:
         """A `BatchValidationError`, before anything is sent, for a symbol of the run the exchange does not
         list (as `symbol`, or as the `orders[k].symbol` it first comes from). Not once the run is stopped."""
         if run.should_stop():
             return
-        known = self._listed_symbols(run.deadline, run)
+        named = {o.symbol for batch in run.batches for o in batch.orders}
+        known = self._listed_symbols(run.deadline, run, named)
         found = None if known is None else first_unlisted(run.batches, known)
         if known is not None and found is not None:
             name, position = found
@@ -499,7 +518,7 @@ class BitgetClient(Operations, BaseClient):
             )
         names, strategy, deadline_s = cancel_all_args(symbols, all_symbols, strategy, deadline_s)
         deadline = None if deadline_s is None else time.monotonic() + deadline_s
-        known = None if names is None else self._listed_symbols(deadline)
+        known = None if names is None else self._listed_symbols(deadline, names=names)
         if names is not None and known is not None:
             check_names(names, known)  # a wrong symbol lists nothing: "0 open" would read as done
         inbox: list[Any] = []  # each answer, as it is sent in (see `cancel_all_steps`)
