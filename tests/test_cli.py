@@ -346,6 +346,42 @@ def test_a_cancel_imports_neither_rich_nor_unused_models_before_its_first_reques
     assert "bitget_api.models.plan_order" not in seen and "bitget_api.models.cancel_symbol_response" not in seen
 
 
+def test_the_progress_bar_starts_with_the_first_answer_and_never_after_its_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bar is drawn from the first answer (not before the first request); an answer that comes after
+    the run (a worker that outlived an interrupt's grace) must not start a live display nobody stops."""
+    from bitget_cli import render
+
+    drawn: list[str] = []
+
+    class Bar:
+        def __init__(self, *columns: object, **kwargs: object) -> None:
+            drawn.append("made")
+
+        def add_task(self, *args: object, **kwargs: object) -> int:
+            return 0
+
+        def start(self) -> None:
+            drawn.append("start")
+
+        def stop(self) -> None:
+            drawn.append("stop")
+
+        def update(self, *args: object, **kwargs: object) -> None:
+            drawn.append("update")
+
+    monkeypatch.setattr("rich.progress.Progress", Bar)
+    with render.progress(True, 10) as late:
+        assert drawn == []  # nothing drawn (nor rich imported for it) before an answer
+    late(1, 10)
+    assert drawn == []
+    with render.progress(True, 10) as update:
+        update(1, 10)
+        update(2, 10)
+    assert drawn == ["made", "start", "update", "update", "stop"]
+    update(3, 10)
+    assert drawn[-1] == "stop"
+
+
 def test_file_dash_reads_the_orders_from_standard_input(mock: MockClient) -> None:
     ids = [o["orderId"] for o in mock.seed("BTCUSDT", 3)]
     base = {k: v for k, v in os.environ.items() if not k.startswith("BITGET_")}

@@ -88,6 +88,12 @@ def test_the_models_package_imports_each_model_on_first_use() -> None:
         "    assert getattr(m, n) is getattr(importlib.import_module(m._MODULES[n], m.__name__), n), n\n"
         "assert set(m.__all__) <= set(dir(m))\n"
         "from bitget_api.models import *\n"
+        "import typing, bitget_sdk\n"  # the CHANGELOG's recipe for the clients' annotations
+        "ns = {n: getattr(m, n) for n in m.__all__}\n"
+        "for c in (bitget_sdk.BitgetClient, bitget_sdk.AsyncBitgetClient):\n"
+        "    for f in vars(c.__mro__[1]).values():\n"
+        "        if callable(f) and not f.__name__.startswith('_'):\n"
+        "            assert typing.get_type_hints(f, localns=ns)['return'] is not None\n"
         "try:\n"
         "    m.NoSuchModel\n"
         "except AttributeError as e:\n"

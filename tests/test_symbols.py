@@ -91,9 +91,29 @@ def test_a_run_naming_one_listed_symbol_reads_that_symbol_not_the_whole_list() -
         hooks = {"request": [lambda request: seen.append(str(request.url))]}
         with BitgetClient(KEY, SECRET, PASSPHRASE, base_url=other.url, httpx_args={"event_hooks": hooks}) as client:
             report = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, check_symbols=True, settle=False)
+            again = client.cancel_orders(symbol="BTCUSDT", order_ids=ids, check_symbols=True, settle=False)
         assert report.ok and [r.operation for r in report.requests] == ["getSymbols", "batchCancelOrders"]
+        assert again.read_count == 0  # the one symbol read is kept, as the whole list is
         reads = [url for url in seen if SYMBOLS in url]
         assert len(reads) == 1 and reads[0].endswith("?symbol=BTCUSDT"), reads
+
+
+def test_a_failed_one_symbol_read_falls_back_to_the_whole_list_and_still_refuses() -> None:
+    """What Bitget answers to `symbol=` of a pair it does not list is not documented: an error (here a
+    400 for any `symbol=`) must not let a wrong symbol through unchecked."""
+    from .hostile import HostileServer, Reply, Request, envelope, honest, http
+
+    def reads(req: Request, book: object) -> Reply:
+        if "symbol=" in req.target:
+            return http(400, envelope("40034", "Parameter symbol does not exist"))
+        rows = [{"symbol": s, "status": "online"} for s in ("BTCUSDT", "ETHUSDT")]
+        return http(200, envelope("00000", "success", rows))
+
+    with HostileServer(honest, reads) as server, BitgetClient(KEY, SECRET, PASSPHRASE, base_url=server.url) as client:
+        with pytest.raises(BatchValidationError) as e:
+            client.cancel_orders(symbol="btcusdt", order_ids=["1"], check_symbols=True)
+        assert e.value.field == "symbol" and "BTCUSDT" in e.value.message
+        assert [r.target.split("?")[-1] for r in server.requests] == ["symbol=btcusdt", "/api/v2/spot/public/symbols"]
 
 
 def test_the_async_client_refuses_the_same_way(server: MockServer) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import functools
 import gc
 import hashlib
@@ -969,8 +970,9 @@ def machine() -> str:
 def output_at_scale(orders: int, deadline_s: float, cache: str) -> dict[str, float]:
     """`cancel --file` of `orders` orders (none of them open: each sent one is refused, 43001) cut by
     `--deadline`, against a strict 10/s mock in its own process, with every row to `--report FILE.csv`:
-    seconds from the run's end (its journal's last write, sealed) to the process's exit, its peak memory,
-    the lines it printed and the rows of the report file."""
+    seconds from its last request going out (the journal's record of it: the last answer came after) to
+    the process's exit, its peak memory, the lines it printed and the rows of the report file."""
+    import sqlite3
     import tempfile
 
     env = _installed_env(cache)
@@ -989,7 +991,8 @@ def output_at_scale(orders: int, deadline_s: float, cache: str) -> dict[str, flo
             _, status, usage = os.wait4(proc.pid, 0)
         exited = time.time()
         proc.returncode = os.waitstatus_to_exitcode(status)
-        ended = max(p.stat().st_mtime for p in folder.glob("run.db*"))
+        with contextlib.closing(sqlite3.connect(folder / "run.db")) as journal:
+            (ended,) = journal.execute("SELECT max(sent_at) FROM attempts").fetchone()
         return {
             "orders": orders,
             "deadline_s": deadline_s,
@@ -1040,7 +1043,7 @@ def startup_markdown(runs: int) -> tuple[list[str], dict[str, list[float]]]:
     md.append(
         "| output at scale: `cancel --file` of 200,000 orders, `--deadline 20`, `--report all.csv` | value | goal |\n"
         "|---|---:|---:|\n"
-        f"| from the run's end to the process's exit | {scale['after_end_s']:.2f} s | ≤ 2 s |\n"
+        f"| from its last request to the process's exit | {scale['after_end_s']:.2f} s | ≤ 2 s |\n"
         f"| peak memory (max RSS) | {scale['peak_mb']:.0f} MB | < 300 MB |\n"
         f"| lines printed on stdout | {scale['lines']:,} | bounded |\n"
         f"| rows in --report all.csv | {scale['rows']:,} | 200,000 |\n"
@@ -1048,7 +1051,9 @@ def startup_markdown(runs: int) -> tuple[list[str], dict[str, list[float]]]:
     )
     md.append(
         "None of the orders is open: each one sent is refused (43001), the rest are not sent when the deadline "
-        "cuts the run (a strict 10/s mock in its own process). The run's end is its journal's last write (sealed).\n"
+        "cuts the run (a strict 10/s mock in its own process). Its last request: the journal's record of it "
+        "(the last answer came after it, so the time from the last answer is shorter). The CLI rows run "
+        "`python -m bitget_cli`, as the console script does plus runpy's few milliseconds.\n"
     )
     return md, boot
 

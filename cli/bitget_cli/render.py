@@ -53,11 +53,14 @@ def progress(enabled: bool, total: int) -> Iterator[Any]:
         return
     bar: Any = None
     task: Any = None
+    closed = False  # an answer after the run (a worker outliving an interrupt's grace) draws nothing
     lock = threading.Lock()  # answers may come from the client's worker threads
 
     def update(done: int, total: int) -> None:
         nonlocal bar, task
         with lock:
+            if closed:
+                return
             if bar is None:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -77,6 +80,7 @@ def progress(enabled: bool, total: int) -> Iterator[Any]:
         yield update
     finally:
         with lock:
+            closed = True
             if bar is not None:
                 bar.stop()
 

@@ -581,11 +581,6 @@ class BaseClient:
             inbox=inbox,
         )
 
-    def _attempt_deadline(self, deadline: float | None) -> float:
-        """An attempt ends by `timeout` from now, or by the run's deadline if that comes first."""
-        ends = time.monotonic() + self.timeout_s
-        return ends if deadline is None else min(ends, deadline)
-
     def _out_of_time(self, op: Operation) -> Attempt:
         log.debug("%s %s -> not sent (deadline)", op.method, op.path)
         return out_of_time(op.method, self.base_url + op.path)

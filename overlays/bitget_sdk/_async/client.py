@@ -260,8 +260,9 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
         `report.filled_total` says what filled per symbol.
 
         `check_symbols=True` first refuses a symbol the exchange does not list (`BatchValidationError`
-        naming `symbol` or `orders[k].symbol` and the closest listed ones; one getSymbols read, kept a
-        few minutes), as the CLI does: Bitget would answer each of its orders "does not exist".
+        naming `symbol` or `orders[k].symbol` and the closest listed ones; one getSymbols read, of the
+        run's symbol when it names one, kept a few minutes), as the CLI does: Bitget would answer each
+        of its orders "does not exist".
         """
         client, _ = self._per_call({"timeout": timeout, "max_retries": max_retries, "extra_headers": extra_headers})
         order_ids, client_oids = sized(order_ids), sized(client_oids)
@@ -392,14 +393,19 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
     async def _listed_symbols(
         self, deadline: float | None, run: CancelRun | None = None, names: Iterable[str] = ()
     ) -> frozenset[str] | None:
-        """The symbols the exchange lists, or None if they cannot be read (one try each, `SYMBOLS_WAIT_S`).
-        With `run`, the reads are in its report (`requests`, `read_count`). When the run names one symbol
-        (`names`), that one is asked for first: Bitget's whole list is ~1,300 pairs (~0.6 MB, ~20 ms to
-        parse here) between Enter and the first cancel. The whole list is read (and kept) only if it is
-        not listed, for the refusal's closest names."""
+        """The symbols the exchange lists, or None if they cannot be read (one try each, within one
+        `SYMBOLS_WAIT_S`). With `run`, the reads are in its report (`requests`, `read_count`). When the run
+        names one symbol (`names`), that one is asked for first: Bitget's whole list is ~1,300 pairs
+        (~0.6 MB, ~20 ms to parse here) between Enter and the first cancel. The whole list is read if it
+        is not listed or that read fails (what Bitget answers to `symbol=` of a pair it does not list is
+        not documented), for the refusal and its closest names. Both are kept `SYMBOLS_TTL_S`."""
         known = self._symbols.get()
         if known is not None:
             return known
+        one = set(names)
+        name = one.pop() if len(one) == 1 else None
+        if name is not None and self._symbols.listed(name):
+            return frozenset({name})
         wait = time.monotonic() + SYMBOLS_WAIT_S
         client, _ = self._per_call({"max_retries": 0})
 
@@ -411,16 +417,18 @@ class AsyncBitgetClient(AsyncOperations, BaseClient):
                     SYMBOLS, deadline=min(wait, deadline or wait), run=run, **query
                 )
             except BitgetError as exc:
-                log.warning("the symbol list could not be read (%s): symbols are not checked", exc)
+                if query:
+                    log.debug("getSymbols %s failed (%s): reading the whole list", query, exc)
+                else:
+                    log.warning("the symbol list could not be read (%s): symbols are not checked", exc)
                 return None
             return frozenset(s.symbol for s in answer.data)
 
-        one = set(names)
-        if len(one) == 1:
-            name = one.pop()
+        if name is not None:
             listed = await read(symbol=name)
-            if listed is None or name in listed:
-                return listed
+            if listed is not None and name in listed:
+                self._symbols.saw(name)
+                return frozenset({name})
         listed = await read()
         return None if listed is None else self._symbols.put(listed)
 

@@ -92,14 +92,6 @@ def _decode(content: bytes | None, redactor: Redactor | None) -> dict[str, Any] 
     return payload
 
 
-def _batch_result(data: Any) -> bool:
-    return (
-        isinstance(data, dict)
-        and isinstance(data.get("successList"), list)
-        and isinstance(data.get("failureList"), list)
-    )
-
-
 def _is_success(payload: dict[str, Any] | None, data_ok: Callable[[Any], bool]) -> bool:
     """Exactly the documented success: code the *string* "00000", and `data` of the operation's shape."""
     if payload is None or type(payload.get("code")) is not str or payload["code"] != "00000":

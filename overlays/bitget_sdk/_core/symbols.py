@@ -24,17 +24,28 @@ SYMBOLS_WAIT_S = 3.0
 
 
 class SymbolCache:
-    """The last symbol list read and when; shared by a client and the clients `with_options` makes."""
+    """The last symbol list read and when, and the symbols read one by one (a run naming one symbol asks
+    for that one) and when; shared by a client and the clients `with_options` makes."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._listed: frozenset[str] | None = None
         self._read_at = 0.0
+        self._seen: dict[str, float] = {}
 
     def get(self) -> frozenset[str] | None:
         with self._lock:
             fresh = self._listed is not None and time.monotonic() - self._read_at < SYMBOLS_TTL_S
             return self._listed if fresh else None
+
+    def listed(self, symbol: str) -> bool:
+        """Whether `symbol` was read as listed, alone, within the TTL."""
+        with self._lock:
+            return time.monotonic() - self._seen.get(symbol, -SYMBOLS_TTL_S) < SYMBOLS_TTL_S
+
+    def saw(self, symbol: str) -> None:
+        with self._lock:
+            self._seen[symbol] = time.monotonic()
 
     def put(self, listed: Iterable[str]) -> frozenset[str] | None:
         """Keep a list read; an empty one (an exchange listing nothing is broken, not informative) is
